@@ -1,0 +1,64 @@
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Registry;
+
+namespace Orleans.Parallel.Connection;
+
+/// <summary>
+/// The client's copy of the engine registry: which ids exist and which grain each is, refreshed in
+/// the background so <see cref="ParallelClient.Ids"/> stays current without a call per read.
+/// </summary>
+internal sealed class EngineDirectoryCache : IAsyncDisposable
+{
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+
+    private readonly IGrainFactory _grains;
+    private readonly CancellationTokenSource _stop = new();
+    private EngineDirectory _directory = new(-1, []);
+    private Dictionary<int, IEngineGrain> _byId = new();
+    private Task? _loop;
+
+    public EngineDirectoryCache(IGrainFactory grains) => _grains = grains;
+
+    public IReadOnlyList<int> Ids { get; private set; } = [];
+
+    public event Action? Changed;
+
+    public async Task StartAsync()
+    {
+        await RefreshAsync().ConfigureAwait(false);
+        _loop = LoopAsync();
+    }
+
+    public bool TryGet(int engineId, out IEngineGrain engine) => _byId.TryGetValue(engineId, out engine!);
+
+    public async Task RefreshAsync()
+    {
+        var directory = await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync().ConfigureAwait(false);
+        if (directory.Version == _directory.Version) return;
+        _byId = directory.Engines.ToDictionary(e => e.EngineId, e => _grains.GetGrain<IEngineGrain>(e.Incarnation));
+        Ids = directory.Engines.Select(e => e.EngineId).ToArray();
+        _directory = directory;
+        Changed?.Invoke();
+    }
+
+    private async Task LoopAsync()
+    {
+        using var timer = new PeriodicTimer(RefreshInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                try { await RefreshAsync().ConfigureAwait(false); }
+                catch (Exception) when (!_stop.IsCancellationRequested) { /* the cluster may be busy or restarting; try again next tick */ }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null) await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Errors;
+using Orleans.Parallel.Results;
+
+namespace Orleans.Parallel.Connection;
+
+/// <summary>
+/// Sends tasks to engines and matches the replies engines report back (through this observer)
+/// to the client's pending messages. Holds a message only until its reply arrives.
+/// </summary>
+internal sealed class TaskDispatcher : ITaskObserver
+{
+    private readonly ConcurrentDictionary<Guid, PendingMessage> _pending = new();
+    private readonly IGrainFactory _grains;
+    private ITaskObserver? _reference;
+
+    public TaskDispatcher(IGrainFactory grains, Guid sessionId)
+    {
+        _grains = grains;
+        SessionId = sessionId;
+    }
+
+    public Guid SessionId { get; }
+
+    public void Attach() => _reference = _grains.CreateObjectReference<ITaskObserver>(this);
+
+    public void Detach()
+    {
+        if (_reference is not null) _grains.DeleteObjectReference<ITaskObserver>(_reference);
+    }
+
+    /// <summary>Messages sent and not yet answered.</summary>
+    public IEnumerable<PendingMessage> Outstanding => _pending.Values;
+
+    /// <summary>Registers a message for engine <paramref name="engineId"/>; call <see cref="Send"/> to send it.</summary>
+    public PendingMessage Track(int engineId)
+    {
+        var message = new PendingMessage(Guid.NewGuid(), engineId, DateTime.UtcNow);
+        _pending[message.MsgId] = message;
+        return message;
+    }
+
+    /// <summary>Sends a tracked message once <paramref name="before"/> (uploads) has finished.</summary>
+    public void Send(PendingMessage message, IEngineGrain engine, EngineRequest request, Task before)
+    {
+        if (before.IsCompletedSuccessfully) SendNow(message, engine, request);
+        else before.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully) SendNow(message, engine, request);
+            else Fail(message, new EngineException(message.EngineId, "The function's code could not be uploaded to the cluster.", t.Exception));
+        }, TaskScheduler.Default);
+    }
+
+    private void SendNow(PendingMessage message, IEngineGrain engine, EngineRequest request)
+    {
+        Task sent;
+        try
+        {
+            sent = engine.SubmitAsync(new EngineTask(message.MsgId, SessionId, message.Submitted, request), _reference!);
+        }
+        catch (Exception e)
+        {
+            sent = Task.FromException(e);
+        }
+        if (sent.IsCompletedSuccessfully) return;
+        sent.ContinueWith(t =>
+        {
+            if (!t.IsCompletedSuccessfully)
+                Fail(message, new EngineException(message.EngineId, $"Task {message.MsgId} could not be queued: {t.Exception?.GetBaseException().Message}", t.Exception?.GetBaseException()));
+        }, TaskScheduler.Default);
+    }
+
+    private void Fail(PendingMessage message, Exception error)
+    {
+        _pending.TryRemove(message.MsgId, out _);
+        message.Fail(error);
+    }
+
+    public Task OnTaskCompletedAsync(TaskReply reply)
+    {
+        if (_pending.TryRemove(reply.MsgId, out var message)) message.Complete(reply);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,212 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Parallel.Connection;
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Functions;
+using Orleans.Parallel.Results;
+using Orleans.Parallel.Views;
+
+namespace Orleans.Parallel;
+
+/// <summary>
+/// A connection to an Orleans.Parallel cluster: knows the engines (<see cref="Ids"/>) and hands out
+/// views over them (<c>rc[0]</c>, <c>rc[..]</c>, <see cref="DirectView"/>).
+/// </summary>
+public sealed class ParallelClient : IAsyncDisposable
+{
+    private readonly IHost? _ownedHost;
+    private readonly EngineDirectoryCache _directory;
+    private int _disposed;
+
+    private ParallelClient(IClusterClient cluster, IHost? ownedHost)
+    {
+        _ownedHost = ownedHost;
+        Grains = cluster;
+        SessionId = Guid.NewGuid();
+        Dispatcher = new TaskDispatcher(cluster, SessionId);
+        Shipper = new FunctionShipper(cluster);
+        _directory = new EngineDirectoryCache(cluster);
+    }
+
+    /// <summary>Connects to a cluster's gateway (by default a silo on this machine, port 30000).</summary>
+    public static async Task<ParallelClient> ConnectAsync(ParallelClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ParallelClientOptions();
+        options.Validate();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddConsole();
+        builder.UseOrleansClient(client =>
+        {
+            var address = Dns.GetHostAddresses(options.GatewayHost).First();
+            client.UseStaticClustering(new IPEndPoint(address, options.GatewayPort));
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
+        });
+        var host = builder.Build();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await host.StartAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or Orleans.Runtime.OrleansException or System.Net.Sockets.SocketException)
+        {
+            host.Dispose();
+            throw new TimeoutException(
+                $"Could not reach an Orleans.Parallel gateway at {options.GatewayHost}:{options.GatewayPort} within {options.ConnectTimeout}. " +
+                "Start one with 'dotnet run --project Silo' or check the address.", e);
+        }
+        return await StartAsync(host.Services.GetRequiredService<IClusterClient>(), host).ConfigureAwait(false);
+    }
+
+    /// <summary>Wraps an Orleans client that is already connected (for hosts that run their own Orleans client or silo).</summary>
+    public static Task<ParallelClient> FromClusterClientAsync(IClusterClient cluster) =>
+        StartAsync(cluster ?? throw new ArgumentNullException(nameof(cluster)), ownedHost: null);
+
+    private static async Task<ParallelClient> StartAsync(IClusterClient cluster, IHost? ownedHost)
+    {
+        var client = new ParallelClient(cluster, ownedHost);
+        client.Dispatcher.Attach();
+        await client._directory.StartAsync().ConfigureAwait(false);
+        return client;
+    }
+
+    internal IGrainFactory Grains { get; }
+    internal TaskDispatcher Dispatcher { get; }
+    internal FunctionShipper Shipper { get; }
+
+    /// <summary>This client's session: the code it uploads is loaded on engines for this session only.</summary>
+    public Guid SessionId { get; }
+
+    /// <summary>The ids of the live engines, sorted; refreshed in the background.</summary>
+    public IReadOnlyList<int> Ids => _directory.Ids;
+
+    /// <summary>Raised when engines come or go.</summary>
+    public event Action? EnginesChanged
+    {
+        add => _directory.Changed += value;
+        remove => _directory.Changed -= value;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> engines are registered.</summary>
+    /// <exception cref="TimeoutException">Fewer engines arrived within <paramref name="timeout"/>.</exception>
+    public async Task WaitForEnginesAsync(int count, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var wait = Timeouts.Check(timeout);
+        var deadline = wait < 0 ? DateTime.MaxValue : DateTime.UtcNow.AddMilliseconds(wait);
+        while (true)
+        {
+            await _directory.RefreshAsync().ConfigureAwait(false);
+            if (Ids.Count >= count) return;
+            if (DateTime.UtcNow >= deadline)
+                throw new TimeoutException($"Only {Ids.Count} of {count} engines registered within {timeout}.");
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A view of one engine; its results are single values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No engine has that id.</exception>
+    public EngineView this[int engineId] => new(this, CheckId(engineId));
+
+    /// <summary>A view of one engine by position in <see cref="Ids"/> (<c>rc[^1]</c> is the last).</summary>
+    public EngineView this[Index position]
+    {
+        get
+        {
+            var ids = Ids;
+            var offset = position.GetOffset(ids.Count);
+            if (offset < 0 || offset >= ids.Count)
+                throw new ArgumentOutOfRangeException(nameof(position), position,
+                    $"No engine at position {position}; there are {ids.Count} engines [{string.Join(", ", ids)}].");
+            return new EngineView(this, ids[offset]);
+        }
+    }
+
+    /// <summary>A view of the engines at these positions of <see cref="Ids"/>, resolved at each call (<c>rc[..]</c> is every engine).</summary>
+    public DirectView this[Range positions] => new(this, new ViewTargets(positions));
+
+    /// <summary>A view of these engines; results are lists in this order.</summary>
+    public DirectView this[IEnumerable<int> engineIds] => new(this, new ViewTargets(CheckIds(engineIds)));
+
+    /// <summary>A view of every engine, re-read at each call.</summary>
+    public DirectView DirectView() => new(this, new ViewTargets(Range.All));
+
+    /// <summary>Queue status of the given engines (all when null).</summary>
+    public Task<IReadOnlyList<EngineQueueStatus>> QueueStatusAsync(IEnumerable<int>? engineIds = null) =>
+        (engineIds is null ? DirectView() : this[engineIds]).QueueStatusAsync();
+
+    /// <summary>Waits for every task this client has outstanding; false if some are still running at the timeout.</summary>
+    public Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitForAsync(Dispatcher.Outstanding.ToArray(), timeout, cancellationToken);
+
+    internal static async Task<bool> WaitForAsync(IReadOnlyList<PendingMessage> messages, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var wait = Timeouts.Check(timeout);
+        if (messages.Count == 0) return true;
+        try
+        {
+            await Task.WhenAll(messages.Select(m => m.Reply)).WaitAsync(TimeSpan.FromMilliseconds(wait), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    internal IEngineGrain Engine(int engineId) =>
+        _directory.TryGet(engineId, out var engine) ? engine : throw UnknownEngine(engineId);
+
+    internal async Task AbortAsync(IEnumerable<PendingMessage> messages)
+    {
+        var byEngine = messages.Where(m => !m.IsDone).GroupBy(m => m.EngineId);
+        await Task.WhenAll(byEngine.Select(g =>
+            _directory.TryGet(g.Key, out var engine) ? engine.AbortAsync(g.Select(m => m.MsgId).ToArray()) : Task.FromResult(0)))
+            .ConfigureAwait(false);
+    }
+
+    internal int CheckId(int engineId)
+    {
+        if (!_directory.TryGet(engineId, out _)) throw UnknownEngine(engineId);
+        return engineId;
+    }
+
+    private int[] CheckIds(IEnumerable<int> engineIds)
+    {
+        ArgumentNullException.ThrowIfNull(engineIds);
+        var ids = engineIds.ToArray();
+        if (ids.Length == 0) throw new ArgumentException("A view needs at least one engine id; this list is empty.", nameof(engineIds));
+        foreach (var id in ids) CheckId(id);
+        return ids;
+    }
+
+    private ArgumentOutOfRangeException UnknownEngine(int engineId) =>
+        new("engineId", engineId, $"No engine has id {engineId}; the live engines are [{string.Join(", ", Ids)}].");
+
+    /// <summary>Ends the session (engines forget its code) and disconnects.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _directory.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            var engines = Ids.Select(id => _directory.TryGet(id, out var e) ? e : null).OfType<IEngineGrain>();
+            await Task.WhenAll(engines.Select(e => e.EndSessionAsync(SessionId))).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Best effort: an engine that cannot be reached has nothing of this session left to free.
+        }
+        Dispatcher.Detach();
+        if (_ownedHost is not null)
+        {
+            await _ownedHost.StopAsync().ConfigureAwait(false);
+            _ownedHost.Dispose();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Orleans.Parallel;
+
+/// <summary>Where <see cref="ParallelClient.ConnectAsync"/> finds the cluster.</summary>
+public sealed class ParallelClientOptions
+{
+    /// <summary>The gateway's host. Default: 127.0.0.1 (a silo started with <c>dotnet run --project Silo</c>).</summary>
+    public string GatewayHost { get; set; } = "127.0.0.1";
+
+    /// <summary>The gateway's port. Default: 30000, the silo's default.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The Orleans cluster id. Default: "dev", the silo's default.</summary>
+    public string ClusterId { get; set; } = "dev";
+
+    /// <summary>The Orleans service id. Default: "dev", the silo's default.</summary>
+    public string ServiceId { get; set; } = "dev";
+
+    /// <summary>How long to keep trying to reach the gateway. Default: 30 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(GatewayHost)) throw new ArgumentException("GatewayHost must name a host.", nameof(GatewayHost));
+        if (GatewayPort is <= 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(GatewayPort), GatewayPort, "GatewayPort must be 1..65535.");
+        if (string.IsNullOrWhiteSpace(ClusterId)) throw new ArgumentException("ClusterId must not be empty.", nameof(ClusterId));
+        if (string.IsNullOrWhiteSpace(ServiceId)) throw new ArgumentException("ServiceId must not be empty.", nameof(ServiceId));
+        if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive.");
+    }
+}

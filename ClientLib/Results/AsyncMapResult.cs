@@ -1,0 +1,30 @@
+using System.Runtime.CompilerServices;
+using Orleans.Parallel.Engine;
+
+namespace Orleans.Parallel.Results;
+
+/// <summary>
+/// A pending list of values gathered from several tasks, in the order of the tasks (target order or
+/// input order). Also an async stream: enumerating yields each task's values as soon as that task
+/// and all before it have ended.
+/// </summary>
+public sealed class AsyncMapResult<T> : AsyncResult<IReadOnlyList<T>>, IAsyncEnumerable<T>
+{
+    private readonly Func<TaskReply, IEnumerable<T>> _perMessage;
+
+    internal AsyncMapResult(ParallelClient client, IReadOnlyList<PendingMessage> messages,
+        Func<TaskReply, IEnumerable<T>> perMessage)
+        : base(client, messages, scalar: false, replies => replies.SelectMany(perMessage).ToArray())
+        => _perMessage = perMessage;
+
+    /// <inheritdoc />
+    public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        foreach (var message in Messages)
+        {
+            await message.Reply.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (ReplyErrors.Of(message) is { } error) throw error;
+            foreach (var item in _perMessage(message.Done!)) yield return item;
+        }
+    }
+}

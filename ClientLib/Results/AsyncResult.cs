@@ -1,0 +1,130 @@
+using System.Runtime.CompilerServices;
+using Orleans.Parallel.Errors;
+using TaskStatus = Orleans.Parallel.Engine.TaskStatus;
+
+namespace Orleans.Parallel.Results;
+
+/// <summary>
+/// The pending outcome of one operation on one or more engines (one message per engine task).
+/// Returned at once by every <c>XxxAsync</c> call; <c>await</c> it, or use <see cref="Get"/>,
+/// <see cref="Wait"/> and <see cref="Ready"/> as in ipyparallel. This base form carries no value
+/// (Execute, Push, Scatter, Clear); <see cref="AsyncResult{T}"/> adds one.
+/// </summary>
+public class AsyncResult
+{
+    private readonly Task _allDone;
+    private readonly bool _scalar;
+    private readonly ParallelClient _client;
+
+    internal AsyncResult(ParallelClient client, IReadOnlyList<PendingMessage> messages, bool scalar)
+    {
+        _client = client;
+        Messages = messages;
+        _scalar = scalar;
+        _allDone = messages.Count == 1 ? messages[0].Reply : Task.WhenAll(messages.Select(m => m.Reply));
+    }
+
+    internal IReadOnlyList<PendingMessage> Messages { get; }
+
+    /// <summary>The message ids of the tasks behind this result, in target order.</summary>
+    public IReadOnlyList<Guid> MsgIds => Messages.Select(m => m.MsgId).ToArray();
+
+    /// <summary>True once every task has ended (successfully or not).</summary>
+    public bool Ready => _allDone.IsCompleted;
+
+    /// <summary>How many of the tasks have ended.</summary>
+    public int Progress => Messages.Count(m => m.IsDone);
+
+    /// <summary>True when every task ended without error.</summary>
+    /// <exception cref="InvalidOperationException">The result is not ready yet.</exception>
+    public bool Successful => Ready
+        ? Messages.All(m => m.LocalError is null && m.Done?.Status == TaskStatus.Ok)
+        : throw new InvalidOperationException("Result not ready: Successful is known only once every task has ended.");
+
+    /// <summary>Time since submission: to the last reply when ready, else to now.</summary>
+    public TimeSpan Elapsed
+    {
+        get
+        {
+            if (Messages.Count == 0) return TimeSpan.Zero;
+            var first = Messages.Min(m => m.Submitted);
+            var last = Ready ? Messages.Max(m => m.Received ?? DateTime.UtcNow) : DateTime.UtcNow;
+            return last - first;
+        }
+    }
+
+    /// <summary>Per-task metadata, in the order of <see cref="MsgIds"/>.</summary>
+    public IReadOnlyList<TaskMetadata> Metadata => Messages.Select(Describe).ToArray();
+
+    /// <summary>What each task wrote to standard output, in the order of <see cref="MsgIds"/>.</summary>
+    public IReadOnlyList<string> Stdout => Messages.Select(m => m.Done?.Stdout ?? "").ToArray();
+
+    /// <summary>What each task wrote to standard error, in the order of <see cref="MsgIds"/>.</summary>
+    public IReadOnlyList<string> Stderr => Messages.Select(m => m.Done?.Stderr ?? "").ToArray();
+
+    /// <summary>Blocks until every task has ended or <paramref name="timeout"/> passes (null waits forever).</summary>
+    /// <returns>Whether the result is ready.</returns>
+    public bool Wait(TimeSpan? timeout = null) => _allDone.Wait(Timeouts.Check(timeout));
+
+    /// <summary>Waits until every task has ended or <paramref name="timeout"/> passes (null waits forever).</summary>
+    public async Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var wait = Timeouts.Check(timeout);
+        try
+        {
+            await _allDone.WaitAsync(TimeSpan.FromMilliseconds(wait), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits (up to <paramref name="timeout"/>) and raises the tasks' error, if any.</summary>
+    /// <exception cref="TimeoutException">The result is not ready within the timeout.</exception>
+    public void Get(TimeSpan? timeout = null)
+    {
+        WaitOrThrow(timeout);
+        ThrowIfFailed();
+    }
+
+    /// <summary>Removes this result's still-queued tasks from their engines; they end as aborted.</summary>
+    public Task AbortAsync() => _client.AbortAsync(Messages);
+
+    /// <summary>A task that completes with the result (or its error).</summary>
+    public async Task AsTask()
+    {
+        await _allDone.ConfigureAwait(false);
+        ThrowIfFailed();
+    }
+
+    /// <summary>Makes the result awaitable.</summary>
+    public TaskAwaiter GetAwaiter() => AsTask().GetAwaiter();
+
+    private protected void WaitOrThrow(TimeSpan? timeout)
+    {
+        if (!Wait(timeout))
+            throw new TimeoutException($"Result not ready: {Progress} of {Messages.Count} task(s) ended within {timeout}.");
+    }
+
+    private protected Task AllDone => _allDone;
+
+    private protected void ThrowIfFailed()
+    {
+        if (_scalar)
+        {
+            if (ReplyErrors.Of(Messages[0]) is { } single) throw single;
+            return;
+        }
+        var errors = Messages.Select(ReplyErrors.Of).OfType<Exception>().ToArray();
+        if (errors.Length > 0) throw new CompositeException(errors);
+    }
+
+    private static TaskMetadata Describe(PendingMessage m)
+    {
+        var reply = m.Done;
+        return new TaskMetadata(m.MsgId, m.EngineId, m.Submitted, reply?.Started, reply?.Completed, m.Received,
+            reply?.Status ?? TaskStatus.Pending, reply?.Stdout ?? "", reply?.Stderr ?? "", ReplyErrors.Of(m), reply?.ExecuteResult);
+    }
+}

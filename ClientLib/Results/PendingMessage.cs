@@ -1,0 +1,35 @@
+using Orleans.Parallel.Engine;
+
+namespace Orleans.Parallel.Results;
+
+/// <summary>One submitted task as the client tracks it until its reply arrives.</summary>
+internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitted)
+{
+    private readonly TaskCompletionSource<TaskReply> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Guid MsgId { get; } = msgId;
+    public int EngineId { get; } = engineId;
+    public DateTime Submitted { get; } = submitted;
+    public DateTime? Received { get; private set; }
+    public Task<TaskReply> Reply => _reply.Task;
+    public bool IsDone => _reply.Task.IsCompleted;
+
+    /// <summary>The reply, once it arrived (null while pending).</summary>
+    public TaskReply? Done => _reply.Task.IsCompletedSuccessfully ? _reply.Task.Result : null;
+
+    public void Complete(TaskReply reply)
+    {
+        Received ??= DateTime.UtcNow;
+        _reply.TrySetResult(reply);
+    }
+
+    /// <summary>An error raised on the client side for this message (for example, the engine is gone).</summary>
+    public Exception? LocalError { get; private set; }
+
+    /// <summary>Ends the message with an error raised on the client side.</summary>
+    public void Fail(Exception error)
+    {
+        LocalError ??= error;
+        Complete(new TaskReply(MsgId, EngineId, Engine.TaskStatus.Error, null, null, null, DateTime.UtcNow, "", "", null));
+    }
+}

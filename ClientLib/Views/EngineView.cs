@@ -1,0 +1,148 @@
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Results;
+
+namespace Orleans.Parallel.Views;
+
+/// <summary>
+/// A view of one engine (<c>rc[0]</c>): the same operations as <see cref="DirectView"/>, with single
+/// values instead of lists, and a failure raised as the <see cref="Errors.RemoteException"/> itself.
+/// </summary>
+public sealed class EngineView
+{
+    private readonly ViewOperations _ops;
+    private readonly int[] _target;
+
+    internal EngineView(ParallelClient client, int engineId, bool block = false)
+    {
+        _ops = new ViewOperations(client);
+        EngineId = engineId;
+        _target = [engineId];
+        Block = block;
+    }
+
+    /// <summary>The client this view belongs to.</summary>
+    public ParallelClient Client => _ops.Client;
+
+    /// <summary>The engine this view addresses.</summary>
+    public int EngineId { get; }
+
+    /// <summary>Whether the plain (<c>Xxx</c>) forms wait for their result before returning it. Default false.</summary>
+    public bool Block { get; set; }
+
+    /// <summary>A copy of this view with other flags.</summary>
+    public EngineView With(bool? block = null) => new(Client, EngineId, block ?? Block);
+
+    /// <summary>Runs C# script statements in the engine's namespace; declared variables stay there.</summary>
+    public AsyncResult ExecuteAsync(string code) => Plain(_ops.Execute(_target, code));
+
+    /// <inheritdoc cref="ExecuteAsync"/>
+    public AsyncResult Execute(string code) => Blocking(ExecuteAsync(code));
+
+    /// <inheritdoc cref="ExecuteAsync"/>
+    public void ExecuteSync(string code) => ExecuteAsync(code).Get();
+
+    /// <summary>Runs a C# script file (.csx), read on the client.</summary>
+    public AsyncResult RunAsync(string path) => Plain(_ops.Run(_target, path));
+
+    /// <inheritdoc cref="RunAsync"/>
+    public AsyncResult Run(string path) => Blocking(RunAsync(path));
+
+    /// <inheritdoc cref="RunAsync"/>
+    public void RunSync(string path) => RunAsync(path).Get();
+
+    /// <summary>Sets variables, from a dictionary or an anonymous object (<c>new { a = 1 }</c>).</summary>
+    public AsyncResult PushAsync(object values) => Plain(_ops.Push(_target, values));
+
+    /// <inheritdoc cref="PushAsync"/>
+    public AsyncResult Push(object values) => Blocking(PushAsync(values));
+
+    /// <inheritdoc cref="PushAsync"/>
+    public void PushSync(object values) => PushAsync(values).Get();
+
+    /// <summary>Reads one variable as <typeparamref name="T"/>.</summary>
+    public AsyncResult<T> PullAsync<T>(string name) => Single<T>(_ops.Pull(_target, [name], single: true));
+
+    /// <inheritdoc cref="PullAsync{T}(string)"/>
+    public AsyncResult<T> Pull<T>(string name) => Blocking(PullAsync<T>(name));
+
+    /// <inheritdoc cref="PullAsync{T}(string)"/>
+    public T PullSync<T>(string name) => PullAsync<T>(name).Get();
+
+    /// <summary>Reads one variable.</summary>
+    public AsyncResult<object?> PullAsync(string name) => PullAsync<object?>(name);
+
+    /// <summary>Reads several variables, by name.</summary>
+    public AsyncResult<IReadOnlyDictionary<string, object?>> PullAsync(IReadOnlyList<string> names)
+    {
+        var messages = _ops.Pull(_target, names, single: false);
+        var order = names.ToArray();
+        return new AsyncResult<IReadOnlyDictionary<string, object?>>(Client, messages, scalar: true,
+            replies => order.Zip((object?[])replies[0].Result!).ToDictionary(p => p.First, p => p.Second));
+    }
+
+    /// <summary>Gets (pull) or sets (push) one variable, waiting for it.</summary>
+    public object? this[string name]
+    {
+        get => PullAsync(name).Get();
+        set => PushSync(new Dictionary<string, object?> { [name] = value });
+    }
+
+    /// <summary>Calls <paramref name="function"/> on the engine.</summary>
+    public AsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> function) => Apply<TResult>(function);
+
+    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
+    public AsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> function, Arg<T1> a1) => Apply<TResult>(function, a1.Value);
+
+    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
+    public AsyncResult<TResult> ApplyAsync<T1, T2, TResult>(Func<T1, T2, TResult> function, Arg<T1> a1, Arg<T2> a2) =>
+        Apply<TResult>(function, a1.Value, a2.Value);
+
+    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
+    public AsyncResult<TResult> ApplyAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> function, Arg<T1> a1, Arg<T2> a2, Arg<T3> a3) =>
+        Apply<TResult>(function, a1.Value, a2.Value, a3.Value);
+
+    /// <summary>Calls any delegate with arguments (values or <see cref="Reference{T}"/>s).</summary>
+    public AsyncResult<object?> ApplyAsync(Delegate function, params object?[] args) => Apply<object?>(function, args);
+
+    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
+    public TResult ApplySync<TResult>(Func<TResult> function) => ApplyAsync(function).Get();
+
+    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
+    public TResult ApplySync<T1, TResult>(Func<T1, TResult> function, Arg<T1> a1) => ApplyAsync(function, a1).Get();
+
+    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
+    public TResult ApplySync<T1, T2, TResult>(Func<T1, T2, TResult> function, Arg<T1> a1, Arg<T2> a2) => ApplyAsync(function, a1, a2).Get();
+
+    /// <summary>Empties the namespace.</summary>
+    public AsyncResult ClearAsync() => Plain(_ops.Clear(_target));
+
+    /// <inheritdoc cref="ClearAsync"/>
+    public void ClearSync() => ClearAsync().Get();
+
+    /// <summary>Removes the engine's queued tasks; they end as aborted. A running task finishes.</summary>
+    public Task<int> AbortAsync() => Client.Engine(EngineId).AbortAsync(null);
+
+    /// <summary>The engine's queue: waiting and running tasks, completed count.</summary>
+    public Task<EngineQueueStatus> QueueStatusAsync() => Client.Engine(EngineId).QueueStatusAsync();
+
+    /// <summary>Waits for every task this client has outstanding on the engine; false at the timeout.</summary>
+    public Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        ParallelClient.WaitForAsync(Client.Dispatcher.Outstanding.Where(m => m.EngineId == EngineId).ToArray(), timeout, cancellationToken);
+
+    private AsyncResult<TResult> Apply<TResult>(Delegate function, params object?[] args) =>
+        Single<TResult>(_ops.Apply(_target, function, args ?? [null]));
+
+    private AsyncResult Plain(PendingMessage[] messages) => new(Client, messages, scalar: true);
+
+    private AsyncResult<T> Single<T>(PendingMessage[] messages) =>
+        new(Client, messages, scalar: true, replies => ValueCast.To<T>(replies[0].Result, replies[0]));
+
+    private TResult Blocking<TResult>(TResult result) where TResult : AsyncResult
+    {
+        if (Block) result.Wait();
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"<EngineView {EngineId}>";
+}

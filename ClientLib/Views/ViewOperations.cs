@@ -1,0 +1,92 @@
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Functions;
+using Orleans.Parallel.Results;
+
+namespace Orleans.Parallel.Views;
+
+/// <summary>
+/// What every view does to send an operation: validate on the client, then one task per target
+/// engine. Shared by <see cref="DirectView"/> and <see cref="EngineView"/>, which differ only in
+/// the shape of their results.
+/// </summary>
+internal sealed class ViewOperations(ParallelClient client)
+{
+    public ParallelClient Client { get; } = client;
+
+    public PendingMessage[] Execute(IReadOnlyList<int> targets, string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        return Send(targets, _ => new ExecuteRequest(code));
+    }
+
+    public PendingMessage[] Run(IReadOnlyList<int> targets, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Script file '{path}' does not exist.", path);
+        return Execute(targets, File.ReadAllText(path));
+    }
+
+    public PendingMessage[] Push(IReadOnlyList<int> targets, object values)
+    {
+        var variables = NamespaceValues.From(values);
+        var uploads = new Dictionary<string, ShippedAssembly>();
+        var described = variables.ToDictionary(kv => kv.Key, kv => Client.Shipper.DescribeValue(kv.Value, kv.Key, uploads));
+        var request = new PushRequest(described);
+        return Send(targets, _ => request, Client.Shipper.Upload(uploads.Values));
+    }
+
+    public PendingMessage[] Pull(IReadOnlyList<int> targets, IReadOnlyList<string> names, bool single)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.Count == 0) throw new ArgumentException("Name at least one variable to pull.", nameof(names));
+        foreach (var name in names) NamespaceNames.Check(name, nameof(names));
+        var request = new PullRequest(names.ToArray(), single);
+        return Send(targets, _ => request);
+    }
+
+    public PendingMessage[] Apply(IReadOnlyList<int> targets, Delegate function, object?[] args)
+    {
+        var prepared = Client.Shipper.Prepare(function);
+        var parameters = function.Method.GetParameters();
+        if (parameters.Length != args.Length)
+            throw new ArgumentException($"The function takes {parameters.Length} argument(s) but {args.Length} were given.", nameof(args));
+        var uploads = new Dictionary<string, ShippedAssembly>();
+        var wireArgs = args.Select((a, i) => a is Reference r ? r.ToWire() : Client.Shipper.DescribeValue(a, $"argument {i}", uploads)).ToArray();
+        var request = new ApplyRequest(prepared.Payload, wireArgs);
+        var before = uploads.Count == 0 ? prepared.Uploaded : Task.WhenAll(prepared.Uploaded, Client.Shipper.Upload(uploads.Values));
+        return Send(targets, _ => request, before);
+    }
+
+    public PendingMessage[] Map<T>(IReadOnlyList<int> targets, Delegate function, IReadOnlyList<T> items, out int[] used)
+    {
+        var prepared = Client.Shipper.Prepare(function);
+        var blocks = ScatterPlan.Split(items.Count, targets.Count);
+        used = targets.Where((_, i) => blocks[i].Length > 0).ToArray();
+        var chunks = blocks.Where(b => b.Length > 0).Select(b => (System.Collections.IList)Slice(items, b.Offset, b.Length)).ToArray();
+        var index = 0;
+        return Send(used, _ => new MapRequest(prepared.Payload, chunks[index++]), prepared.Uploaded);
+    }
+
+    public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());
+
+    public static T[] Slice<T>(IReadOnlyList<T> items, int offset, int length)
+    {
+        var chunk = new T[length];
+        if (items is T[] array) Array.Copy(array, offset, chunk, 0, length);
+        else for (var i = 0; i < length; i++) chunk[i] = items[offset + i];
+        return chunk;
+    }
+
+    /// <summary>Looks every engine up first (an unknown id fails before anything is sent), then sends.</summary>
+    public PendingMessage[] Send(IReadOnlyList<int> targets, Func<int, EngineRequest> request, Task? before = null)
+    {
+        var engines = targets.Select(Client.Engine).ToArray();
+        var messages = new PendingMessage[targets.Count];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = Client.Dispatcher.Track(targets[i]);
+            Client.Dispatcher.Send(messages[i], engines[i], request(targets[i]), before ?? Task.CompletedTask);
+        }
+        return messages;
+    }
+}

@@ -1,0 +1,31 @@
+using Orleans.Parallel.Wire;
+
+namespace Orleans.Parallel.Engine;
+
+/// <summary>What a task asks of an engine. One record per kind.</summary>
+[GenerateSerializer, Alias("op.EngineRequest")]
+public abstract record EngineRequest;
+
+/// <summary>Run C# script statements in the engine's namespace.</summary>
+[GenerateSerializer, Alias("op.ExecuteRequest")]
+public sealed record ExecuteRequest([property: Id(0)] string Code) : EngineRequest;
+
+/// <summary>Set namespace variables.</summary>
+[GenerateSerializer, Alias("op.PushRequest")]
+public sealed record PushRequest([property: Id(0)] IReadOnlyDictionary<string, object?> Values) : EngineRequest;
+
+/// <summary>Read namespace variables; one name gives the value, several give an array in name order.</summary>
+[GenerateSerializer, Alias("op.PullRequest")]
+public sealed record PullRequest([property: Id(0)] IReadOnlyList<string> Names, [property: Id(1)] bool Single) : EngineRequest;
+
+/// <summary>Call a function with arguments (which may be <see cref="ReferenceArg"/>s).</summary>
+[GenerateSerializer, Alias("op.ApplyRequest")]
+public sealed record ApplyRequest([property: Id(0)] FunctionPayload Function, [property: Id(1)] object?[] Args) : EngineRequest;
+
+/// <summary>Call a one-argument function on every item of a chunk; the result is an array in item order.</summary>
+[GenerateSerializer, Alias("op.MapRequest")]
+public sealed record MapRequest([property: Id(0)] FunctionPayload Function, [property: Id(1)] System.Collections.IList Items) : EngineRequest;
+
+/// <summary>Empty the namespace.</summary>
+[GenerateSerializer, Alias("op.ClearRequest")]
+public sealed record ClearRequest : EngineRequest;

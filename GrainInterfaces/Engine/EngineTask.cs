@@ -1,0 +1,13 @@
+namespace Orleans.Parallel.Engine;
+
+/// <summary>One unit of work for one engine.</summary>
+/// <param name="MsgId">The task's message id, chosen by the client.</param>
+/// <param name="SessionId">The submitting client session (selects the code it uploaded).</param>
+/// <param name="Submitted">When the client submitted it (UTC).</param>
+/// <param name="Request">What to do.</param>
+[GenerateSerializer, Alias("op.EngineTask")]
+public sealed record EngineTask(
+    [property: Id(0)] Guid MsgId,
+    [property: Id(1)] Guid SessionId,
+    [property: Id(2)] DateTime Submitted,
+    [property: Id(3)] EngineRequest Request);

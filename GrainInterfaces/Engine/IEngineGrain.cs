@@ -1,0 +1,36 @@
+using Orleans.Concurrency;
+
+namespace Orleans.Parallel.Engine;
+
+/// <summary>
+/// One engine: a namespace of variables and a queue of tasks run one at a time in arrival order.
+/// Keyed by its incarnation (a fresh <see cref="Guid"/> per engine the silo starts); the dense
+/// engine id users see is assigned by the registry when the engine starts.
+/// </summary>
+[Alias("op.IEngineGrain")]
+public interface IEngineGrain : IGrainWithGuidKey
+{
+    /// <summary>Brings the engine to life on the calling silo and registers it; returns its engine id.</summary>
+    [Alias("Start")]
+    Task<int> StartAsync(string siloName);
+
+    /// <summary>Unregisters the engine and lets the activation go (graceful silo shutdown).</summary>
+    [Alias("Stop")]
+    Task StopAsync();
+
+    /// <summary>Queues a task and returns at once; the reply reaches <paramref name="observer"/>.</summary>
+    [Alias("Submit")]
+    Task SubmitAsync(EngineTask task, ITaskObserver observer);
+
+    /// <summary>Queued, running and completed tasks, answered even while a task runs.</summary>
+    [AlwaysInterleave, Alias("QueueStatus")]
+    Task<EngineQueueStatus> QueueStatusAsync();
+
+    /// <summary>Ends queued tasks (all when <paramref name="msgIds"/> is null) as aborted; returns how many.</summary>
+    [AlwaysInterleave, Alias("Abort")]
+    Task<int> AbortAsync(IReadOnlyList<Guid>? msgIds);
+
+    /// <summary>Forgets the code a client session loaded on this engine's silo.</summary>
+    [AlwaysInterleave, Alias("EndSession")]
+    Task EndSessionAsync(Guid sessionId);
+}

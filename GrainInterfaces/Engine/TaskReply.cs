@@ -1,0 +1,28 @@
+namespace Orleans.Parallel.Engine;
+
+/// <summary>How a task ended.</summary>
+public enum TaskStatus
+{
+    /// <summary>Not finished yet.</summary>
+    Pending,
+    /// <summary>Finished without error.</summary>
+    Ok,
+    /// <summary>Raised an error (or could not run).</summary>
+    Error,
+    /// <summary>Removed from the queue before it ran.</summary>
+    Aborted,
+}
+
+/// <summary>An engine's report of one finished task.</summary>
+[GenerateSerializer, Alias("op.TaskReply")]
+public sealed record TaskReply(
+    [property: Id(0)] Guid MsgId,
+    [property: Id(1)] int EngineId,
+    [property: Id(2)] TaskStatus Status,
+    [property: Id(3)] object? Result,
+    [property: Id(4)] RemoteError? Error,
+    [property: Id(5)] DateTime? Started,
+    [property: Id(6)] DateTime Completed,
+    [property: Id(7)] string Stdout,
+    [property: Id(8)] string Stderr,
+    [property: Id(9)] string? ExecuteResult);

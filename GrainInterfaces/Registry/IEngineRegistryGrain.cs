@@ -1,0 +1,21 @@
+namespace Orleans.Parallel.Registry;
+
+/// <summary>
+/// The cluster's list of engines (one activation, key 0): assigns dense engine ids and tells
+/// clients which engine grain answers to which id.
+/// </summary>
+[Alias("op.IEngineRegistryGrain")]
+public interface IEngineRegistryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Adds an engine; returns its new id (ids are never reused).</summary>
+    [Alias("Register")]
+    Task<int> RegisterAsync(Guid incarnation, string siloName);
+
+    /// <summary>Removes an engine.</summary>
+    [Alias("Unregister")]
+    Task UnregisterAsync(int engineId);
+
+    /// <summary>All live engines with a version that grows on every change.</summary>
+    [Alias("GetEngines")]
+    Task<EngineDirectory> GetEnginesAsync();
+}

@@ -1,0 +1,41 @@
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Wire;
+
+namespace Orleans.Parallel.Grains.Code;
+
+/// <summary>Finds every uploaded assembly a request's functions need, wherever the functions sit in it.</summary>
+internal static class CodeReferences
+{
+    public static IReadOnlyList<AssemblyRef> Of(EngineRequest request)
+    {
+        var found = new List<AssemblyRef>();
+        switch (request)
+        {
+            case ApplyRequest r:
+                Walk(r.Function, found);
+                foreach (var arg in r.Args) Walk(arg, found);
+                break;
+            case MapRequest r:
+                Walk(r.Function, found);
+                break;
+            case PushRequest r:
+                foreach (var value in r.Values.Values) Walk(value, found);
+                break;
+        }
+        return found;
+    }
+
+    private static void Walk(object? value, List<AssemblyRef> found)
+    {
+        switch (value)
+        {
+            case FunctionPayload f:
+                found.AddRange(f.Uploaded);
+                Walk(f.Target, found);
+                break;
+            case ClosureValue c:
+                foreach (var field in c.Fields) Walk(field.Value, found);
+                break;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.Loader;
+using Orleans.Parallel.Code;
+using Orleans.Parallel.Wire;
+
+namespace Orleans.Parallel.Grains.Code;
+
+/// <summary>
+/// Per silo: each client session's load context, and lookups of assemblies and types for the
+/// functions and values that session sends.
+/// </summary>
+public sealed class SessionCodeRegistry(IGrainFactory grains)
+{
+    private readonly ConcurrentDictionary<Guid, SessionLoadContext> _sessions = new();
+
+    /// <summary>Fetches (in grain context) the bytes of every uploaded assembly the silo lacks.</summary>
+    public async ValueTask PrepareAsync(Guid sessionId, IReadOnlyList<AssemblyRef> uploaded)
+    {
+        if (uploaded.Count == 0) return;
+        SessionLoadContext? context = null;
+        foreach (var reference in uploaded)
+        {
+            if (reference.ContentHash is null || DefaultAssemblies.ByMvid(reference.Mvid) is not null) continue;
+            context ??= _sessions.GetOrAdd(sessionId, id => new SessionLoadContext(id));
+            if (context.Knows(reference)) continue;
+            var bytes = await grains.GetGrain<IAssemblyStoreGrain>(reference.ContentHash).GetAsync()
+                ?? throw new InvalidOperationException(
+                    $"Assembly {reference.FullName} ({reference.ContentHash}) was never uploaded to the cluster.");
+            context.Register(reference, bytes);
+        }
+    }
+
+    /// <summary>The context that resolves names for a session (the default one when it uploaded nothing).</summary>
+    internal AssemblyLoadContext ContextFor(Guid sessionId) =>
+        _sessions.TryGetValue(sessionId, out var context) ? context : AssemblyLoadContext.Default;
+
+    /// <summary>Resolves one build of an assembly for a session.</summary>
+    public Assembly Resolve(Guid sessionId, AssemblyRef reference) =>
+        DefaultAssemblies.ByMvid(reference.Mvid)
+        ?? ContextFor(sessionId).LoadFromAssemblyName(new AssemblyName(reference.FullName));
+
+    /// <summary>Resolves an assembly-qualified type name in a session's context.</summary>
+    public Type ResolveType(Guid sessionId, string assemblyQualifiedName)
+    {
+        var context = ContextFor(sessionId);
+        return Type.GetType(assemblyQualifiedName, context.LoadFromAssemblyName, typeResolver: null, throwOnError: true)!;
+    }
+
+    /// <summary>Drops a session's context; its assemblies unload once nothing references them.</summary>
+    public void EndSession(Guid sessionId)
+    {
+        if (_sessions.TryRemove(sessionId, out var context)) context.Unload();
+    }
+}

@@ -1,0 +1,180 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Grains.Code;
+using Orleans.Parallel.Grains.Execution;
+using Orleans.Parallel.Registry;
+using Orleans.Placement;
+using TaskStatus = Orleans.Parallel.Engine.TaskStatus;
+
+namespace Orleans.Parallel.Grains.Engine;
+
+/// <summary>
+/// An engine: one namespace, one queue, one task at a time in arrival order. Grain turns only
+/// queue, report and route; user code runs on the engine's own thread (<see cref="EngineWorker"/>)
+/// while the grain stays free to answer status and abort calls.
+/// </summary>
+[PreferLocalPlacement, KeepAlive]
+public sealed partial class EngineGrain(
+    TaskExecutor executor,
+    SessionCodeRegistry code,
+    FunctionMaterializer functions,
+    ILogger<EngineGrain> logger) : Grain, IEngineGrain
+{
+    private readonly Queue<(EngineTask Task, ITaskObserver Observer)> _queue = new();
+    private readonly EngineNamespace _namespace = new();
+    private EngineWorker? _worker;
+    private int _engineId = -1;
+    private Guid? _running;
+    private long _completed;
+    private bool _draining;
+
+    public async Task<int> StartAsync(string siloName)
+    {
+        if (_engineId >= 0) return _engineId;
+        OutputCapture.Install();
+        _engineId = await GrainFactory.GetGrain<IEngineRegistryGrain>(0).RegisterAsync(this.GetPrimaryKey(), siloName);
+        _worker = new EngineWorker($"engine-{_engineId}");
+        LogStarted(logger, _engineId, siloName);
+        return _engineId;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_engineId < 0) return;
+        await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
+        while (_queue.TryDequeue(out var queued)) Report(queued.Observer, Aborted(queued.Task));
+        DeactivateOnIdle();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _worker?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public Task SubmitAsync(EngineTask task, ITaskObserver observer)
+    {
+        if (_engineId < 0)
+            throw new InvalidOperationException(
+                $"Engine incarnation {this.GetPrimaryKey()} is not running (its silo may have stopped); use an engine id from the client's Ids.");
+        _queue.Enqueue((task, observer));
+        if (!_draining)
+        {
+            _draining = true;
+            _ = DrainAsync();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<EngineQueueStatus> QueueStatusAsync() =>
+        Task.FromResult(new EngineQueueStatus(_engineId, _queue.Select(q => q.Task.MsgId).ToArray(), _running, _completed));
+
+    public Task<int> AbortAsync(IReadOnlyList<Guid>? msgIds)
+    {
+        var abort = msgIds is null ? null : msgIds.ToHashSet();
+        var kept = new Queue<(EngineTask, ITaskObserver)>();
+        var aborted = 0;
+        while (_queue.TryDequeue(out var queued))
+        {
+            if (abort is null || abort.Contains(queued.Task.MsgId))
+            {
+                Report(queued.Observer, Aborted(queued.Task));
+                aborted++;
+            }
+            else kept.Enqueue(queued);
+        }
+        foreach (var item in kept) _queue.Enqueue(item);
+        return Task.FromResult(aborted);
+    }
+
+    public Task EndSessionAsync(Guid sessionId)
+    {
+        code.EndSession(sessionId);
+        functions.ForgetSession(sessionId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs queued tasks one after another; a grain-context loop that is not itself a request.</summary>
+    private async Task DrainAsync()
+    {
+        try
+        {
+            while (_queue.TryDequeue(out var next))
+            {
+                _running = next.Task.MsgId;
+                var reply = await RunAsync(next.Task);
+                _running = null;
+                _completed++;
+                Report(next.Observer, reply);
+            }
+        }
+        finally
+        {
+            _draining = false;
+        }
+    }
+
+    private async Task<TaskReply> RunAsync(EngineTask task)
+    {
+        var started = DateTime.UtcNow;
+        try
+        {
+            await PrepareCodeAsync(task);
+        }
+        catch (Exception e)
+        {
+            return Failed(task, started, e, "", "");
+        }
+        return await _worker!.RunAsync(() =>
+        {
+            var output = new TaskOutput();
+            using var capture = OutputCapture.Begin(output);
+            try
+            {
+                var outcome = executor.Run(task, _namespace);
+                return new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
+                    DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult);
+            }
+            catch (Exception e)
+            {
+                return Failed(task, started, e, output.Stdout, output.Stderr);
+            }
+        });
+    }
+
+    private ValueTask PrepareCodeAsync(EngineTask task) => code.PrepareAsync(task.SessionId, CodeReferences.Of(task.Request));
+
+    private TaskReply Failed(EngineTask task, DateTime started, Exception e, string stdout, string stderr) =>
+        new(task.MsgId, _engineId, TaskStatus.Error, null, RemoteErrors.From(e), started, DateTime.UtcNow, stdout, stderr, null);
+
+    private TaskReply Aborted(EngineTask task) =>
+        new(task.MsgId, _engineId, TaskStatus.Aborted, null, null, null, DateTime.UtcNow, "", "", null);
+
+    /// <summary>Sends a reply without holding up the queue; a reply that cannot travel becomes an error reply.</summary>
+    private void Report(ITaskObserver observer, TaskReply reply) => _ = ReportAsync(observer, reply);
+
+    private async Task ReportAsync(ITaskObserver observer, TaskReply reply)
+    {
+        try
+        {
+            await observer.OnTaskCompletedAsync(reply);
+        }
+        catch (Exception e) when (reply.Result is not null)
+        {
+            LogReplyFailed(logger, e, reply.MsgId, _engineId);
+            var error = new InvalidOperationException(
+                $"The result ({reply.Result.GetType().FullName}) could not be sent back to the client: {e.Message}", e);
+            await observer.OnTaskCompletedAsync(reply with { Status = TaskStatus.Error, Result = null, Error = RemoteErrors.From(error) });
+        }
+        catch (Exception e)
+        {
+            LogReplyFailed(logger, e, reply.MsgId, _engineId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Engine {EngineId} started on {Silo}")]
+    private static partial void LogStarted(ILogger logger, int engineId, string silo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reply for task {MsgId} on engine {EngineId} could not be sent")]
+    private static partial void LogReplyFailed(ILogger logger, Exception e, Guid msgId, int engineId);
+}

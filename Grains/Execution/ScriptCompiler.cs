@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+using Orleans.Parallel.Engine;
+
+namespace Orleans.Parallel.Grains.Execution;
+
+/// <summary>
+/// Compiles script text for a namespace shape (variable names and types), once per silo: a prelude
+/// submission declares every namespace variable with its runtime type, and the user's code follows
+/// as the next submission, so it may read, assign or redeclare any of them. Compiled scripts are
+/// shared by all engines of the silo, keyed by shape and text.
+/// </summary>
+public sealed class ScriptCompiler
+{
+    private const int CacheLimit = 1024;
+
+    private static readonly string[] Imports =
+    [
+        "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Text",
+        "System.Threading", "System.Threading.Tasks",
+    ];
+
+    private static readonly Assembly[] BaseReferences =
+    [
+        typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(List<>).Assembly, typeof(Console).Assembly,
+        typeof(System.Collections.Concurrent.ConcurrentDictionary<,>).Assembly, typeof(System.Numerics.BigInteger).Assembly,
+        typeof(System.Text.RegularExpressions.Regex).Assembly, typeof(ScriptGlobals).Assembly,
+        Assembly.Load("System.Runtime"), Assembly.Load("netstandard"),
+    ];
+
+    private readonly ConcurrentDictionary<string, Lazy<Script<object>>> _preludes = new();
+    private readonly ConcurrentDictionary<(string Shape, string Code), Lazy<Script<object>>> _scripts = new();
+
+    /// <summary>A compiled script for <paramref name="code"/> over a namespace with <paramref name="ns"/>'s shape.</summary>
+    public Script<object> Compile(IReadOnlyDictionary<string, object?> ns, string code)
+    {
+        var variables = ns
+            .Where(kv => IsIdentifier(kv.Key))
+            .Select(kv => (kv.Key, Type: kv.Value is null ? typeof(object) : CSharpTypeName.Nameable(kv.Value.GetType())))
+            .OrderBy(v => v.Key, StringComparer.Ordinal)
+            .ToArray();
+        var shape = string.Join(';', variables.Select(v => v.Key + ":" + v.Type.AssemblyQualifiedName));
+
+        if (_scripts.Count > CacheLimit) _scripts.Clear();
+        var lazy = _scripts.GetOrAdd((shape, code), key => new Lazy<Script<object>>(() =>
+        {
+            var prelude = _preludes.GetOrAdd(shape, _ => new Lazy<Script<object>>(() => CreatePrelude(variables))).Value;
+            var script = prelude.ContinueWith(code);
+            var errors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+            if (errors.Length > 0) throw new ScriptCompilationException(errors.Select(ToWire).ToArray());
+            return script;
+        }));
+        try
+        {
+            return lazy.Value;
+        }
+        catch (ScriptCompilationException)
+        {
+            _scripts.TryRemove(new KeyValuePair<(string, string), Lazy<Script<object>>>((shape, code), lazy));
+            throw;
+        }
+    }
+
+    private static Script<object> CreatePrelude((string Name, Type Type)[] variables)
+    {
+        var references = BaseReferences.Concat(variables.SelectMany(v => AssembliesOf(v.Type))).Distinct()
+            .Where(a => !string.IsNullOrEmpty(a.Location)).ToArray();
+        var options = ScriptOptions.Default
+            .WithReferences(references)
+            .WithImports(Imports)
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithEmitDebugInformation(false);
+        var text = new StringBuilder();
+        foreach (var (name, type) in variables)
+            text.Append("var @").Append(name).Append(" = (").Append(CSharpTypeName.Of(type))
+                .Append(")__ns__[\"").Append(name).Append("\"];\n");
+        var prelude = CSharpScript.Create<object>(text.ToString(), options, typeof(ScriptGlobals));
+        prelude.Compile();
+        return prelude;
+    }
+
+    private static IEnumerable<Assembly> AssembliesOf(Type type)
+    {
+        if (type.IsArray) return AssembliesOf(type.GetElementType()!);
+        var own = new[] { type.Assembly };
+        return type.IsGenericType ? own.Concat(type.GetGenericArguments().SelectMany(AssembliesOf)) : own;
+    }
+
+    private static CompilerDiagnostic ToWire(Diagnostic d)
+    {
+        var position = d.Location.GetLineSpan().StartLinePosition;
+        return new CompilerDiagnostic(d.Id, d.Severity.ToString(), position.Line + 1, position.Character + 1, d.GetMessage());
+    }
+
+    private static bool IsIdentifier(string name) =>
+        name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+}

@@ -1,0 +1,132 @@
+using System.Collections;
+using System.Reflection;
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Grains.Code;
+using Orleans.Parallel.Grains.Engine;
+using Orleans.Parallel.Wire;
+
+namespace Orleans.Parallel.Grains.Execution;
+
+/// <summary>Runs one request against one namespace. Called on the engine thread only.</summary>
+public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer functions, SessionCodeRegistry code)
+{
+    /// <summary>What a request produced: its value and, for scripts, the text of the last expression.</summary>
+    internal readonly record struct Outcome(object? Result, string? ExecuteResult);
+
+    internal Outcome Run(EngineTask task, EngineNamespace ns) => task.Request switch
+    {
+        ExecuteRequest r => Execute(r.Code, ns),
+        PushRequest r => Push(task.SessionId, r, ns),
+        PullRequest r => Pull(r, ns),
+        ApplyRequest r => new Outcome(Apply(task.SessionId, r, ns), null),
+        MapRequest r => new Outcome(Map(task.SessionId, r, ns), null),
+        ClearRequest => Clear(ns),
+        _ => throw new NotSupportedException($"Unknown request {task.Request.GetType().Name}."),
+    };
+
+    private Outcome Execute(string code, EngineNamespace ns)
+    {
+        var script = scripts.Compile(ns.Values, code);
+        var state = script.RunAsync(new ScriptGlobals(ns.Values)).GetAwaiter().GetResult();
+        foreach (var variable in state.Variables) ns.Set(variable.Name, variable.Value);
+        return new Outcome(null, state.ReturnValue?.ToString());
+    }
+
+    private Outcome Push(Guid session, PushRequest request, EngineNamespace ns)
+    {
+        foreach (var (name, value) in request.Values) ns.Set(name, functions.MaterializeValue(session, value));
+        return default;
+    }
+
+    private static Outcome Pull(PullRequest request, EngineNamespace ns)
+    {
+        if (request.Single) return new Outcome(ns.Get(request.Names[0]), null);
+        var values = new object?[request.Names.Count];
+        for (var i = 0; i < values.Length; i++) values[i] = ns.Get(request.Names[i]);
+        return new Outcome(values, null);
+    }
+
+    private static Outcome Clear(EngineNamespace ns)
+    {
+        ns.Clear();
+        return default;
+    }
+
+    private object? Apply(Guid session, ApplyRequest request, EngineNamespace ns)
+    {
+        var function = functions.Materialize(session, request.Function);
+        var parameters = function.Method.GetParameters();
+        if (parameters.Length != request.Args.Length)
+            throw new TargetParameterCountException(
+                $"{function.Method.Name} takes {parameters.Length} argument(s); {request.Args.Length} were given.");
+        var args = new object?[request.Args.Length];
+        for (var i = 0; i < args.Length; i++)
+            args[i] = ResolveArgument(session, request.Args[i], parameters[i].ParameterType, ns);
+        return Awaiting.Unwrap(function.Invoke(args));
+    }
+
+    private Array Map(Guid session, MapRequest request, EngineNamespace ns)
+    {
+        var function = functions.Materialize(session, request.Function);
+        var parameter = function.Method.GetParameters() is [var only] ? only.ParameterType
+            : throw new TargetParameterCountException($"{function.Method.Name} must take exactly one argument to be mapped.");
+        var results = Array.CreateInstance(Awaiting.ResultType(function.Method.ReturnType), request.Items.Count);
+        var args = new object?[1];
+        var index = 0;
+        foreach (var item in (IEnumerable)request.Items)
+        {
+            args[0] = ResolveArgument(session, item, parameter, ns);
+            results.SetValue(Awaiting.Unwrap(function.Invoke(args)), index++);
+        }
+        return results;
+    }
+
+    private object? ResolveArgument(Guid session, object? arg, Type parameterType, EngineNamespace ns)
+    {
+        if (arg is not ReferenceArg reference) return functions.MaterializeValue(session, arg);
+        var value = ns.Get(reference.Name);
+        var expected = reference.ExpectedType is null ? parameterType : code.ResolveType(session, reference.ExpectedType);
+        if (value is null ? expected.IsValueType && Nullable.GetUnderlyingType(expected) is null : !expected.IsInstanceOfType(value))
+            throw new InvalidCastException(
+                $"Reference '{reference.Name}' is {value?.GetType().FullName ?? "null"} on this engine, not {expected.FullName}.");
+        return value;
+    }
+}
+
+/// <summary>Waits for functions that return <see cref="Task"/> or <see cref="ValueTask{TResult}"/> and takes their result.</summary>
+internal static class Awaiting
+{
+    public static object? Unwrap(object? result)
+    {
+        switch (result)
+        {
+            case Task task:
+                task.GetAwaiter().GetResult();
+                var type = task.GetType();
+                return type.IsGenericType && ResultType(type) is var r && r != typeof(void) && r.Name != "VoidTaskResult"
+                    ? type.GetProperty(nameof(Task<object>.Result))!.GetValue(task)
+                    : null;
+            case ValueTask valueTask:
+                valueTask.GetAwaiter().GetResult();
+                return null;
+            case not null when result.GetType() is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(ValueTask<>):
+                return Unwrap(t.GetMethod(nameof(ValueTask<object>.AsTask))!.Invoke(result, null));
+            default:
+                return result;
+        }
+    }
+
+    /// <summary>The value type a method's callers finally get (T for Task&lt;T&gt;, object for void).</summary>
+    public static Type ResultType(Type returnType)
+    {
+        if (returnType == typeof(void) || returnType == typeof(Task) || returnType == typeof(ValueTask)) return typeof(object);
+        if (returnType.IsGenericType)
+        {
+            var definition = returnType.GetGenericTypeDefinition();
+            if (definition == typeof(Task<>) || definition == typeof(ValueTask<>)) return returnType.GetGenericArguments()[0];
+        }
+        for (var t = returnType; t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Task<>)) return t.GetGenericArguments()[0];
+        return returnType;
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Parallel.Hosting;
+
+namespace Orleans.Parallel.Commands;
+
+/// <summary>The default command: run one silo with engines until Ctrl-C.</summary>
+internal static class SiloCommand
+{
+    public static void Configure(RootCommand root)
+    {
+        var defaults = new SiloSettings();
+        var engines = new Option<int>("--engines", "-n") { Description = "Engines to host on this silo.", DefaultValueFactory = _ => defaults.Engines };
+        var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (loopback).", DefaultValueFactory = _ => defaults.SiloPort };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (loopback).", DefaultValueFactory = _ => defaults.GatewayPort };
+        var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => defaults.ClusterId };
+        var serviceId = new Option<string>("--service-id") { Description = "Orleans service id.", DefaultValueFactory = _ => defaults.ServiceId };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, clusterId, serviceId, logLevel }) root.Options.Add(option);
+
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new SiloSettings
+            {
+                Engines = parse.GetValue(engines),
+                SiloPort = parse.GetValue(siloPort),
+                GatewayPort = parse.GetValue(gatewayPort),
+                ClusterId = parse.GetValue(clusterId)!,
+                ServiceId = parse.GetValue(serviceId)!,
+                LogLevel = parse.GetValue(logLevel),
+            };
+            using var host = SiloHostFactory.Create(settings);
+            await host.StartAsync(cancellationToken);
+            var ids = host.Services.GetRequiredService<EngineHost>().EngineIds;
+            Console.WriteLine(
+                $"Orleans.Parallel silo ready: {ids.Count} engines [{string.Join(", ", ids)}], gateway 127.0.0.1:{settings.GatewayPort}, " +
+                $"cluster '{settings.ClusterId}'. Ctrl-C stops it.");
+            await host.WaitForShutdownAsync(cancellationToken);
+            Console.WriteLine("Orleans.Parallel silo stopped.");
+            return 0;
+        });
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Parallel.Grains.Code;
+using Orleans.Parallel.Grains.Execution;
+using Orleans.Runtime;
+
+namespace Orleans.Parallel.Hosting;
+
+/// <summary>Adds Orleans.Parallel to a silo.</summary>
+public static class ParallelSiloBuilderExtensions
+{
+    /// <summary>Hosts engines on this silo (and the code-execution services they need).</summary>
+    public static ISiloBuilder AddParallelEngines(this ISiloBuilder builder, Action<EngineOptions>? configure = null)
+    {
+        var services = builder.Services;
+        if (configure is not null) services.Configure(configure);
+        else services.AddOptions<EngineOptions>();
+        services.AddSingleton<SessionCodeRegistry>();
+        services.AddSingleton<FunctionMaterializer>();
+        services.AddSingleton<ScriptCompiler>();
+        services.AddSingleton<TaskExecutor>();
+        services.AddSingleton<EngineHost>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EngineHost>());
+        return builder;
+    }
+}

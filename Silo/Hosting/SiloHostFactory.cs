@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Orleans.Parallel.Hosting;
+
+/// <summary>Builds the silo host: localhost clustering bound to loopback only, engines, quiet logs.</summary>
+public static class SiloHostFactory
+{
+    /// <summary>A host (not yet started) for one silo with <paramref name="settings"/>.</summary>
+    public static IHost Create(SiloSettings settings, string[]? args = null)
+    {
+        settings.Validate();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(settings.LogLevel).AddConsole();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+            silo.AddParallelEngines(o => o.Engines = settings.Engines);
+        });
+        return builder.Build();
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Parallel.Hosting;
+
+/// <summary>Everything the silo host is started with (command line, <see cref="LocalCluster"/>).</summary>
+public sealed record SiloSettings
+{
+    /// <summary>Engines this silo hosts. Default: the processor count.</summary>
+    public int Engines { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Silo-to-silo port on loopback. Default 11111.</summary>
+    public int SiloPort { get; init; } = 11111;
+
+    /// <summary>Client gateway port on loopback. Default 30000.</summary>
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>Orleans cluster id. Default "dev".</summary>
+    public string ClusterId { get; init; } = "dev";
+
+    /// <summary>Orleans service id. Default "dev".</summary>
+    public string ServiceId { get; init; } = "dev";
+
+    /// <summary>Lowest level logged to the console. Default Warning.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Warning;
+
+    internal void Validate()
+    {
+        if (Engines < 0) throw new ArgumentOutOfRangeException(nameof(Engines), Engines, "The number of engines cannot be negative.");
+        foreach (var (name, port) in new[] { (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort) })
+            if (port is <= 0 or > 65535) throw new ArgumentOutOfRangeException(name, port, $"{name} must be 1..65535.");
+        if (SiloPort == GatewayPort) throw new ArgumentException("SiloPort and GatewayPort must differ.");
+    }
+}
