@@ -1,0 +1,40 @@
+using Orleans.Parallel.Hosting;
+using Orleans.TestingHost;
+
+namespace Orleans.Parallel.Tests.Cluster;
+
+/// <summary>
+/// One in-process test cluster for every cluster test: two silos with two engines each, and a
+/// ParallelClient over the test cluster's client.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int EnginesPerSilo = 2;
+    public const int Silos = 2;
+    public const int EngineCount = EnginesPerSilo * Silos;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public ParallelClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(Silos);
+        builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => o.Engines = EnginesPerSilo));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Client = await ParallelClient.FromClusterClientAsync(Cluster.Client);
+        await Client.WaitForEnginesAsync(EngineCount, TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
