@@ -43,7 +43,11 @@ public sealed class ParallelClient : IAsyncDisposable
         {
             var address = Dns.GetHostAddresses(options.GatewayHost).First();
             client.UseStaticClustering(new IPEndPoint(address, options.GatewayPort));
-            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+            client.Services.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
         });
         var host = builder.Build();

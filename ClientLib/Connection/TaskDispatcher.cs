@@ -23,10 +23,21 @@ internal sealed class TaskDispatcher : ITaskObserver
 
     public Guid SessionId { get; }
 
-    public void Attach() => _reference = _grains.CreateObjectReference<ITaskObserver>(this);
+    /// <summary>
+    /// Orleans holds observers weakly; a client awaited only through its own pending results would be
+    /// collected with its replies still on the way. Attached dispatchers are therefore rooted here.
+    /// </summary>
+    private static readonly ConcurrentDictionary<TaskDispatcher, byte> Attached = new();
+
+    public void Attach()
+    {
+        _reference = _grains.CreateObjectReference<ITaskObserver>(this);
+        Attached.TryAdd(this, 0);
+    }
 
     public void Detach()
     {
+        Attached.TryRemove(this, out _);
         if (_reference is not null) _grains.DeleteObjectReference<ITaskObserver>(_reference);
     }
 

@@ -35,14 +35,31 @@ internal sealed class ShippedAssembly
         return new ShippedAssembly(assembly, File.ReadAllBytes(assembly.Location));
     }
 
-    /// <summary>Framework assemblies and those of Orleans and Orleans.Parallel: silos load their own copies by name.</summary>
+    /// <summary>
+    /// The assemblies this client library is built on (Orleans, Microsoft.Extensions, Orleans.Parallel's
+    /// contracts): every silo has them, because the silo is built on the same ones.
+    /// </summary>
+    private static readonly Lazy<HashSet<string>> SharedWithSilos = new(() =>
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<AssemblyName>([typeof(ShippedAssembly).Assembly.GetName()]);
+        while (pending.TryPop(out var name))
+        {
+            if (!names.Add(name.Name!)) continue;
+            try
+            {
+                foreach (var reference in Assembly.Load(name).GetReferencedAssemblies()) pending.Push(reference);
+            }
+            catch (FileNotFoundException) { /* a reference never loaded at run time */ }
+        }
+        return names;
+    });
+
+    /// <summary>Framework assemblies and those the client library shares with silos: silos load their own copies by name.</summary>
     private static bool IsEverywhere(Assembly assembly)
     {
         if (assembly.IsDynamic) return false;
-        var name = assembly.GetName().Name ?? "";
-        if (name.StartsWith("Orleans.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal)
-            || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal))
-            return true;
+        if (SharedWithSilos.Value.Contains(assembly.GetName().Name!)) return true;
         var location = assembly.Location;
         return !string.IsNullOrEmpty(location)
             && Path.GetDirectoryName(Path.GetFullPath(location))!.StartsWith(FrameworkDirectory, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 
 namespace Orleans.Parallel.Hosting;
@@ -15,7 +16,13 @@ public static class SiloHostFactory
         builder.Logging.SetMinimumLevel(settings.LogLevel).AddConsole();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            // Set after UseLocalhostClustering, whose own cluster and service ids do not survive the host builder's defaults.
+            silo.Services.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
             silo.AddParallelEngines(o => o.Engines = settings.Engines);
         });
         return builder.Build();

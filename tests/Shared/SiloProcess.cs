@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Orleans.Parallel.Testing;
+
+/// <summary>
+/// A real silo process (the Silo executable built next to the calling assembly), started on free
+/// loopback ports; ready once it prints its ready line. Shared by the process tests and the benchmarks.
+/// </summary>
+public sealed partial class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private SiloProcess(Process process, int gatewayPort, int siloPort)
+    {
+        _process = process;
+        GatewayPort = gatewayPort;
+        SiloPort = siloPort;
+    }
+
+    public int GatewayPort { get; }
+    public int SiloPort { get; }
+    public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the silo printed so far (stdout and stderr).</summary>
+    public string Output { get { lock (_output) return string.Join("\n", _output); } }
+
+    public ParallelClientOptions ClientOptions => new() { GatewayPort = GatewayPort };
+
+    public static async Task<SiloProcess> StartAsync(int engines, TimeSpan? timeout = null, params string[] extraArgs)
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, "Orleans.Parallel.Silo.dll");
+        if (!File.Exists(silo)) throw new FileNotFoundException("The Silo executable was not built next to this assembly.", silo);
+        int siloPort = FreePort(), gatewayPort = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { silo, "--engines", engines.ToString(), "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString() }.Concat(extraArgs))
+            start.ArgumentList.Add(arg);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
+        var result = new SiloProcess(process, gatewayPort, siloPort);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => result.Collect(e.Data, ready);
+        process.ErrorDataReceived += (_, e) => result.Collect(e.Data, ready);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var wait = timeout ?? TimeSpan.FromSeconds(60);
+        var first = await Task.WhenAny(ready.Task, exited, Task.Delay(wait));
+        if (first != ready.Task)
+        {
+            await result.DisposeAsync();
+            throw new InvalidOperationException(
+                $"The silo process did not become ready within {wait} (exited: {process.HasExited}). Output:\n{result.Output}");
+        }
+        return result;
+    }
+
+    private void Collect(string? line, TaskCompletionSource ready)
+    {
+        if (line is null) return;
+        lock (_output) _output.Add(line);
+        if (line.Contains("silo ready", StringComparison.Ordinal)) ready.TrySetResult();
+    }
+
+    /// <summary>Ends the process at once, like a machine failure.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Asks for a graceful shutdown (SIGTERM, as Ctrl-C) and waits for the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        if (!_process.HasExited) _ = SendSignal(_process.Id, 15);
+        await _process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try { await StopAsync(TimeSpan.FromSeconds(15)); }
+            catch (TimeoutException) { Kill(); }
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int SendSignal(int pid, int signal);
+}
