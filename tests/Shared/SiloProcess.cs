@@ -73,10 +73,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>Ends the process at once, like a machine failure.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
-    /// <summary>Asks for a graceful shutdown (SIGTERM, as Ctrl-C) and waits for the exit code.</summary>
+    /// <summary>Presses Ctrl-C (SIGINT) and waits for the exit code of the graceful shutdown.</summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
     {
-        if (!_process.HasExited) _ = SendSignal(_process.Id, 15);
+        const int SigInt = 2;
+        if (!_process.HasExited) _ = SendSignal(_process.Id, SigInt);
         await _process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
         return _process.ExitCode;
     }
