@@ -49,7 +49,7 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
                 try { await RefreshAsync().ConfigureAwait(false); }
-                catch (Exception) when (!_stop.IsCancellationRequested) { /* the cluster may be busy or restarting; try again next tick */ }
+                catch (Exception) { /* the cluster may be busy, restarting or gone; try again next tick */ }
             }
         }
         catch (OperationCanceledException) { }
@@ -58,7 +58,7 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null) await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+        // A refresh in flight to a cluster that is gone can take a whole response timeout; do not wait for it.
+        if (_loop is not null) await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
     }
 }

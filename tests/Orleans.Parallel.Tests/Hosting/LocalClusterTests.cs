@@ -1,3 +1,5 @@
+using Orleans.Parallel.Views;
+
 namespace Orleans.Parallel.Tests.Hosting;
 
 public sealed class LocalClusterTests
@@ -10,7 +12,7 @@ public sealed class LocalClusterTests
         Assert.Equal([0, 1, 2], rc.Ids);
         var all = rc[..];
         await all.ScatterAsync("lc_x", Enumerable.Range(0, 10).ToArray());
-        var sums = await all.ApplyAsync((int[] x) => x.Sum(), new Views.Reference<int[]>("lc_x"));
+        var sums = await all.ApplyAsync((int[] x) => x.Sum(), new Reference<int[]>("lc_x"));
         Assert.Equal([0 + 1 + 2 + 3, 4 + 5 + 6, 7 + 8 + 9], sums);
         Assert.InRange(cluster.GatewayPort, 1, 65535);
     }
