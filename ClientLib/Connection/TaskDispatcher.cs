@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Errors;
 using Orleans.Parallel.Results;
+using Orleans.Parallel.Wire;
 
 namespace Orleans.Parallel.Connection;
 
@@ -88,9 +89,13 @@ internal sealed class TaskDispatcher : ITaskObserver
         message.Fail(error);
     }
 
+    /// <summary>Rebuilds packed arrays in a result (a single value, or the <c>object?[]</c> of a multi-name pull).</summary>
+    private static object? Unpack(object? result) =>
+        result is object?[] values && values.GetType() == typeof(object[]) ? PackedArray.UnpackAll(values) : PackedArray.Unpack(result);
+
     public Task OnTaskCompletedAsync(TaskReply reply)
     {
-        if (_pending.TryRemove(reply.MsgId, out var message)) message.Complete(reply);
+        if (_pending.TryRemove(reply.MsgId, out var message)) message.Complete(reply with { Result = Unpack(reply.Result) });
         return Task.CompletedTask;
     }
 }

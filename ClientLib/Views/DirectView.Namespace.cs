@@ -72,7 +72,7 @@ public sealed partial class DirectView
         {
             var (offset, length) = blocks[index++];
             var chunk = ViewOperations.Slice(list, offset, length);
-            object? value = flatten && length == 1 ? chunk[0] : asList ? new List<T>(chunk) : chunk;
+            object? value = flatten && length == 1 ? chunk[0] : asList ? new List<T>(chunk) : Wire.PackedArray.Pack(chunk);
             return new Engine.PushRequest(new Dictionary<string, object?> { [name] = value });
         });
         return Plain(messages);

@@ -1,6 +1,7 @@
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Functions;
 using Orleans.Parallel.Results;
+using Orleans.Parallel.Wire;
 
 namespace Orleans.Parallel.Views;
 
@@ -30,7 +31,7 @@ internal sealed class ViewOperations(ParallelClient client)
     {
         var variables = NamespaceValues.From(values);
         var uploads = new Dictionary<string, ShippedAssembly>();
-        var described = variables.ToDictionary(kv => kv.Key, kv => Client.Shipper.DescribeValue(kv.Value, kv.Key, uploads));
+        var described = variables.ToDictionary(kv => kv.Key, kv => PackedArray.Pack(Client.Shipper.DescribeValue(kv.Value, kv.Key, uploads)));
         var request = new PushRequest(described);
         return Send(targets, _ => request, Client.Shipper.Upload(uploads.Values));
     }
@@ -51,7 +52,7 @@ internal sealed class ViewOperations(ParallelClient client)
         if (parameters.Length != args.Length)
             throw new ArgumentException($"The function takes {parameters.Length} argument(s) but {args.Length} were given.", nameof(args));
         var uploads = new Dictionary<string, ShippedAssembly>();
-        var wireArgs = args.Select((a, i) => a is Reference r ? r.ToWire() : Client.Shipper.DescribeValue(a, $"argument {i}", uploads)).ToArray();
+        var wireArgs = args.Select((a, i) => a is Reference r ? r.ToWire() : PackedArray.Pack(Client.Shipper.DescribeValue(a, $"argument {i}", uploads))).ToArray();
         var request = new ApplyRequest(prepared.Payload, wireArgs);
         var before = uploads.Count == 0 ? prepared.Uploaded : Task.WhenAll(prepared.Uploaded, Client.Shipper.Upload(uploads.Values));
         return Send(targets, _ => request, before);
@@ -62,7 +63,7 @@ internal sealed class ViewOperations(ParallelClient client)
         var prepared = Client.Shipper.Prepare(function);
         var blocks = ScatterPlan.Split(items.Count, targets.Count);
         used = targets.Where((_, i) => blocks[i].Length > 0).ToArray();
-        var chunks = blocks.Where(b => b.Length > 0).Select(b => (System.Collections.IList)Slice(items, b.Offset, b.Length)).ToArray();
+        var chunks = blocks.Where(b => b.Length > 0).Select(b => PackedArray.Pack(Slice(items, b.Offset, b.Length))!).ToArray();
         var index = 0;
         return Send(used, _ => new MapRequest(prepared.Payload, chunks[index++]), prepared.Uploaded);
     }

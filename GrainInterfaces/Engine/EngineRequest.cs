@@ -14,7 +14,7 @@ public sealed record ExecuteRequest([property: Id(0)] string Code) : EngineReque
 [GenerateSerializer, Alias("op.PushRequest")]
 public sealed record PushRequest([property: Id(0)] IReadOnlyDictionary<string, object?> Values) : EngineRequest;
 
-/// <summary>Read namespace variables; one name gives the value, several give an array in name order.</summary>
+/// <summary>Read namespace variables; one name gives the value, several give an <c>object?[]</c> in name order.</summary>
 [GenerateSerializer, Alias("op.PullRequest")]
 public sealed record PullRequest([property: Id(0)] IReadOnlyList<string> Names, [property: Id(1)] bool Single) : EngineRequest;
 
@@ -22,9 +22,9 @@ public sealed record PullRequest([property: Id(0)] IReadOnlyList<string> Names, 
 [GenerateSerializer, Alias("op.ApplyRequest")]
 public sealed record ApplyRequest([property: Id(0)] FunctionPayload Function, [property: Id(1)] object?[] Args) : EngineRequest;
 
-/// <summary>Call a one-argument function on every item of a chunk; the result is an array in item order.</summary>
+/// <summary>Call a one-argument function on every item of a chunk (an array, possibly a <see cref="PackedArray"/>); the result is an array in item order.</summary>
 [GenerateSerializer, Alias("op.MapRequest")]
-public sealed record MapRequest([property: Id(0)] FunctionPayload Function, [property: Id(1)] System.Collections.IList Items) : EngineRequest;
+public sealed record MapRequest([property: Id(0)] FunctionPayload Function, [property: Id(1)] object Items) : EngineRequest;
 
 /// <summary>Empty the namespace.</summary>
 [GenerateSerializer, Alias("op.ClearRequest")]

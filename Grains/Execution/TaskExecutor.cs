@@ -18,8 +18,8 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         ExecuteRequest r => Execute(r.Code, ns),
         PushRequest r => Push(task.SessionId, r, ns),
         PullRequest r => Pull(r, ns),
-        ApplyRequest r => new Outcome(Apply(task.SessionId, r, ns), null),
-        MapRequest r => new Outcome(Map(task.SessionId, r, ns), null),
+        ApplyRequest r => new Outcome(PackedArray.Pack(Apply(task.SessionId, r, ns)), null),
+        MapRequest r => new Outcome(PackedArray.Pack(Map(task.SessionId, r, ns)), null),
         ClearRequest => Clear(ns),
         _ => throw new NotSupportedException($"Unknown request {task.Request.GetType().Name}."),
     };
@@ -34,15 +34,15 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
 
     private Outcome Push(Guid session, PushRequest request, EngineNamespace ns)
     {
-        foreach (var (name, value) in request.Values) ns.Set(name, functions.MaterializeValue(session, value));
+        foreach (var (name, value) in request.Values) ns.Set(name, functions.MaterializeValue(session, PackedArray.Unpack(value)));
         return default;
     }
 
     private static Outcome Pull(PullRequest request, EngineNamespace ns)
     {
-        if (request.Single) return new Outcome(ns.Get(request.Names[0]), null);
+        if (request.Single) return new Outcome(PackedArray.Pack(ns.Get(request.Names[0])), null);
         var values = new object?[request.Names.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = ns.Get(request.Names[i]);
+        for (var i = 0; i < values.Length; i++) values[i] = PackedArray.Pack(ns.Get(request.Names[i]));
         return new Outcome(values, null);
     }
 
@@ -70,10 +70,11 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         var function = functions.Materialize(session, request.Function);
         var parameter = function.Method.GetParameters() is [var only] ? only.ParameterType
             : throw new TargetParameterCountException($"{function.Method.Name} must take exactly one argument to be mapped.");
-        var results = Array.CreateInstance(Awaiting.ResultType(function.Method.ReturnType), request.Items.Count);
+        var items = (IList)PackedArray.Unpack(request.Items)!;
+        var results = Array.CreateInstance(Awaiting.ResultType(function.Method.ReturnType), items.Count);
         var args = new object?[1];
         var index = 0;
-        foreach (var item in (IEnumerable)request.Items)
+        foreach (var item in items)
         {
             args[0] = ResolveArgument(session, item, parameter, ns);
             results.SetValue(Awaiting.Unwrap(function.Invoke(args)), index++);
@@ -83,7 +84,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
 
     private object? ResolveArgument(Guid session, object? arg, Type parameterType, EngineNamespace ns)
     {
-        if (arg is not ReferenceArg reference) return functions.MaterializeValue(session, arg);
+        if (arg is not ReferenceArg reference) return functions.MaterializeValue(session, PackedArray.Unpack(arg));
         var value = ns.Get(reference.Name);
         var expected = reference.ExpectedType is null ? parameterType : code.ResolveType(session, reference.ExpectedType);
         if (value is null ? expected.IsValueType && Nullable.GetUnderlyingType(expected) is null : !expected.IsInstanceOfType(value))

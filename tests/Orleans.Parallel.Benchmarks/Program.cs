@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Reflection;
+using Orleans.Parallel;
+using Orleans.Parallel.Benchmarks;
+using Orleans.Parallel.Testing;
+
+var engines = new Option<int>("--engines", "-n") { Description = "Engines in the silo process.", DefaultValueFactory = _ => 2 };
+engines.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--engines must be at least 1."); });
+var json = new Option<string?>("--json") { Description = "Write the figures to this JSON file (ipp_bench.py's format)." };
+var quick = new Option<bool>("--quick") { Description = "Smaller sizes, for a fast smoke run; figures are not comparable." };
+var breakdown = new Option<bool>("--breakdown") { Description = "Also report where each figure's time goes (request path, engine, reply path)." };
+var ipp = new Option<bool>("--ipp") { Description = "Also run ipp_bench.py on ipyparallel (python3-ipyparallel) and print both side by side." };
+var ippScript = new Option<string?>("--ipp-script") { Description = "Path of ipp_bench.py (default: shared/anchors/ipp_bench.py above this directory)." };
+var root = new RootCommand("Orleans.Parallel benchmark: ipp_bench.py's workload against a real silo process.") { engines, json, quick, breakdown, ipp, ippScript };
+root.SetAction(async (parse, cancellationToken) =>
+{
+    var n = parse.GetValue(engines);
+    var isQuick = parse.GetValue(quick);
+    var sizes = isQuick ? Sizes.Quick : Sizes.Full;
+    var version = typeof(ParallelClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
+    var system = $"Orleans.Parallel {version}";
+    Console.WriteLine($"{system}: {n} engines in a silo process, {Environment.ProcessorCount} cores{(isQuick ? ", quick sizes" : "")}, load {LoadAverage()}");
+
+    var figures = new Figures();
+    await using (var silo = await SiloProcess.StartAsync(n))
+    {
+        await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions, cancellationToken);
+        await rc.WaitForEnginesAsync(n, TimeSpan.FromSeconds(60), cancellationToken);
+        new Workload(rc, sizes, figures, parse.GetValue(breakdown)).Run();
+        BusyEngines.Measure(rc, silo.ProcessId, sizes.BusySeconds, figures);
+        Memory.Measure(silo.ProcessId, figures);
+    }
+    if (parse.GetValue(json) is { } path) figures.WriteJson(path, system, n, isQuick);
+
+    // After the silo has stopped, so the two systems never compete for the cores.
+    if (parse.GetValue(ipp) && await IppBaseline.RunAsync(n, parse.GetValue(ippScript), cancellationToken) is { } baseline)
+    {
+        Console.WriteLine();
+        Comparison.Print(figures, baseline);
+    }
+    Console.WriteLine($"load at the end {LoadAverage()}");
+    return 0;
+});
+return await root.Parse(args).InvokeAsync();
+
+// Other work on the machine skews every figure; the load average says how much there was.
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
