@@ -56,31 +56,27 @@ internal sealed class TaskDispatcher : ITaskObserver
     /// <summary>Sends a tracked message once <paramref name="before"/> (uploads) has finished.</summary>
     public void Send(PendingMessage message, IEngineGrain engine, EngineRequest request, Task before)
     {
-        if (before.IsCompletedSuccessfully) SendNow(message, engine, request);
+        if (before.IsCompletedSuccessfully) _ = SendNowAsync(message, engine, request);
         else before.ContinueWith(t =>
         {
-            if (t.IsCompletedSuccessfully) SendNow(message, engine, request);
+            if (t.IsCompletedSuccessfully) _ = SendNowAsync(message, engine, request);
             else Fail(message, new EngineException(message.EngineId, "The function's code could not be uploaded to the cluster.", t.Exception));
         }, TaskScheduler.Default);
     }
 
-    private void SendNow(PendingMessage message, IEngineGrain engine, EngineRequest request)
+    /// <summary>Submits; a task that ends quickly comes back as the call's own answer, later ones through the observer.</summary>
+    private async Task SendNowAsync(PendingMessage message, IEngineGrain engine, EngineRequest request)
     {
-        Task sent;
         try
         {
-            sent = engine.SubmitAsync(new EngineTask(message.MsgId, SessionId, message.Submitted, request), _reference!);
+            var reply = await engine.SubmitAsync(new EngineTask(message.MsgId, SessionId, message.Submitted, request), _reference!)
+                .ConfigureAwait(false);
+            if (reply is not null) await OnTaskCompletedAsync(reply).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            sent = Task.FromException(e);
+            Fail(message, new EngineException(message.EngineId, $"Task {message.MsgId} failed on its way to or from the engine: {e.Message}", e));
         }
-        if (sent.IsCompletedSuccessfully) return;
-        sent.ContinueWith(t =>
-        {
-            if (!t.IsCompletedSuccessfully)
-                Fail(message, new EngineException(message.EngineId, $"Task {message.MsgId} could not be queued: {t.Exception?.GetBaseException().Message}", t.Exception?.GetBaseException()));
-        }, TaskScheduler.Default);
     }
 
     private void Fail(PendingMessage message, Exception error)

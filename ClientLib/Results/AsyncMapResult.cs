@@ -14,8 +14,22 @@ public sealed class AsyncMapResult<T> : AsyncResult<IReadOnlyList<T>>, IAsyncEnu
 
     internal AsyncMapResult(ParallelClient client, IReadOnlyList<PendingMessage> messages,
         Func<TaskReply, IEnumerable<T>> perMessage)
-        : base(client, messages, scalar: false, replies => replies.SelectMany(perMessage).ToArray())
+        : base(client, messages, scalar: false, replies => Concat(replies.Select(perMessage).ToArray()))
         => _perMessage = perMessage;
+
+    /// <summary>Joins the blocks in order; arrays (scatter blocks, map chunks) are block-copied.</summary>
+    private static T[] Concat(IEnumerable<T>[] blocks)
+    {
+        if (!blocks.All(b => b is T[])) return blocks.SelectMany(b => b).ToArray();
+        var result = new T[blocks.Sum(b => ((T[])b).Length)];
+        var offset = 0;
+        foreach (T[] block in blocks)
+        {
+            Array.Copy(block, 0, result, offset, block.Length);
+            offset += block.Length;
+        }
+        return result;
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)

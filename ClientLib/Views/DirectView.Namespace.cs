@@ -71,8 +71,9 @@ public sealed partial class DirectView
         var messages = _ops.Send(targets, _ =>
         {
             var (offset, length) = blocks[index++];
-            var chunk = ViewOperations.Slice(list, offset, length);
-            object? value = flatten && length == 1 ? chunk[0] : asList ? new List<T>(chunk) : Wire.PackedArray.Pack(chunk);
+            object? value = flatten && length == 1 ? list[offset]
+                : asList ? new List<T>(ViewOperations.Slice(list, offset, length))
+                : ViewOperations.Chunk(list, offset, length);
             return new Engine.PushRequest(new Dictionary<string, object?> { [name] = value });
         });
         return Plain(messages);

@@ -1,5 +1,4 @@
 using Orleans.Parallel.Engine;
-using Orleans.Parallel.Functions;
 using Orleans.Parallel.Results;
 using Orleans.Parallel.Wire;
 
@@ -30,10 +29,10 @@ internal sealed class ViewOperations(ParallelClient client)
     public PendingMessage[] Push(IReadOnlyList<int> targets, object values)
     {
         var variables = NamespaceValues.From(values);
-        var uploads = new Dictionary<string, ShippedAssembly>();
-        var described = variables.ToDictionary(kv => kv.Key, kv => PackedArray.Pack(Client.Shipper.DescribeValue(kv.Value, kv.Key, uploads)));
+        var walk = Client.Shipper.Walk();
+        var described = variables.ToDictionary(kv => kv.Key, kv => PackedArray.Pack(walk.Value(kv.Value, kv.Key)));
         var request = new PushRequest(described);
-        return Send(targets, _ => request, Client.Shipper.Upload(uploads.Values));
+        return Send(targets, _ => request, walk.Uploaded);
     }
 
     public PendingMessage[] Pull(IReadOnlyList<int> targets, IReadOnlyList<string> names, bool single)
@@ -51,11 +50,9 @@ internal sealed class ViewOperations(ParallelClient client)
         var parameters = function.Method.GetParameters();
         if (parameters.Length != args.Length)
             throw new ArgumentException($"The function takes {parameters.Length} argument(s) but {args.Length} were given.", nameof(args));
-        var uploads = new Dictionary<string, ShippedAssembly>();
-        var wireArgs = args.Select((a, i) => a is Reference r ? r.ToWire() : PackedArray.Pack(Client.Shipper.DescribeValue(a, $"argument {i}", uploads))).ToArray();
+        var wireArgs = args.Select((a, i) => a is Reference r ? r.ToWire() : PackedArray.Pack(prepared.Walk.Value(a, $"argument {i}"))).ToArray();
         var request = new ApplyRequest(prepared.Payload, wireArgs);
-        var before = uploads.Count == 0 ? prepared.Uploaded : Task.WhenAll(prepared.Uploaded, Client.Shipper.Upload(uploads.Values));
-        return Send(targets, _ => request, before);
+        return Send(targets, _ => request, prepared.Walk.Uploaded);
     }
 
     public PendingMessage[] Map<T>(IReadOnlyList<int> targets, Delegate function, IReadOnlyList<T> items, out int[] used)
@@ -63,12 +60,16 @@ internal sealed class ViewOperations(ParallelClient client)
         var prepared = Client.Shipper.Prepare(function);
         var blocks = ScatterPlan.Split(items.Count, targets.Count);
         used = targets.Where((_, i) => blocks[i].Length > 0).ToArray();
-        var chunks = blocks.Where(b => b.Length > 0).Select(b => PackedArray.Pack(Slice(items, b.Offset, b.Length))!).ToArray();
+        var chunks = blocks.Where(b => b.Length > 0).Select(b => Chunk(items, b.Offset, b.Length)).ToArray();
         var index = 0;
-        return Send(used, _ => new MapRequest(prepared.Payload, chunks[index++]), prepared.Uploaded);
+        return Send(used, _ => new MapRequest(prepared.Payload, chunks[index++]), prepared.Walk.Uploaded);
     }
 
     public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());
+
+    /// <summary>A block of items as it travels: packed bytes straight from a primitive array, else a new array.</summary>
+    public static object Chunk<T>(IReadOnlyList<T> items, int offset, int length) =>
+        items is T[] array && PackedArray.IsPackable(typeof(T[])) ? PackedArray.PackRange(array, offset, length) : Slice(items, offset, length);
 
     public static T[] Slice<T>(IReadOnlyList<T> items, int offset, int length)
     {

@@ -18,9 +18,14 @@ public interface IEngineGrain : IGrainWithGuidKey
     [Alias("Stop")]
     Task StopAsync();
 
-    /// <summary>Queues a task and returns at once; the reply reaches <paramref name="observer"/>.</summary>
-    [Alias("Submit")]
-    Task SubmitAsync(EngineTask task, ITaskObserver observer);
+    /// <summary>
+    /// Queues a task. A task that ends within a few seconds is answered by this call itself (one
+    /// round trip); otherwise the call returns null and the reply later reaches <paramref name="observer"/>,
+    /// so no call is held near Orleans' response timeout. Interleaves, so submissions never wait on
+    /// one another.
+    /// </summary>
+    [AlwaysInterleave, Alias("Submit")]
+    Task<TaskReply?> SubmitAsync(EngineTask task, ITaskObserver observer);
 
     /// <summary>Queued, running and completed tasks, answered even while a task runs.</summary>
     [AlwaysInterleave, Alias("QueueStatus")]

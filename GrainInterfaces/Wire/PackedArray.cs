@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Orleans.Parallel.Wire;
 
 /// <summary>
@@ -11,41 +9,41 @@ namespace Orleans.Parallel.Wire;
 [GenerateSerializer, Immutable, Alias("op.PackedArray")]
 public sealed record PackedArray([property: Id(0)] string ElementType, [property: Id(1)] byte[] Data)
 {
-    private static readonly Dictionary<Type, Func<Array, byte[]>> Packers = new();
-    private static readonly Dictionary<string, Func<byte[], Array>> Unpackers = new();
-
-    static PackedArray()
+    private static readonly Dictionary<string, Type> Primitives = new Type[]
     {
-        Register<bool>(); Register<byte>(); Register<sbyte>(); Register<char>();
-        Register<short>(); Register<ushort>(); Register<int>(); Register<uint>();
-        Register<long>(); Register<ulong>(); Register<float>(); Register<double>();
-    }
-
-    private static void Register<T>() where T : unmanaged
-    {
-        Packers[typeof(T[])] = a => MemoryMarshal.AsBytes(((T[])a).AsSpan()).ToArray();
-        Unpackers[typeof(T).FullName!] = b => MemoryMarshal.Cast<byte, T>(b).ToArray();
-    }
+        typeof(bool), typeof(byte), typeof(sbyte), typeof(char), typeof(short), typeof(ushort),
+        typeof(int), typeof(uint), typeof(long), typeof(ulong), typeof(float), typeof(double),
+    }.ToDictionary(t => t.FullName!);
 
     /// <summary>Packs one-dimensional primitive arrays; any other value is returned as it is.</summary>
     public static object? Pack(object? value) =>
-        value is Array array && Packers.TryGetValue(array.GetType(), out var pack)
-            ? new PackedArray(array.GetType().GetElementType()!.FullName!, pack(array))
-            : value;
+        value is Array array && IsPackable(array.GetType()) ? PackRange(array, 0, array.Length) : value;
 
-    /// <summary>Rebuilds a packed array; any other value is returned as it is.</summary>
-    public static object? Unpack(object? value) =>
-        value is PackedArray packed ? Unpackers[packed.ElementType](packed.Data) : value;
-
-    /// <summary>Packs each element of an argument or value list.</summary>
-    public static object?[] PackAll(IReadOnlyList<object?> values)
+    /// <summary>Packs <paramref name="length"/> elements of a primitive array from <paramref name="offset"/>, in one copy.</summary>
+    public static PackedArray PackRange(Array array, int offset, int length)
     {
-        var packed = new object?[values.Count];
-        for (var i = 0; i < packed.Length; i++) packed[i] = Pack(values[i]);
-        return packed;
+        var size = Buffer.ByteLength(array) / Math.Max(array.Length, 1);
+        var data = GC.AllocateUninitializedArray<byte>(length * size);
+        Buffer.BlockCopy(array, offset * size, data, 0, data.Length);
+        return new PackedArray(array.GetType().GetElementType()!.FullName!, data);
     }
 
-    /// <summary>Unpacks each element of an argument or value list.</summary>
+    /// <summary>Whether arrays of this type are packed (one-dimensional, primitive elements).</summary>
+    public static bool IsPackable(Type arrayType) =>
+        arrayType.IsSZArray && arrayType.GetElementType() is { IsPrimitive: true } element && Primitives.ContainsKey(element.FullName!);
+
+    /// <summary>Rebuilds a packed array; any other value is returned as it is.</summary>
+    public static object? Unpack(object? value)
+    {
+        if (value is not PackedArray packed) return value;
+        var element = Primitives[packed.ElementType];
+        var size = Buffer.ByteLength(Array.CreateInstance(element, 1));
+        var array = Array.CreateInstance(element, packed.Data.Length / size);
+        Buffer.BlockCopy(packed.Data, 0, array, 0, packed.Data.Length);
+        return array;
+    }
+
+    /// <summary>Unpacks each element of a value list.</summary>
     public static object?[] UnpackAll(IReadOnlyList<object?> values)
     {
         var unpacked = new object?[values.Count];

@@ -20,7 +20,10 @@ public sealed partial class EngineGrain(
     FunctionMaterializer functions,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
-    private readonly Queue<(EngineTask Task, ITaskObserver Observer)> _queue = new();
+    /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>
+    private static readonly TimeSpan InlineReplyWait = TimeSpan.FromSeconds(5);
+
+    private readonly Queue<QueuedTask> _queue = new();
     private readonly EngineNamespace _namespace = new();
     private EngineWorker? _worker;
     private int _engineId = -1;
@@ -42,7 +45,7 @@ public sealed partial class EngineGrain(
     {
         if (_engineId < 0) return;
         await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
-        while (_queue.TryDequeue(out var queued)) Report(queued.Observer, Aborted(queued.Task));
+        while (_queue.TryDequeue(out var queued)) Complete(queued, Aborted(queued.Task));
         DeactivateOnIdle();
     }
 
@@ -52,18 +55,31 @@ public sealed partial class EngineGrain(
         return Task.CompletedTask;
     }
 
-    public Task SubmitAsync(EngineTask task, ITaskObserver observer)
+    public async Task<TaskReply?> SubmitAsync(EngineTask task, ITaskObserver observer)
     {
         if (_engineId < 0)
             throw new InvalidOperationException(
                 $"Engine incarnation {this.GetPrimaryKey()} is not running (its silo may have stopped); use an engine id from the client's Ids.");
-        _queue.Enqueue((task, observer));
+        var queued = new QueuedTask(task, observer);
+        _queue.Enqueue(queued);
         if (!_draining)
         {
             _draining = true;
             _ = DrainAsync();
         }
-        return Task.CompletedTask;
+        var inline = queued.InlineReply!.Task;
+        try
+        {
+            return await inline.WaitAsync(InlineReplyWait);
+        }
+        catch (TimeoutException)
+        {
+            // Both this and the completion run in the grain's turn order: either the reply is already
+            // here, or from now on it goes to the observer.
+            if (inline.IsCompletedSuccessfully) return inline.Result;
+            queued.InlineReply = null;
+            return null;
+        }
     }
 
     public Task<EngineQueueStatus> QueueStatusAsync() =>
@@ -72,13 +88,13 @@ public sealed partial class EngineGrain(
     public Task<int> AbortAsync(IReadOnlyList<Guid>? msgIds)
     {
         var abort = msgIds is null ? null : msgIds.ToHashSet();
-        var kept = new Queue<(EngineTask, ITaskObserver)>();
+        var kept = new Queue<QueuedTask>();
         var aborted = 0;
         while (_queue.TryDequeue(out var queued))
         {
             if (abort is null || abort.Contains(queued.Task.MsgId))
             {
-                Report(queued.Observer, Aborted(queued.Task));
+                Complete(queued, Aborted(queued.Task));
                 aborted++;
             }
             else kept.Enqueue(queued);
@@ -105,7 +121,7 @@ public sealed partial class EngineGrain(
                 var reply = await RunAsync(next.Task);
                 _running = null;
                 _completed++;
-                Report(next.Observer, reply);
+                Complete(next, reply);
             }
         }
         finally
@@ -150,8 +166,15 @@ public sealed partial class EngineGrain(
     private TaskReply Aborted(EngineTask task) =>
         new(task.MsgId, _engineId, TaskStatus.Aborted, null, null, null, DateTime.UtcNow, "", "", null);
 
-    /// <summary>Sends a reply without holding up the queue; a reply that cannot travel becomes an error reply.</summary>
-    private void Report(ITaskObserver observer, TaskReply reply) => _ = ReportAsync(observer, reply);
+    /// <summary>
+    /// Hands the reply to the submission call still waiting for it, or else sends it to the observer
+    /// without holding up the queue.
+    /// </summary>
+    private void Complete(QueuedTask queued, TaskReply reply)
+    {
+        if (queued.InlineReply is { } inline) inline.TrySetResult(reply);
+        else _ = ReportAsync(queued.Observer, reply);
+    }
 
     private async Task ReportAsync(ITaskObserver observer, TaskReply reply)
     {

@@ -20,7 +20,9 @@ internal sealed class EngineWorker : IDisposable
     /// <summary>Runs <paramref name="work"/> on the engine thread; the returned task completes off that thread.</summary>
     public Task<T> RunAsync<T>(Func<T> work)
     {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations are not forced asynchronous: the awaiting grain turn is queued to its own
+        // scheduler anyway, and forcing would add a thread-pool hop to every task.
+        var done = new TaskCompletionSource<T>();
         _work.Add(() =>
         {
             try { done.SetResult(work()); }

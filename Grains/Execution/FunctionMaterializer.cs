@@ -25,35 +25,49 @@ public sealed class FunctionMaterializer(SessionCodeRegistry code)
         }
     }
 
-    public Function Materialize(Guid session, FunctionPayload payload) =>
-        new(ResolveMethod(session, payload), MaterializeValue(session, payload.Target));
+    /// <summary>
+    /// The closures rebuilt for one request, by the ids the client gave them, so that back-references
+    /// (<see cref="ClosureRef"/>) anywhere in the request find the same object.
+    /// </summary>
+    public sealed class Scope(Guid session)
+    {
+        public Guid Session { get; } = session;
+        internal Dictionary<int, object> Closures { get; } = new();
+    }
+
+    public Function Materialize(Scope scope, FunctionPayload payload) =>
+        new(ResolveMethod(scope.Session, payload), MaterializeValue(scope, payload.Target));
 
     /// <summary>Rebuilds closures and functions inside a value; other values pass through.</summary>
-    public object? MaterializeValue(Guid session, object? value) => value switch
+    public object? MaterializeValue(Scope scope, object? value) => value switch
     {
-        ClosureValue closure => MaterializeClosure(session, closure),
-        FunctionPayload function => CreateDelegate(session, function),
+        ClosureValue closure => MaterializeClosure(scope, closure),
+        ClosureRef reference => scope.Closures.TryGetValue(reference.Id, out var closure) ? closure
+            : throw new InvalidOperationException($"Closure #{reference.Id} is referenced before it is defined."),
+        FunctionPayload function => CreateDelegate(scope, function),
         _ => value,
     };
 
-    private Delegate CreateDelegate(Guid session, FunctionPayload payload)
+    private Delegate CreateDelegate(Scope scope, FunctionPayload payload)
     {
-        var function = Materialize(session, payload);
+        var session = scope.Session;
+        var function = Materialize(scope, payload);
         var delegateType = code.ResolveType(session, payload.DelegateType);
         return function.Method.IsStatic || function.Target is not null
             ? function.Method.CreateDelegate(delegateType, function.Target)
             : throw new InvalidOperationException($"Function {payload.MethodName} needs a target and has none.");
     }
 
-    private object MaterializeClosure(Guid session, ClosureValue closure)
+    private object MaterializeClosure(Scope scope, ClosureValue closure)
     {
-        var type = code.ResolveType(session, closure.TypeName);
+        var type = code.ResolveType(scope.Session, closure.TypeName);
         var instance = RuntimeHelpers.GetUninitializedObject(type);
+        scope.Closures[closure.Id] = instance;
         foreach (var field in closure.Fields)
         {
             var info = type.GetField(field.Name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
                 ?? throw new MissingFieldException(type.FullName, field.Name);
-            info.SetValue(instance, MaterializeValue(session, field.Value));
+            info.SetValue(instance, MaterializeValue(scope, field.Value));
         }
         return instance;
     }

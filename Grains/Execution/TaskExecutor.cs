@@ -16,10 +16,10 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
     internal Outcome Run(EngineTask task, EngineNamespace ns) => task.Request switch
     {
         ExecuteRequest r => Execute(r.Code, ns),
-        PushRequest r => Push(task.SessionId, r, ns),
+        PushRequest r => Push(new(task.SessionId), r, ns),
         PullRequest r => Pull(r, ns),
-        ApplyRequest r => new Outcome(PackedArray.Pack(Apply(task.SessionId, r, ns)), null),
-        MapRequest r => new Outcome(PackedArray.Pack(Map(task.SessionId, r, ns)), null),
+        ApplyRequest r => new Outcome(PackedArray.Pack(Apply(new(task.SessionId), r, ns)), null),
+        MapRequest r => new Outcome(PackedArray.Pack(Map(new(task.SessionId), r, ns)), null),
         ClearRequest => Clear(ns),
         _ => throw new NotSupportedException($"Unknown request {task.Request.GetType().Name}."),
     };
@@ -32,9 +32,9 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         return new Outcome(null, state.ReturnValue?.ToString());
     }
 
-    private Outcome Push(Guid session, PushRequest request, EngineNamespace ns)
+    private Outcome Push(FunctionMaterializer.Scope scope, PushRequest request, EngineNamespace ns)
     {
-        foreach (var (name, value) in request.Values) ns.Set(name, functions.MaterializeValue(session, PackedArray.Unpack(value)));
+        foreach (var (name, value) in request.Values) ns.Set(name, functions.MaterializeValue(scope, PackedArray.Unpack(value)));
         return default;
     }
 
@@ -52,22 +52,22 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         return default;
     }
 
-    private object? Apply(Guid session, ApplyRequest request, EngineNamespace ns)
+    private object? Apply(FunctionMaterializer.Scope scope, ApplyRequest request, EngineNamespace ns)
     {
-        var function = functions.Materialize(session, request.Function);
+        var function = functions.Materialize(scope, request.Function);
         var parameters = function.Method.GetParameters();
         if (parameters.Length != request.Args.Length)
             throw new TargetParameterCountException(
                 $"{function.Method.Name} takes {parameters.Length} argument(s); {request.Args.Length} were given.");
         var args = new object?[request.Args.Length];
         for (var i = 0; i < args.Length; i++)
-            args[i] = ResolveArgument(session, request.Args[i], parameters[i].ParameterType, ns);
+            args[i] = ResolveArgument(scope, request.Args[i], parameters[i].ParameterType, ns);
         return Awaiting.Unwrap(function.Invoke(args));
     }
 
-    private Array Map(Guid session, MapRequest request, EngineNamespace ns)
+    private Array Map(FunctionMaterializer.Scope scope, MapRequest request, EngineNamespace ns)
     {
-        var function = functions.Materialize(session, request.Function);
+        var function = functions.Materialize(scope, request.Function);
         var parameter = function.Method.GetParameters() is [var only] ? only.ParameterType
             : throw new TargetParameterCountException($"{function.Method.Name} must take exactly one argument to be mapped.");
         var items = (IList)PackedArray.Unpack(request.Items)!;
@@ -76,17 +76,17 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         var index = 0;
         foreach (var item in items)
         {
-            args[0] = ResolveArgument(session, item, parameter, ns);
+            args[0] = ResolveArgument(scope, item, parameter, ns);
             results.SetValue(Awaiting.Unwrap(function.Invoke(args)), index++);
         }
         return results;
     }
 
-    private object? ResolveArgument(Guid session, object? arg, Type parameterType, EngineNamespace ns)
+    private object? ResolveArgument(FunctionMaterializer.Scope scope, object? arg, Type parameterType, EngineNamespace ns)
     {
-        if (arg is not ReferenceArg reference) return functions.MaterializeValue(session, PackedArray.Unpack(arg));
+        if (arg is not ReferenceArg reference) return functions.MaterializeValue(scope, PackedArray.Unpack(arg));
         var value = ns.Get(reference.Name);
-        var expected = reference.ExpectedType is null ? parameterType : code.ResolveType(session, reference.ExpectedType);
+        var expected = reference.ExpectedType is null ? parameterType : code.ResolveType(scope.Session, reference.ExpectedType);
         if (value is null ? expected.IsValueType && Nullable.GetUnderlyingType(expected) is null : !expected.IsInstanceOfType(value))
             throw new InvalidCastException(
                 $"Reference '{reference.Name}' is {value?.GetType().FullName ?? "null"} on this engine, not {expected.FullName}.");

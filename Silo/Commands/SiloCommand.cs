@@ -18,7 +18,8 @@ internal static class SiloCommand
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => defaults.ClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id.", DefaultValueFactory = _ => defaults.ServiceId };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, clusterId, serviceId, logLevel }) root.Options.Add(option);
+        var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, clusterId, serviceId, logLevel, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,6 +34,7 @@ internal static class SiloCommand
             };
             using var host = SiloHostFactory.Create(settings);
             await host.StartAsync(cancellationToken);
+            if (parse.GetValue(parentPid) is { } parent) _ = StopWithParentAsync(parent, host);
             var ids = host.Services.GetRequiredService<EngineHost>().EngineIds;
             Console.WriteLine(
                 $"Orleans.Parallel silo ready: {ids.Count} engines [{string.Join(", ", ids)}], gateway 127.0.0.1:{settings.GatewayPort}, " +
@@ -41,5 +43,20 @@ internal static class SiloCommand
             Console.WriteLine("Orleans.Parallel silo stopped.");
             return 0;
         });
+    }
+
+    /// <summary>A silo started by a test or benchmark must not outlive it, even when that process is killed.</summary>
+    private static async Task StopWithParentAsync(int parentPid, IHost host)
+    {
+        try
+        {
+            using var parent = System.Diagnostics.Process.GetProcessById(parentPid);
+            await parent.WaitForExitAsync();
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { silo, "--engines", engines.ToString(), "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString() }.Concat(extraArgs))
+        foreach (var arg in new[] { silo, "--engines", engines.ToString(), "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--parent-pid", Environment.ProcessId.ToString() }.Concat(extraArgs))
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
         var result = new SiloProcess(process, gatewayPort, siloPort);

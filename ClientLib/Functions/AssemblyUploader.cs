@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Orleans.Parallel.Code;
+
+namespace Orleans.Parallel.Functions;
+
+/// <summary>Knows which of the client's assemblies engines need, and uploads each once per cluster by content hash.</summary>
+internal sealed class AssemblyUploader(IGrainFactory grains)
+{
+    private readonly ConcurrentDictionary<Assembly, ShippedAssembly[]> _closures = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _uploads = new();
+
+    /// <summary>The assembly and every assembly it references that silos do not have, itself first.</summary>
+    public ShippedAssembly[] Closure(Assembly root) => _closures.GetOrAdd(root, static root =>
+    {
+        var result = new List<ShippedAssembly>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<Assembly>([root]);
+        while (pending.TryPop(out var assembly))
+        {
+            if (!seen.Add(assembly.GetName().Name!)) continue;
+            var shipped = ShippedAssembly.Of(assembly);
+            result.Add(shipped);
+            if (shipped.Bytes is null) continue;
+            foreach (var name in assembly.GetReferencedAssemblies())
+            {
+                if (seen.Contains(name.Name!)) continue;
+                try { pending.Push(Assembly.Load(name)); }
+                catch (FileNotFoundException) { /* referenced but never needed at run time */ }
+            }
+        }
+        return result.ToArray();
+    });
+
+    /// <summary>Uploads what the cluster lacks; completes at once when everything is there already.</summary>
+    public Task Upload(IEnumerable<ShippedAssembly> assemblies)
+    {
+        var tasks = assemblies.Select(a => _uploads.GetOrAdd(a.Reference.ContentHash!, _ => new Lazy<Task>(() => UploadAsync(a))).Value)
+            .Where(t => !t.IsCompletedSuccessfully).ToArray();
+        return tasks.Length == 0 ? Task.CompletedTask : Task.WhenAll(tasks);
+    }
+
+    private async Task UploadAsync(ShippedAssembly assembly)
+    {
+        var store = grains.GetGrain<IAssemblyStoreGrain>(assembly.Reference.ContentHash!);
+        try
+        {
+            if (!await store.ContainsAsync().ConfigureAwait(false)) await store.UploadAsync(assembly.Bytes!).ConfigureAwait(false);
+        }
+        catch
+        {
+            _uploads.TryRemove(assembly.Reference.ContentHash!, out _);
+            throw;
+        }
+    }
+}
