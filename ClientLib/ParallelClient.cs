@@ -28,7 +28,7 @@ public sealed class ParallelClient : IAsyncDisposable
         Grains = cluster;
         SessionId = Guid.NewGuid();
         Dispatcher = new TaskDispatcher(cluster, SessionId);
-        Shipper = new FunctionShipper(cluster);
+        Shipper = new FunctionShipper(cluster, cluster.ServiceProvider.GetRequiredService<Orleans.Serialization.Serializer>());
         _directory = new EngineDirectoryCache(cluster);
     }
 

@@ -13,6 +13,7 @@ namespace Orleans.Parallel.Connection;
 internal sealed class TaskDispatcher : ITaskObserver
 {
     private readonly ConcurrentDictionary<Guid, PendingMessage> _pending = new();
+    private readonly Dictionary<int, Channel> _channels = new();
     private readonly IGrainFactory _grains;
     private ITaskObserver? _reference;
 
@@ -53,24 +54,41 @@ internal sealed class TaskDispatcher : ITaskObserver
         return message;
     }
 
-    /// <summary>Sends a tracked message once <paramref name="before"/> (uploads) has finished.</summary>
+    /// <summary>
+    /// Sends a tracked message once <paramref name="before"/> (uploads) has finished, numbered in
+    /// submission order for its engine and never issued ahead of an earlier message to that engine.
+    /// If an upload failed, the message still goes (the engine then reports the missing assembly),
+    /// so the engine's sequence has no gap.
+    /// </summary>
     public void Send(PendingMessage message, IEngineGrain engine, EngineRequest request, Task before)
     {
-        if (before.IsCompletedSuccessfully) _ = SendNowAsync(message, engine, request);
-        else before.ContinueWith(t =>
+        lock (_channels)
         {
-            if (t.IsCompletedSuccessfully) _ = SendNowAsync(message, engine, request);
-            else Fail(message, new EngineException(message.EngineId, "The function's code could not be uploaded to the cluster.", t.Exception));
-        }, TaskScheduler.Default);
+            if (!_channels.TryGetValue(message.EngineId, out var channel)) _channels[message.EngineId] = channel = new Channel();
+            var task = new EngineTask(message.MsgId, SessionId, message.Submitted, request, channel.NextSeq++);
+            if (before.IsCompleted && channel.Issued.IsCompleted) _ = SendNowAsync(message, engine, task);
+            else channel.Issued = IssueAfterAsync(channel.Issued, before, message, engine, task);
+        }
+    }
+
+    private sealed class Channel
+    {
+        public long NextSeq;
+        public Task Issued = Task.CompletedTask;
+    }
+
+    private async Task IssueAfterAsync(Task previous, Task before, PendingMessage message, IEngineGrain engine, EngineTask task)
+    {
+        await Task.WhenAll(previous, before).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _ = SendNowAsync(message, engine, task);
     }
 
     /// <summary>Submits; a task that ends quickly comes back as the call's own answer, later ones through the observer.</summary>
-    private async Task SendNowAsync(PendingMessage message, IEngineGrain engine, EngineRequest request)
+    private async Task SendNowAsync(PendingMessage message, IEngineGrain engine, EngineTask task)
     {
         try
         {
-            var reply = await engine.SubmitAsync(new EngineTask(message.MsgId, SessionId, message.Submitted, request), _reference!)
-                .ConfigureAwait(false);
+            var reply = await engine.SubmitAsync(task, _reference!).ConfigureAwait(false);
             if (reply is not null) await OnTaskCompletedAsync(reply).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -55,7 +55,14 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
         }
         var type = value.GetType();
         Untransportable.Check(type, path);
-        if (!ClosureFieldScanner.IsCompilerGenerated(type)) return value;
+        if (!ClosureFieldScanner.IsCompilerGenerated(type))
+        {
+            if (!shipper.Serializer.CanSerialize(type))
+                throw new ArgumentException(
+                    $"{path} is a {type.FullName}, which cannot be serialized to send to an engine. " +
+                    "Send plain data (numbers, strings, arrays, collections), or create the object inside the function.");
+            return value;
+        }
         if (_closureIds.TryGetValue(value, out var seen)) return new ClosureRef(seen);
         var id = _closureIds.Count;
         _closureIds[value] = id;

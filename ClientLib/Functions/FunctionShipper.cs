@@ -9,8 +9,11 @@ namespace Orleans.Parallel.Functions;
 /// <see cref="CaptureWalk"/> per request), caching what does not change between calls: a method's
 /// description and the assemblies it needs.
 /// </summary>
-internal sealed class FunctionShipper(IGrainFactory grains)
+internal sealed class FunctionShipper(IGrainFactory grains, Orleans.Serialization.Serializer serializer)
 {
+    /// <summary>Decides which values can travel, before anything is sent.</summary>
+    public Orleans.Serialization.Serializer Serializer { get; } = serializer;
+
     private readonly ConcurrentDictionary<(MethodInfo, Type), MethodDescription> _methods = new();
     private readonly ConcurrentDictionary<Type, FieldInfo[]> _fields = new();
 

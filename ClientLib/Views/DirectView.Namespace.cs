@@ -35,6 +35,9 @@ public sealed partial class DirectView
     }
 
     /// <inheritdoc cref="PullAsync(IReadOnlyList{string})"/>
+    public AsyncMapResult<IReadOnlyDictionary<string, object?>> Pull(IReadOnlyList<string> names) => Blocking(PullAsync(names));
+
+    /// <inheritdoc cref="PullAsync(IReadOnlyList{string})"/>
     public IReadOnlyList<IReadOnlyDictionary<string, object?>> PullSync(IReadOnlyList<string> names) => PullAsync(names).Get();
 
     /// <summary>Gets (pull) or sets (push) one variable on every engine of the view, waiting for it.</summary>

@@ -7,7 +7,7 @@ namespace Orleans.Parallel.Views;
 /// A view of one engine (<c>rc[0]</c>): the same operations as <see cref="DirectView"/>, with single
 /// values instead of lists, and a failure raised as the <see cref="Errors.RemoteException"/> itself.
 /// </summary>
-public sealed class EngineView
+public sealed partial class EngineView
 {
     private readonly ViewOperations _ops;
     private readonly int[] _target;
@@ -80,6 +80,12 @@ public sealed class EngineView
             replies => order.Zip((object?[])replies[0].Result!).ToDictionary(p => p.First, p => p.Second));
     }
 
+    /// <inheritdoc cref="PullAsync(IReadOnlyList{string})"/>
+    public AsyncResult<IReadOnlyDictionary<string, object?>> Pull(IReadOnlyList<string> names) => Blocking(PullAsync(names));
+
+    /// <inheritdoc cref="PullAsync(IReadOnlyList{string})"/>
+    public IReadOnlyDictionary<string, object?> PullSync(IReadOnlyList<string> names) => PullAsync(names).Get();
+
     /// <summary>Gets (pull) or sets (push) one variable, waiting for it.</summary>
     public object? this[string name]
     {
@@ -87,34 +93,11 @@ public sealed class EngineView
         set => PushSync(new Dictionary<string, object?> { [name] = value });
     }
 
-    /// <summary>Calls <paramref name="function"/> on the engine.</summary>
-    public AsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> function) => Apply<TResult>(function);
-
-    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
-    public AsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> function, Arg<T1> a1) => Apply<TResult>(function, a1.Value);
-
-    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
-    public AsyncResult<TResult> ApplyAsync<T1, T2, TResult>(Func<T1, T2, TResult> function, Arg<T1> a1, Arg<T2> a2) =>
-        Apply<TResult>(function, a1.Value, a2.Value);
-
-    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
-    public AsyncResult<TResult> ApplyAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> function, Arg<T1> a1, Arg<T2> a2, Arg<T3> a3) =>
-        Apply<TResult>(function, a1.Value, a2.Value, a3.Value);
-
-    /// <summary>Calls any delegate with arguments (values or <see cref="Reference{T}"/>s).</summary>
-    public AsyncResult<object?> ApplyAsync(Delegate function, params object?[] args) => Apply<object?>(function, args);
-
-    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
-    public TResult ApplySync<TResult>(Func<TResult> function) => ApplyAsync(function).Get();
-
-    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
-    public TResult ApplySync<T1, TResult>(Func<T1, TResult> function, Arg<T1> a1) => ApplyAsync(function, a1).Get();
-
-    /// <inheritdoc cref="ApplyAsync{TResult}(Func{TResult})"/>
-    public TResult ApplySync<T1, T2, TResult>(Func<T1, T2, TResult> function, Arg<T1> a1, Arg<T2> a2) => ApplyAsync(function, a1, a2).Get();
-
     /// <summary>Empties the namespace.</summary>
     public AsyncResult ClearAsync() => Plain(_ops.Clear(_target));
+
+    /// <inheritdoc cref="ClearAsync"/>
+    public AsyncResult Clear() => Blocking(ClearAsync());
 
     /// <inheritdoc cref="ClearAsync"/>
     public void ClearSync() => ClearAsync().Get();
@@ -128,9 +111,6 @@ public sealed class EngineView
     /// <summary>Waits for every task this client has outstanding on the engine; false at the timeout.</summary>
     public Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         ParallelClient.WaitForAsync(Client.Dispatcher.Outstanding.Where(m => m.EngineId == EngineId).ToArray(), timeout, cancellationToken);
-
-    private AsyncResult<TResult> Apply<TResult>(Delegate function, params object?[] args) =>
-        Single<TResult>(_ops.Apply(_target, function, args ?? [null]));
 
     private AsyncResult Plain(PendingMessage[] messages) => new(Client, messages, scalar: true);
 

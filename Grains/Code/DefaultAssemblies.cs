@@ -8,15 +8,22 @@ namespace Orleans.Parallel.Grains.Code;
 internal static class DefaultAssemblies
 {
     private static readonly ConcurrentDictionary<Guid, Assembly> Known = new();
+    private static readonly Lock ScanLock = new();
     private static int _scannedCount = -1;
 
     public static Assembly? ByMvid(Guid mvid)
     {
         if (Known.TryGetValue(mvid, out var assembly)) return assembly;
-        var all = AssemblyLoadContext.Default.Assemblies.ToArray();
-        if (all.Length == Volatile.Read(ref _scannedCount)) return null;
-        foreach (var a in all) Known.TryAdd(a.ManifestModule.ModuleVersionId, a);
-        Volatile.Write(ref _scannedCount, all.Length);
+        lock (ScanLock)
+        {
+            // Scans are serialised so a lookup never sees a half-filled map and wrongly reports a loaded assembly missing.
+            var all = AssemblyLoadContext.Default.Assemblies.ToArray();
+            if (all.Length != _scannedCount)
+            {
+                foreach (var a in all) Known.TryAdd(a.ManifestModule.ModuleVersionId, a);
+                _scannedCount = all.Length;
+            }
+        }
         return Known.TryGetValue(mvid, out assembly) ? assembly : null;
     }
 }

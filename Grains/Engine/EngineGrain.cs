@@ -18,12 +18,15 @@ public sealed partial class EngineGrain(
     TaskExecutor executor,
     SessionCodeRegistry code,
     FunctionMaterializer functions,
+    Orleans.Serialization.Serializer serializer,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
     /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>
     private static readonly TimeSpan InlineReplyWait = TimeSpan.FromSeconds(5);
 
     private readonly Queue<QueuedTask> _queue = new();
+    private readonly SubmissionOrder _order = new();
+    private IGrainTimer? _gapTimer;
     private readonly EngineNamespace _namespace = new();
     private EngineWorker? _worker;
     private int _engineId = -1;
@@ -46,6 +49,7 @@ public sealed partial class EngineGrain(
         if (_engineId < 0) return;
         await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
         while (_queue.TryDequeue(out var queued)) Complete(queued, Aborted(queued.Task));
+        foreach (var held in _order.Remove(_ => true)) Complete(held, Aborted(held.Task));
         DeactivateOnIdle();
     }
 
@@ -61,12 +65,8 @@ public sealed partial class EngineGrain(
             throw new InvalidOperationException(
                 $"Engine incarnation {this.GetPrimaryKey()} is not running (its silo may have stopped); use an engine id from the client's Ids.");
         var queued = new QueuedTask(task, observer);
-        _queue.Enqueue(queued);
-        if (!_draining)
-        {
-            _draining = true;
-            _ = DrainAsync();
-        }
+        Enqueue(_order.Arrive(queued, DateTime.UtcNow));
+        if (_order.HasHeld) _gapTimer ??= this.RegisterGrainTimer(ReleaseOverdueAsync, SubmissionOrder.GapTimeout, TimeSpan.FromSeconds(1));
         var inline = queued.InlineReply!.Task;
         try
         {
@@ -83,7 +83,26 @@ public sealed partial class EngineGrain(
     }
 
     public Task<EngineQueueStatus> QueueStatusAsync() =>
-        Task.FromResult(new EngineQueueStatus(_engineId, _queue.Select(q => q.Task.MsgId).ToArray(), _running, _completed));
+        Task.FromResult(new EngineQueueStatus(_engineId, _queue.Concat(_order.Held).Select(q => q.Task.MsgId).ToArray(), _running, _completed));
+
+    private void Enqueue(IReadOnlyList<QueuedTask> ready)
+    {
+        foreach (var task in ready) _queue.Enqueue(task);
+        if (_queue.Count == 0 || _draining) return;
+        _draining = true;
+        _ = DrainAsync();
+    }
+
+    private Task ReleaseOverdueAsync(CancellationToken cancellationToken)
+    {
+        Enqueue(_order.ReleaseOverdue(DateTime.UtcNow));
+        if (!_order.HasHeld)
+        {
+            _gapTimer?.Dispose();
+            _gapTimer = null;
+        }
+        return Task.CompletedTask;
+    }
 
     public Task<int> AbortAsync(IReadOnlyList<Guid>? msgIds)
     {
@@ -100,12 +119,18 @@ public sealed partial class EngineGrain(
             else kept.Enqueue(queued);
         }
         foreach (var item in kept) _queue.Enqueue(item);
+        foreach (var held in _order.Remove(q => abort is null || abort.Contains(q.Task.MsgId)))
+        {
+            Complete(held, Aborted(held.Task));
+            aborted++;
+        }
         return Task.FromResult(aborted);
     }
 
     public Task EndSessionAsync(Guid sessionId)
     {
         code.EndSession(sessionId);
+        Enqueue(_order.Forget(sessionId));
         functions.ForgetSession(sessionId);
         return Task.CompletedTask;
     }
@@ -148,6 +173,7 @@ public sealed partial class EngineGrain(
             try
             {
                 var outcome = executor.Run(task, _namespace);
+                CheckTransportable(outcome.Result);
                 return new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
                     DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult);
             }
@@ -156,6 +182,15 @@ public sealed partial class EngineGrain(
                 return Failed(task, started, e, output.Stdout, output.Stderr);
             }
         });
+    }
+
+    /// <summary>A result Orleans cannot serialize fails here, as the task's error, rather than in transit.</summary>
+    private void CheckTransportable(object? result)
+    {
+        foreach (var value in result is object?[] values && result.GetType() == typeof(object[]) ? values : [result])
+            if (value is not null && !serializer.CanSerialize(value.GetType()))
+                throw new NotSupportedException(
+                    $"The result is a {value.GetType().FullName}, which cannot be sent to the client. Return plain data (numbers, strings, arrays, collections) instead.");
     }
 
     private ValueTask PrepareCodeAsync(EngineTask task) => code.PrepareAsync(task.SessionId, CodeReferences.Of(task.Request));

@@ -39,7 +39,7 @@ public sealed class ScriptCompiler
     public Script<object> Compile(IReadOnlyDictionary<string, object?> ns, string code)
     {
         var variables = ns
-            .Where(kv => IsIdentifier(kv.Key))
+            .Where(kv => IsIdentifier(kv.Key) && !kv.Key.StartsWith("__ns", StringComparison.Ordinal))
             .Select(kv => (kv.Key, Type: kv.Value is null ? typeof(object) : CSharpTypeName.Nameable(kv.Value.GetType())))
             .OrderBy(v => v.Key, StringComparer.Ordinal)
             .ToArray();
@@ -50,7 +50,8 @@ public sealed class ScriptCompiler
         {
             var prelude = _preludes.GetOrAdd(shape, _ => new Lazy<Script<object>>(() => CreatePrelude(variables))).Value;
             var script = prelude.ContinueWith(code);
-            var errors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+            var errors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error)
+                .OrderBy(d => d.Location.SourceSpan.Start).ToArray();
             if (errors.Length > 0) throw new ScriptCompilationException(errors.Select(ToWire).ToArray());
             return script;
         }));

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Orleans.Parallel.Tests.Views;
+
+/// <summary><see cref="ParallelClient.ConnectAsync"/> checks its options before it tries to connect.</summary>
+public sealed class ClientOptionsTests
+{
+    public static TheoryData<Action<ParallelClientOptions>, string> BadOptions => new()
+    {
+        { o => o.GatewayHost = "", nameof(ParallelClientOptions.GatewayHost) },
+        { o => o.GatewayHost = "  ", nameof(ParallelClientOptions.GatewayHost) },
+        { o => o.ClusterId = "", nameof(ParallelClientOptions.ClusterId) },
+        { o => o.ServiceId = " ", nameof(ParallelClientOptions.ServiceId) },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public async Task ConnectAsync_EmptySetting_ThrowsArgumentExceptionNamingIt(Action<ParallelClientOptions> spoil, string setting)
+    {
+        var options = new ParallelClientOptions();
+        spoil(options);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ParallelClient.ConnectAsync(options));
+        Assert.Equal(setting, error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(65536)]
+    public async Task ConnectAsync_PortOutOfRange_ThrowsArgumentOutOfRange(int port)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => ParallelClient.ConnectAsync(new ParallelClientOptions { GatewayPort = port }));
+        Assert.Equal(nameof(ParallelClientOptions.GatewayPort), error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public async Task ConnectAsync_NonPositiveConnectTimeout_ThrowsArgumentOutOfRange(int seconds)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => ParallelClient.ConnectAsync(new ParallelClientOptions { ConnectTimeout = TimeSpan.FromSeconds(seconds) }));
+        Assert.Equal(nameof(ParallelClientOptions.ConnectTimeout), error.ParamName);
+    }
+
+    [Fact]
+    public async Task FromClusterClientAsync_Null_ThrowsArgumentNullException()
+    {
+        await Assert.ThrowsAsync<ArgumentNullException>(() => ParallelClient.FromClusterClientAsync(null!));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_NoGatewayListening_ThrowsTimeoutExceptionNamingAddress()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => ParallelClient.ConnectAsync(
+            new ParallelClientOptions { GatewayPort = port, ConnectTimeout = TimeSpan.FromSeconds(1) }));
+
+        Assert.Contains($"127.0.0.1:{port}", error.Message);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+}
