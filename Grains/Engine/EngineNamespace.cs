@@ -12,5 +12,12 @@ internal sealed class EngineNamespace
     public object? Get(string name) =>
         _values.TryGetValue(name, out var value) ? value : throw new UnknownVariableException(name);
 
-    public void Clear() => _values.Clear();
+    /// <summary>The state after the last script, which later scripts continue when they need its types.</summary>
+    public Microsoft.CodeAnalysis.Scripting.ScriptState<object>? LastScript { get; set; }
+
+    public void Clear()
+    {
+        _values.Clear();
+        LastScript = null;
+    }
 }

@@ -35,15 +35,49 @@ public sealed class ScriptCompiler
     private readonly ConcurrentDictionary<string, Lazy<Script<object>>> _preludes = new();
     private readonly ConcurrentDictionary<(string Shape, string Code), Lazy<Script<object>>> _scripts = new();
 
+    /// <summary>
+    /// Whether a new script can start from a prelude: true unless a variable holds a value of a type
+    /// only earlier scripts can name (a class a script declared, an anonymous object it created).
+    /// </summary>
+    public static bool FitsPrelude(IReadOnlyDictionary<string, object?> ns) =>
+        ns.Values.All(v => v is null || CSharpTypeName.Nameable(v.GetType()) == v.GetType() || !IsScriptType(v.GetType()));
+
+    /// <summary>
+    /// Continues an engine's own script chain, so types and variables of earlier scripts stay in scope
+    /// with their exact types; variables changed since (pushed, for instance) are declared first.
+    /// Compiled per engine and never cached: used only when <see cref="FitsPrelude"/> is false.
+    /// </summary>
+    public ScriptState<object> Continue(ScriptState<object> last, IReadOnlyDictionary<string, object?> ns, string code)
+    {
+        var current = last.Variables.GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.Last().Value);
+        var changed = Variables(ns).Where(v => !current.TryGetValue(v.Name, out var value) || !Equals(value, ns[v.Name])).ToArray();
+        var options = Options(changed);
+        try
+        {
+            var state = last;
+            if (changed.Length > 0) state = state.ContinueWithAsync(PreludeText(changed), options).GetAwaiter().GetResult();
+            return state.ContinueWithAsync(code, options).GetAwaiter().GetResult();
+        }
+        catch (CompilationErrorException e)
+        {
+            throw new ScriptCompilationException(e.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
+                .OrderBy(d => d.Location.SourceSpan.Start).Select(ToWire).ToArray());
+        }
+    }
+
+    private static bool IsScriptType(Type type) => type.Assembly.IsDynamic || string.IsNullOrEmpty(type.Assembly.Location);
+
+    private static (string Name, Type Type)[] Variables(IReadOnlyDictionary<string, object?> ns) => ns
+        .Where(kv => IsIdentifier(kv.Key) && !kv.Key.StartsWith("__ns", StringComparison.Ordinal))
+        .Select(kv => (kv.Key, Type: kv.Value is null ? typeof(object) : CSharpTypeName.Nameable(kv.Value.GetType())))
+        .OrderBy(v => v.Key, StringComparer.Ordinal)
+        .ToArray();
+
     /// <summary>A compiled script for <paramref name="code"/> over a namespace with <paramref name="ns"/>'s shape.</summary>
     public Script<object> Compile(IReadOnlyDictionary<string, object?> ns, string code)
     {
-        var variables = ns
-            .Where(kv => IsIdentifier(kv.Key) && !kv.Key.StartsWith("__ns", StringComparison.Ordinal))
-            .Select(kv => (kv.Key, Type: kv.Value is null ? typeof(object) : CSharpTypeName.Nameable(kv.Value.GetType())))
-            .OrderBy(v => v.Key, StringComparer.Ordinal)
-            .ToArray();
-        var shape = string.Join(';', variables.Select(v => v.Key + ":" + v.Type.AssemblyQualifiedName));
+        var variables = Variables(ns);
+        var shape = string.Join(";", variables.Select(v => v.Name + ":" + v.Type.AssemblyQualifiedName));
 
         if (_scripts.Count > CacheLimit) _scripts.Clear();
         var lazy = _scripts.GetOrAdd((shape, code), key => new Lazy<Script<object>>(() =>
@@ -68,20 +102,25 @@ public sealed class ScriptCompiler
 
     private static Script<object> CreatePrelude((string Name, Type Type)[] variables)
     {
-        var references = BaseReferences.Concat(variables.SelectMany(v => AssembliesOf(v.Type))).Distinct()
-            .Where(a => !string.IsNullOrEmpty(a.Location)).ToArray();
-        var options = ScriptOptions.Default
-            .WithReferences(references)
-            .WithImports(Imports)
-            .WithOptimizationLevel(OptimizationLevel.Release)
-            .WithEmitDebugInformation(false);
+        var prelude = CSharpScript.Create<object>(PreludeText(variables), Options(variables), typeof(ScriptGlobals));
+        prelude.Compile();
+        return prelude;
+    }
+
+    private static ScriptOptions Options((string Name, Type Type)[] variables) => ScriptOptions.Default
+        .WithReferences(BaseReferences.Concat(variables.SelectMany(v => AssembliesOf(v.Type))).Distinct()
+            .Where(a => !string.IsNullOrEmpty(a.Location)))
+        .WithImports(Imports)
+        .WithOptimizationLevel(OptimizationLevel.Release)
+        .WithEmitDebugInformation(false);
+
+    private static string PreludeText((string Name, Type Type)[] variables)
+    {
         var text = new StringBuilder();
         foreach (var (name, type) in variables)
             text.Append("var @").Append(name).Append(" = (").Append(CSharpTypeName.Of(type))
                 .Append(")__ns__[\"").Append(name).Append("\"];\n");
-        var prelude = CSharpScript.Create<object>(text.ToString(), options, typeof(ScriptGlobals));
-        prelude.Compile();
-        return prelude;
+        return text.ToString();
     }
 
     private static IEnumerable<Assembly> AssembliesOf(Type type)

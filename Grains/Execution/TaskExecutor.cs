@@ -26,8 +26,10 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
 
     private Outcome Execute(string code, EngineNamespace ns)
     {
-        var script = scripts.Compile(ns.Values, code);
-        var state = script.RunAsync(new ScriptGlobals(ns.Values)).GetAwaiter().GetResult();
+        var state = ns.LastScript is { } last && !ScriptCompiler.FitsPrelude(ns.Values)
+            ? scripts.Continue(last, ns.Values, code)
+            : scripts.Compile(ns.Values, code).RunAsync(new ScriptGlobals(ns.Values)).GetAwaiter().GetResult();
+        ns.LastScript = state;
         foreach (var variable in state.Variables) ns.Set(variable.Name, variable.Value);
         return new Outcome(null, state.ReturnValue?.ToString());
     }
