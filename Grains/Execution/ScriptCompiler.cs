@@ -35,6 +35,13 @@ public sealed class ScriptCompiler
     private readonly ConcurrentDictionary<string, Lazy<Script<object>>> _preludes = new();
     private readonly ConcurrentDictionary<(string Shape, string Code), Lazy<Script<object>>> _scripts = new();
 
+    /// <summary>Loads and exercises the compiler once (what a first Execute would otherwise wait for).</summary>
+    public void WarmUp()
+    {
+        var empty = new Dictionary<string, object?>();
+        Compile(empty, "var __ns_warm = 1;").RunAsync(new ScriptGlobals(empty)).GetAwaiter().GetResult();
+    }
+
     /// <summary>
     /// Whether a new script can start from a prelude: true unless a variable holds a value of a type
     /// only earlier scripts can name (a class a script declared, an anonymous object it created).

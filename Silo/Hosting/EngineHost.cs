@@ -13,6 +13,7 @@ internal sealed partial class EngineHost(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<EngineOptions> options,
+    Grains.Execution.ScriptCompiler scripts,
     ILogger<EngineHost> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly List<IEngineGrain> _engines = [];
@@ -35,6 +36,7 @@ internal sealed partial class EngineHost(
         }
         EngineIds = ids;
         LogStarted(logger, ids.Count, silo.Name);
+        if (options.Value.WarmUpScripts && ids.Count > 0) _ = Task.Run(scripts.WarmUp, CancellationToken.None);
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)

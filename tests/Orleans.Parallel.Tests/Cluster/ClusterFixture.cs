@@ -19,7 +19,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(Silos);
-        builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => o.Engines = EnginesPerSilo));
+        // No script warm-up: tests share two cores, and the first Execute may as well pay for Roslyn itself.
+        builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => (o.Engines, o.WarmUpScripts) = (EnginesPerSilo, false)));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         Client = await ParallelClient.FromClusterClientAsync(Cluster.Client);
