@@ -75,6 +75,7 @@ public sealed class ParallelClient : IAsyncDisposable
     {
         var client = new ParallelClient(cluster, ownedHost);
         client.Dispatcher.Attach();
+        client._directory.Changed += () => client.Dispatcher.FailEnginesGone(client.Ids.ToHashSet());
         await client._directory.StartAsync().ConfigureAwait(false);
         return client;
     }
@@ -163,6 +164,9 @@ public sealed class ParallelClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Throws once the client is disposed: nothing can be sent or answered any more.</summary>
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+
     internal IEngineGrain Engine(int engineId) =>
         _directory.TryGet(engineId, out var engine) ? engine : throw UnknownEngine(engineId);
 
@@ -206,6 +210,7 @@ public sealed class ParallelClient : IAsyncDisposable
         {
             // Best effort: an engine that cannot be reached has nothing of this session left to free.
         }
+        Dispatcher.FailAll(m => new ObjectDisposedException(nameof(ParallelClient), $"The client was disposed before task {m.MsgId} ended."));
         Dispatcher.Detach();
         if (_ownedHost is not null)
         {

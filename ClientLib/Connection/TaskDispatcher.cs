@@ -94,7 +94,24 @@ internal sealed class TaskDispatcher : ITaskObserver
         catch (Exception e)
         {
             Fail(message, new EngineException(message.EngineId, $"Task {message.MsgId} failed on its way to or from the engine: {e.Message}", e));
+            // If the task never reached the engine, its sequence number must still arrive, or the
+            // engine would hold this session's later tasks back until its gap timeout.
+            try { await engine.SubmitAsync(task with { Request = new SkipRequest() }, _reference!).ConfigureAwait(false); }
+            catch (Exception) { /* the engine is unreachable; nothing waits there either */ }
         }
+    }
+
+    /// <summary>Ends every outstanding message with <paramref name="error"/> (client disposed).</summary>
+    public void FailAll(Func<PendingMessage, Exception> error)
+    {
+        foreach (var message in _pending.Values) Fail(message, error(message));
+    }
+
+    /// <summary>Ends the outstanding messages of engines that left the cluster.</summary>
+    public void FailEnginesGone(IReadOnlyCollection<int> live)
+    {
+        foreach (var message in _pending.Values.Where(m => !live.Contains(m.EngineId)))
+            Fail(message, new EngineException(message.EngineId, $"The engine left the cluster before task {message.MsgId} ended."));
     }
 
     private void Fail(PendingMessage message, Exception error)
@@ -109,7 +126,15 @@ internal sealed class TaskDispatcher : ITaskObserver
 
     public Task OnTaskCompletedAsync(TaskReply reply)
     {
-        if (_pending.TryRemove(reply.MsgId, out var message)) message.Complete(reply with { Result = Unpack(reply.Result) });
+        if (!_pending.TryRemove(reply.MsgId, out var message)) return Task.CompletedTask;
+        try
+        {
+            message.Complete(reply with { Result = Unpack(reply.Result) });
+        }
+        catch (Exception e)
+        {
+            message.Fail(new EngineException(reply.EngineId, $"The result of task {reply.MsgId} arrived damaged: {e.Message}", e));
+        }
         return Task.CompletedTask;
     }
 }

@@ -29,6 +29,7 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
     /// <summary>Ends the message with an error raised on the client side.</summary>
     public void Fail(Exception error)
     {
+        if (_reply.Task.IsCompleted) return; // the reply won the race; it stands
         LocalError ??= error;
         Complete(new TaskReply(MsgId, EngineId, Engine.TaskStatus.Error, null, null, null, DateTime.UtcNow, "", "", null));
     }

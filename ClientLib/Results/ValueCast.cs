@@ -16,6 +16,8 @@ internal static class ValueCast
 
     public static IEnumerable<T> Items<T>(TaskReply reply) => reply.Result switch
     {
+        // For T = object every value "is T"; a block (array or list) is still a block of items.
+        System.Collections.IList block when typeof(T) == typeof(object) => block.Cast<object?>().Select(i => To<T>(i, reply)),
         IEnumerable<T> items when reply.Result is not T => items,
         IEnumerable items when reply.Result is not T and not string => items.Cast<object?>().Select(i => To<T>(i, reply)),
         var single => [To<T>(single, reply)],

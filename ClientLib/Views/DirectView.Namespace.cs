@@ -66,6 +66,7 @@ public sealed partial class DirectView
     {
         NamespaceNames.Check(name, nameof(name));
         ArgumentNullException.ThrowIfNull(items);
+        _ops.CheckItemType<T>(nameof(items));
         var list = items as IReadOnlyList<T> ?? items.ToArray();
         var targets = TargetIds;
         var blocks = ScatterPlan.Split(list.Count, targets.Count);

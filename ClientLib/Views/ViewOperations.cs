@@ -1,4 +1,5 @@
 using Orleans.Parallel.Engine;
+using Orleans.Parallel.Functions;
 using Orleans.Parallel.Results;
 using Orleans.Parallel.Wire;
 
@@ -58,6 +59,7 @@ internal sealed class ViewOperations(ParallelClient client)
     public PendingMessage[] Map<T>(IReadOnlyList<int> targets, Delegate function, IReadOnlyList<T> items, out int[] used)
     {
         var prepared = Client.Shipper.Prepare(function);
+        CheckItemType<T>("items");
         var blocks = ScatterPlan.Split(items.Count, targets.Count);
         used = targets.Where((_, i) => blocks[i].Length > 0).ToArray();
         var chunks = blocks.Where(b => b.Length > 0).Select(b => Chunk(items, b.Offset, b.Length)).ToArray();
@@ -66,6 +68,14 @@ internal sealed class ViewOperations(ParallelClient client)
     }
 
     public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());
+
+    /// <summary>Items sent in bulk (scatter, map) are checked by their element type once, not one by one.</summary>
+    public void CheckItemType<T>(string path)
+    {
+        Untransportable.Check(typeof(T), path);
+        if (!Client.Shipper.Serializer.CanSerialize(typeof(T)))
+            throw new ArgumentException($"{path} are {typeof(T).FullName}, which cannot be serialized to send to an engine.", path);
+    }
 
     /// <summary>A block of items as it travels: packed bytes straight from a primitive array, else a new array.</summary>
     public static object Chunk<T>(IReadOnlyList<T> items, int offset, int length) =>
@@ -82,6 +92,7 @@ internal sealed class ViewOperations(ParallelClient client)
     /// <summary>Looks every engine up first (an unknown id fails before anything is sent), then sends.</summary>
     public PendingMessage[] Send(IReadOnlyList<int> targets, Func<int, EngineRequest> request, Task? before = null)
     {
+        Client.ThrowIfDisposed();
         var engines = targets.Select(Client.Engine).ToArray();
         var messages = new PendingMessage[targets.Count];
         for (var i = 0; i < messages.Length; i++)

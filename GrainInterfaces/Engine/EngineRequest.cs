@@ -29,3 +29,7 @@ public sealed record MapRequest([property: Id(0)] FunctionPayload Function, [pro
 /// <summary>Empty the namespace.</summary>
 [GenerateSerializer, Alias("op.ClearRequest")]
 public sealed record ClearRequest : EngineRequest;
+
+/// <summary>Does nothing; fills its sequence number when the client could not send the task that had it.</summary>
+[GenerateSerializer, Alias("op.SkipRequest")]
+public sealed record SkipRequest : EngineRequest;

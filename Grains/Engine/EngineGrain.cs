@@ -33,6 +33,7 @@ public sealed partial class EngineGrain(
     private Guid? _running;
     private long _completed;
     private bool _draining;
+    private bool _stopped;
 
     public async Task<int> StartAsync(string siloName)
     {
@@ -46,24 +47,51 @@ public sealed partial class EngineGrain(
 
     public async Task StopAsync()
     {
-        if (_engineId < 0) return;
+        if (_engineId < 0 || _stopped) return;
+        _stopped = true;
         await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
-        while (_queue.TryDequeue(out var queued)) Complete(queued, Aborted(queued.Task));
-        foreach (var held in _order.Remove(_ => true)) Complete(held, Aborted(held.Task));
+        AbortWaiting(_ => true);
         DeactivateOnIdle();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // However the activation goes, nothing it accepted may be left without a reply.
+        _stopped = true;
+        AbortWaiting(_ => true);
+        _gapTimer?.Dispose();
         _worker?.Dispose();
         return Task.CompletedTask;
     }
 
+    /// <summary>Ends queued and held tasks that match as aborted; returns how many.</summary>
+    private int AbortWaiting(Func<QueuedTask, bool> match)
+    {
+        var kept = new Queue<QueuedTask>();
+        var aborted = 0;
+        while (_queue.TryDequeue(out var queued))
+        {
+            if (!match(queued)) kept.Enqueue(queued);
+            else
+            {
+                Complete(queued, Aborted(queued.Task));
+                aborted++;
+            }
+        }
+        foreach (var item in kept) _queue.Enqueue(item);
+        foreach (var held in _order.MarkAborted(match))
+        {
+            Complete(held, Aborted(held.Task));
+            aborted++;
+        }
+        return aborted;
+    }
+
     public async Task<TaskReply?> SubmitAsync(EngineTask task, ITaskObserver observer)
     {
-        if (_engineId < 0)
+        if (_engineId < 0 || _stopped)
             throw new InvalidOperationException(
-                $"Engine incarnation {this.GetPrimaryKey()} is not running (its silo may have stopped); use an engine id from the client's Ids.");
+                $"Engine incarnation {this.GetPrimaryKey()} is not running (it stopped, or its silo did); use an engine id from the client's Ids.");
         var queued = new QueuedTask(task, observer);
         Enqueue(_order.Arrive(queued, DateTime.UtcNow));
         if (_order.HasHeld) _gapTimer ??= this.RegisterGrainTimer(ReleaseOverdueAsync, SubmissionOrder.GapTimeout, TimeSpan.FromSeconds(1));
@@ -83,7 +111,8 @@ public sealed partial class EngineGrain(
     }
 
     public Task<EngineQueueStatus> QueueStatusAsync() =>
-        Task.FromResult(new EngineQueueStatus(_engineId, _queue.Concat(_order.Held).Select(q => q.Task.MsgId).ToArray(), _running, _completed));
+        Task.FromResult(new EngineQueueStatus(_engineId,
+            _queue.Concat(_order.Held).Where(q => !q.Aborted).Select(q => q.Task.MsgId).ToArray(), _running, _completed));
 
     private void Enqueue(IReadOnlyList<QueuedTask> ready)
     {
@@ -106,31 +135,16 @@ public sealed partial class EngineGrain(
 
     public Task<int> AbortAsync(IReadOnlyList<Guid>? msgIds)
     {
-        var abort = msgIds is null ? null : msgIds.ToHashSet();
-        var kept = new Queue<QueuedTask>();
-        var aborted = 0;
-        while (_queue.TryDequeue(out var queued))
-        {
-            if (abort is null || abort.Contains(queued.Task.MsgId))
-            {
-                Complete(queued, Aborted(queued.Task));
-                aborted++;
-            }
-            else kept.Enqueue(queued);
-        }
-        foreach (var item in kept) _queue.Enqueue(item);
-        foreach (var held in _order.Remove(q => abort is null || abort.Contains(q.Task.MsgId)))
-        {
-            Complete(held, Aborted(held.Task));
-            aborted++;
-        }
-        return Task.FromResult(aborted);
+        var abort = msgIds?.ToHashSet();
+        return Task.FromResult(AbortWaiting(q => abort is null || abort.Contains(q.Task.MsgId)));
     }
 
     public Task EndSessionAsync(Guid sessionId)
     {
+        // The session's client is gone: its waiting tasks would only reload the code being unloaded.
+        AbortWaiting(q => q.Task.SessionId == sessionId);
+        _order.Forget(sessionId);
         code.EndSession(sessionId);
-        Enqueue(_order.Forget(sessionId));
         functions.ForgetSession(sessionId);
         return Task.CompletedTask;
     }
@@ -140,8 +154,9 @@ public sealed partial class EngineGrain(
     {
         try
         {
-            while (_queue.TryDequeue(out var next))
+            while (!_stopped && _queue.TryDequeue(out var next))
             {
+                if (next.Aborted) continue;
                 _running = next.Task.MsgId;
                 var reply = await RunAsync(next.Task);
                 _running = null;
@@ -166,6 +181,7 @@ public sealed partial class EngineGrain(
         {
             return Failed(task, started, e, "", "");
         }
+        if (_stopped) return Failed(task, started, new InvalidOperationException("The engine stopped before the task could run."), "", "");
         return await _worker!.RunAsync(() =>
         {
             var output = new TaskOutput();

@@ -12,4 +12,7 @@ internal sealed class QueuedTask(EngineTask task, ITaskObserver observer)
 
     /// <summary>The submission call waiting to carry the reply; null once it gave up waiting.</summary>
     public TaskCompletionSource<TaskReply>? InlineReply { get; set; } = new();
+
+    /// <summary>Aborted while held for ordering: it keeps its place in the sequence but never runs.</summary>
+    public bool Aborted { get; set; }
 }

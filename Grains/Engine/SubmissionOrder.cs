@@ -63,20 +63,17 @@ internal sealed class SubmissionOrder
         return ready;
     }
 
-    /// <summary>Removes held tasks that match (for abort); returns them.</summary>
-    public IReadOnlyList<QueuedTask> Remove(Func<QueuedTask, bool> match)
+    /// <summary>
+    /// Marks held tasks that match as aborted and returns them; they keep their place so the tasks
+    /// after them are not held up waiting for a number that would never come.
+    /// </summary>
+    public IReadOnlyList<QueuedTask> MarkAborted(Func<QueuedTask, bool> match)
     {
-        var removed = new List<QueuedTask>();
-        foreach (var session in _sessions.Values)
-            foreach (var (seq, held) in session.Held.Where(h => match(h.Value.Task)).ToList())
-            {
-                session.Held.Remove(seq);
-                removed.Add(held.Task);
-            }
-        return removed;
+        var marked = Held.Where(t => !t.Aborted && match(t)).ToArray();
+        foreach (var task in marked) task.Aborted = true;
+        return marked;
     }
 
-    /// <summary>Forgets a session; returns its held tasks, in order, to be queued after all.</summary>
-    public IReadOnlyList<QueuedTask> Forget(Guid sessionId) =>
-        _sessions.Remove(sessionId, out var session) ? session.Held.Values.Select(h => h.Task).ToArray() : [];
+    /// <summary>Forgets a session (its held tasks must have been aborted first).</summary>
+    public void Forget(Guid sessionId) => _sessions.Remove(sessionId);
 }

@@ -86,7 +86,9 @@ public sealed class ScriptCompiler
         var variables = Variables(ns);
         var shape = string.Join(";", variables.Select(v => v.Name + ":" + v.Type.AssemblyQualifiedName));
 
+        // Dropping entries bounds the cache, not memory: Roslyn's script assemblies are never unloaded.
         if (_scripts.Count > CacheLimit) _scripts.Clear();
+        if (_preludes.Count > CacheLimit) _preludes.Clear();
         var lazy = _scripts.GetOrAdd((shape, code), key => new Lazy<Script<object>>(() =>
         {
             var prelude = _preludes.GetOrAdd(shape, _ => new Lazy<Script<object>>(() => CreatePrelude(variables))).Value;

@@ -21,6 +21,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         ApplyRequest r => new Outcome(PackedArray.Pack(Apply(new(task.SessionId), r, ns)), null),
         MapRequest r => new Outcome(PackedArray.Pack(Map(new(task.SessionId), r, ns)), null),
         ClearRequest => Clear(ns),
+        SkipRequest => default,
         _ => throw new NotSupportedException($"Unknown request {task.Request.GetType().Name}."),
     };
 
@@ -36,7 +37,9 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
 
     private Outcome Push(FunctionMaterializer.Scope scope, PushRequest request, EngineNamespace ns)
     {
-        foreach (var (name, value) in request.Values) ns.Set(name, functions.MaterializeValue(scope, PackedArray.Unpack(value)));
+        // All values are rebuilt before any is set, so a push that fails leaves the namespace as it was.
+        var values = request.Values.Select(kv => (kv.Key, Value: functions.MaterializeValue(scope, PackedArray.Unpack(kv.Value)))).ToArray();
+        foreach (var (name, value) in values) ns.Set(name, value);
         return default;
     }
 
