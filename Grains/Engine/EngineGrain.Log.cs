@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Parallel.Grains.Engine;
+
+public sealed partial class EngineGrain
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Engine {EngineId} started on {Silo}")]
+    private static partial void LogStarted(ILogger logger, int engineId, string silo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reply for task {MsgId} on engine {EngineId} could not be sent")]
+    private static partial void LogReplyFailed(ILogger logger, Exception e, Guid msgId, int engineId);
+}
