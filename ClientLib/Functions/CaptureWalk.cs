@@ -34,7 +34,7 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
         };
     }
 
-    public void RequireAssembly(Assembly assembly)
+    private void RequireAssembly(Assembly assembly)
     {
         foreach (var shipped in shipper.Uploader.Closure(assembly)) Require(shipped);
     }
