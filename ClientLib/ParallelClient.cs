@@ -27,7 +27,8 @@ public sealed class ParallelClient : IAsyncDisposable
         _ownedHost = ownedHost;
         Grains = cluster;
         SessionId = Guid.NewGuid();
-        Dispatcher = new TaskDispatcher(cluster, SessionId);
+        Bulk = new BulkClient();
+        Dispatcher = new TaskDispatcher(cluster, SessionId, Bulk);
         Shipper = new FunctionShipper(cluster, cluster.ServiceProvider.GetRequiredService<Orleans.Serialization.Serializer>());
         _directory = new EngineDirectoryCache(cluster);
     }
@@ -82,6 +83,12 @@ public sealed class ParallelClient : IAsyncDisposable
 
     internal IGrainFactory Grains { get; }
     internal TaskDispatcher Dispatcher { get; }
+
+    /// <summary>Connections to the silos' bulk listeners, for large arrays.</summary>
+    internal BulkClient Bulk { get; }
+
+    /// <summary>The bulk endpoint of an engine's silo (null if the engine is unknown).</summary>
+    internal Bulk.BulkEndpoint? BulkOf(int engineId) => _directory.BulkOf(engineId);
     internal FunctionShipper Shipper { get; }
 
     /// <summary>This client's session: the code it uploads is loaded on engines for this session only.</summary>
@@ -212,6 +219,7 @@ public sealed class ParallelClient : IAsyncDisposable
         }
         Dispatcher.FailAll(m => new ObjectDisposedException(nameof(ParallelClient), $"The client was disposed before task {m.MsgId} ended."));
         Dispatcher.Detach();
+        Bulk.Dispose();
         if (_ownedHost is not null)
         {
             await _ownedHost.StopAsync().ConfigureAwait(false);

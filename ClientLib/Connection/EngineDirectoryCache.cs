@@ -1,3 +1,4 @@
+using Orleans.Parallel.Bulk;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Registry;
 
@@ -14,7 +15,7 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     private readonly IGrainFactory _grains;
     private readonly CancellationTokenSource _stop = new();
     private EngineDirectory _directory = new(-1, []);
-    private Dictionary<int, IEngineGrain> _byId = new();
+    private Dictionary<int, (IEngineGrain Grain, BulkEndpoint? Bulk)> _byId = new();
     private Task? _loop;
 
     public EngineDirectoryCache(IGrainFactory grains) => _grains = grains;
@@ -29,13 +30,21 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
         _loop = LoopAsync();
     }
 
-    public bool TryGet(int engineId, out IEngineGrain engine) => _byId.TryGetValue(engineId, out engine!);
+    public bool TryGet(int engineId, out IEngineGrain engine)
+    {
+        var found = _byId.TryGetValue(engineId, out var known);
+        engine = known.Grain;
+        return found;
+    }
+
+    /// <summary>The bulk endpoint of an engine's silo (null when unknown, or when the silo has none).</summary>
+    public BulkEndpoint? BulkOf(int engineId) => _byId.TryGetValue(engineId, out var known) ? known.Bulk : null;
 
     public async Task RefreshAsync()
     {
         var directory = await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync().ConfigureAwait(false);
         if (directory.Version == _directory.Version) return;
-        _byId = directory.Engines.ToDictionary(e => e.EngineId, e => _grains.GetGrain<IEngineGrain>(e.Incarnation));
+        _byId = directory.Engines.ToDictionary(e => e.EngineId, e => (_grains.GetGrain<IEngineGrain>(e.Incarnation), e.Bulk));
         Ids = directory.Engines.Select(e => e.EngineId).ToArray();
         _directory = directory;
         Changed?.Invoke();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Orleans.Parallel.Bulk;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Errors;
 using Orleans.Parallel.Results;
@@ -15,11 +16,13 @@ internal sealed class TaskDispatcher : ITaskObserver
     private readonly ConcurrentDictionary<Guid, PendingMessage> _pending = new();
     private readonly Dictionary<int, Channel> _channels = new();
     private readonly IGrainFactory _grains;
+    private readonly BulkClient _bulk;
     private ITaskObserver? _reference;
 
-    public TaskDispatcher(IGrainFactory grains, Guid sessionId)
+    public TaskDispatcher(IGrainFactory grains, Guid sessionId, BulkClient bulk)
     {
         _grains = grains;
+        _bulk = bulk;
         SessionId = sessionId;
     }
 
@@ -66,7 +69,7 @@ internal sealed class TaskDispatcher : ITaskObserver
         {
             if (!_channels.TryGetValue(message.EngineId, out var channel)) _channels[message.EngineId] = channel = new Channel();
             var task = new EngineTask(message.MsgId, SessionId, message.Submitted, request, channel.NextSeq++);
-            if (before.IsCompleted && channel.Issued.IsCompleted) _ = SendNowAsync(message, engine, task);
+            if (before.IsCompleted && channel.Issued.IsCompleted && !message.BulkSent.IsFaulted) _ = SendNowAsync(message, engine, task);
             else channel.Issued = IssueAfterAsync(channel.Issued, before, message, engine, task);
         }
     }
@@ -80,6 +83,14 @@ internal sealed class TaskDispatcher : ITaskObserver
     private async Task IssueAfterAsync(Task previous, Task before, PendingMessage message, IEngineGrain engine, EngineTask task)
     {
         await Task.WhenAll(previous, before).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var bulk = message.BulkSent;
+        if (bulk.IsFaulted)
+        {
+            // The engine would wait for arrays that never come; it gets a skip in this number instead.
+            var cause = bulk.Exception!.InnerException!;
+            Fail(message, new EngineException(message.EngineId, $"Task {message.MsgId} could not send its arrays to the engine's silo: {cause.Message}", cause));
+            task = task with { Request = new SkipRequest() };
+        }
         _ = SendNowAsync(message, engine, task);
     }
 
@@ -89,6 +100,7 @@ internal sealed class TaskDispatcher : ITaskObserver
         try
         {
             var reply = await engine.SubmitAsync(task, _reference!).ConfigureAwait(false);
+            message.Delivered();
             if (reply is not null) await OnTaskCompletedAsync(reply).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -120,21 +132,43 @@ internal sealed class TaskDispatcher : ITaskObserver
         message.Fail(error);
     }
 
-    /// <summary>Rebuilds packed arrays in a result (a single value, or the <c>object?[]</c> of a multi-name pull).</summary>
-    private static object? Unpack(object? result) =>
-        result is object?[] values && values.GetType() == typeof(object[]) ? PackedArray.UnpackAll(values) : PackedArray.Unpack(result);
+    /// <summary>The values of a result: one, or each of the <c>object?[]</c> of a multi-name pull.</summary>
+    private static bool IsSeveral(object? result) => result is object?[] values && values.GetType() == typeof(object[]);
 
     public Task OnTaskCompletedAsync(TaskReply reply)
     {
         if (!_pending.TryRemove(reply.MsgId, out var message)) return Task.CompletedTask;
+        var values = IsSeveral(reply.Result) ? (object?[])reply.Result! : [reply.Result];
+        // Arrays offered in bulk are fetched off the observer call, which must not wait for them.
+        if (values.Any(v => v is BulkRef)) _ = CompleteAsync(message, reply, values);
+        else Complete(message, reply, values, null);
+        return Task.CompletedTask;
+    }
+
+    private async Task CompleteAsync(PendingMessage message, TaskReply reply, object?[] values)
+    {
         try
         {
-            message.Complete(reply with { Result = Unpack(reply.Result) });
+            var fetched = await Task.WhenAll(values.Select(v => v is BulkRef r ? _bulk.FetchAsync(r) : Task.FromResult<Array>(null!))).ConfigureAwait(false);
+            Complete(message, reply, values, fetched);
+        }
+        catch (Exception e)
+        {
+            message.Fail(new EngineException(reply.EngineId, $"The result of task {reply.MsgId} could not be fetched from the engine's silo: {e.Message}", e));
+        }
+    }
+
+    private static void Complete(PendingMessage message, TaskReply reply, object?[] values, Array[]? fetched)
+    {
+        try
+        {
+            var unpacked = new object?[values.Length];
+            for (var i = 0; i < values.Length; i++) unpacked[i] = fetched?[i] ?? PackedArray.Unpack(values[i]);
+            message.Complete(reply with { Result = IsSeveral(reply.Result) ? unpacked : unpacked[0] });
         }
         catch (Exception e)
         {
             message.Fail(new EngineException(reply.EngineId, $"The result of task {reply.MsgId} arrived damaged: {e.Message}", e));
         }
-        return Task.CompletedTask;
     }
 }

@@ -6,6 +6,8 @@ namespace Orleans.Parallel.Results;
 internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitted)
 {
     private readonly TaskCompletionSource<TaskReply> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _delivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _bulkSent = Task.CompletedTask;
 
     public Guid MsgId { get; } = msgId;
     public int EngineId { get; } = engineId;
@@ -20,8 +22,25 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
     public void Complete(TaskReply reply)
     {
         Received ??= DateTime.UtcNow;
+        _delivered.TrySetResult(); // a reply implies the request was read
         _reply.TrySetResult(reply);
     }
+
+    /// <summary>
+    /// Completes when nothing reads the caller's memory for this message any more: its bulk arrays
+    /// have been sent and the message itself has reached the engine (so Orleans has serialized it).
+    /// Faults if a bulk send failed.
+    /// </summary>
+    public Task Sent => Task.WhenAll(_bulkSent, _delivered.Task);
+
+    /// <summary>The sends of this message's bulk arrays.</summary>
+    public Task BulkSent => _bulkSent;
+
+    /// <summary>Records the sends of this message's bulk arrays.</summary>
+    public void TrackSend(Task bulkSent) => _bulkSent = bulkSent;
+
+    /// <summary>The engine accepted the message (or it will never be sent).</summary>
+    public void Delivered() => _delivered.TrySetResult();
 
     /// <summary>An error raised on the client side for this message (for example, the engine is gone).</summary>
     public Exception? LocalError { get; private set; }
@@ -29,6 +48,7 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
     /// <summary>Ends the message with an error raised on the client side.</summary>
     public void Fail(Exception error)
     {
+        _delivered.TrySetResult();
         if (_reply.Task.IsCompleted) return; // the reply won the race; it stands
         LocalError ??= error;
         Complete(new TaskReply(MsgId, EngineId, Engine.TaskStatus.Error, null, null, null, DateTime.UtcNow, "", "", null));

@@ -72,13 +72,13 @@ public sealed partial class DirectView
         var blocks = ScatterPlan.Split(list.Count, targets.Count);
         var asList = items is List<T>;
         var index = 0;
-        var messages = _ops.Send(targets, _ =>
+        var messages = _ops.Send(targets, (_, wire) =>
         {
             var (offset, length) = blocks[index++];
             object? value = flatten && length == 1 ? list[offset]
                 : asList ? new List<T>(ViewOperations.Slice(list, offset, length))
                 : ViewOperations.Chunk(list, offset, length);
-            return new Engine.PushRequest(new Dictionary<string, object?> { [name] = value });
+            return new Engine.PushRequest(new Dictionary<string, object?> { [name] = wire.Pack(value) });
         });
         return Plain(messages);
     }

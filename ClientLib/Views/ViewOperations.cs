@@ -1,3 +1,4 @@
+using Orleans.Parallel.Connection;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Functions;
 using Orleans.Parallel.Results;
@@ -31,9 +32,8 @@ internal sealed class ViewOperations(ParallelClient client)
     {
         var variables = NamespaceValues.From(values);
         var walk = Client.Shipper.Walk();
-        var described = variables.ToDictionary(kv => kv.Key, kv => PackedArray.Pack(walk.Value(kv.Value, kv.Key)));
-        var request = new PushRequest(described);
-        return Send(targets, _ => request, walk.Uploaded);
+        var described = variables.ToDictionary(kv => kv.Key, kv => walk.Value(kv.Value, kv.Key));
+        return Send(targets, (_, wire) => new PushRequest(described.ToDictionary(kv => kv.Key, kv => wire.Pack(kv.Value))), walk.Uploaded);
     }
 
     public PendingMessage[] Pull(IReadOnlyList<int> targets, IReadOnlyList<string> names, bool single)
@@ -51,9 +51,8 @@ internal sealed class ViewOperations(ParallelClient client)
         var parameters = function.Method.GetParameters();
         if (parameters.Length != args.Length)
             throw new ArgumentException($"The function takes {parameters.Length} argument(s) but {args.Length} were given.", nameof(args));
-        var wireArgs = args.Select((a, i) => a is Reference r ? r.ToWire() : PackedArray.Pack(prepared.Walk.Value(a, $"argument {i}"))).ToArray();
-        var request = new ApplyRequest(prepared.Payload, wireArgs);
-        return Send(targets, _ => request, prepared.Walk.Uploaded);
+        var walked = args.Select((a, i) => a is Reference r ? r.ToWire() : prepared.Walk.Value(a, $"argument {i}")).ToArray();
+        return Send(targets, (_, wire) => new ApplyRequest(prepared.Payload, walked.Select(wire.Pack).ToArray()), prepared.Walk.Uploaded);
     }
 
     public PendingMessage[] Map<T>(IReadOnlyList<int> targets, Delegate function, IReadOnlyList<T> items, out int[] used)
@@ -64,7 +63,7 @@ internal sealed class ViewOperations(ParallelClient client)
         used = targets.Where((_, i) => blocks[i].Length > 0).ToArray();
         var chunks = blocks.Where(b => b.Length > 0).Select(b => Chunk(items, b.Offset, b.Length)).ToArray();
         var index = 0;
-        return Send(used, _ => new MapRequest(prepared.Payload, chunks[index++]), prepared.Walk.Uploaded);
+        return Send(used, (_, wire) => new MapRequest(prepared.Payload, wire.Pack(chunks[index++])!), prepared.Walk.Uploaded);
     }
 
     public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());
@@ -77,9 +76,9 @@ internal sealed class ViewOperations(ParallelClient client)
             throw new ArgumentException($"{path} are {typeof(T).FullName}, which cannot be serialized to send to an engine.", path);
     }
 
-    /// <summary>A block of items as it travels: packed bytes straight from a primitive array, else a new array.</summary>
+    /// <summary>A block of items to send: a slice of a primitive array (sent from its memory), else a new array.</summary>
     public static object Chunk<T>(IReadOnlyList<T> items, int offset, int length) =>
-        items is T[] array && PackedArray.IsPackable(typeof(T[])) ? PackedArray.PackRange(array, offset, length) : Slice(items, offset, length);
+        items is T[] array && PackedArray.IsPackable(typeof(T[])) ? new ArraySlice(array, offset, length) : Slice(items, offset, length);
 
     public static T[] Slice<T>(IReadOnlyList<T> items, int offset, int length)
     {
@@ -89,16 +88,29 @@ internal sealed class ViewOperations(ParallelClient client)
         return chunk;
     }
 
-    /// <summary>Looks every engine up first (an unknown id fails before anything is sent), then sends.</summary>
-    public PendingMessage[] Send(IReadOnlyList<int> targets, Func<int, EngineRequest> request, Task? before = null)
+    /// <inheritdoc cref="Send(IReadOnlyList{int}, Func{int, OutgoingValues, EngineRequest}, Task?)"/>
+    public PendingMessage[] Send(IReadOnlyList<int> targets, Func<int, EngineRequest> request, Task? before = null) =>
+        Send(targets, (target, _) => request(target), before);
+
+    /// <summary>
+    /// Looks every engine up first (an unknown id fails before anything is sent), then sends: each
+    /// request is built with the packer for its engine, its bulk arrays go first, and the message
+    /// follows once they and <paramref name="before"/> (uploads) are done.
+    /// </summary>
+    public PendingMessage[] Send(IReadOnlyList<int> targets, Func<int, OutgoingValues, EngineRequest> request, Task? before = null)
     {
         Client.ThrowIfDisposed();
         var engines = targets.Select(Client.Engine).ToArray();
         var messages = new PendingMessage[targets.Count];
         for (var i = 0; i < messages.Length; i++)
         {
+            var wire = new OutgoingValues(Client.Bulk, Client.BulkOf(targets[i]));
+            var built = request(targets[i], wire);
             messages[i] = Client.Dispatcher.Track(targets[i]);
-            Client.Dispatcher.Send(messages[i], engines[i], request(targets[i]), before ?? Task.CompletedTask);
+            var sent = wire.StartSending();
+            messages[i].TrackSend(sent);
+            var ready = before is null ? sent : sent.IsCompleted ? before : Task.WhenAll(before, sent);
+            Client.Dispatcher.Send(messages[i], engines[i], built, ready);
         }
         return messages;
     }

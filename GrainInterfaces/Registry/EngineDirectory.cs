@@ -1,3 +1,5 @@
+using Orleans.Parallel.Bulk;
+
 namespace Orleans.Parallel.Registry;
 
 /// <summary>One live engine: its id, the grain that is it, and where it runs.</summary>
@@ -5,7 +7,8 @@ namespace Orleans.Parallel.Registry;
 public sealed record EngineEntry(
     [property: Id(0)] int EngineId,
     [property: Id(1)] Guid Incarnation,
-    [property: Id(2)] string SiloName);
+    [property: Id(2)] string SiloName,
+    [property: Id(3)] BulkEndpoint? Bulk);
 
 /// <summary>The registry's engines, sorted by id, and the version of that list.</summary>
 [GenerateSerializer, Immutable, Alias("op.EngineDirectory")]

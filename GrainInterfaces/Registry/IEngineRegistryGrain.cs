@@ -1,3 +1,5 @@
+using Orleans.Parallel.Bulk;
+
 namespace Orleans.Parallel.Registry;
 
 /// <summary>
@@ -7,9 +9,9 @@ namespace Orleans.Parallel.Registry;
 [Alias("op.IEngineRegistryGrain")]
 public interface IEngineRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds an engine; returns its new id (ids are never reused).</summary>
+    /// <summary>Adds an engine with its silo's bulk endpoint; returns its new id (ids are never reused).</summary>
     [Alias("Register")]
-    Task<int> RegisterAsync(Guid incarnation, string siloName);
+    Task<int> RegisterAsync(Guid incarnation, string siloName, BulkEndpoint? bulk);
 
     /// <summary>Removes an engine.</summary>
     [Alias("Unregister")]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Parallel.Engine;
+using Orleans.Parallel.Grains.Bulk;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Execution;
 using Orleans.Parallel.Registry;
@@ -18,6 +19,8 @@ public sealed partial class EngineGrain(
     TaskExecutor executor,
     SessionCodeRegistry code,
     FunctionMaterializer functions,
+    BulkServer bulk,
+    BulkOutbox outbox,
     Orleans.Serialization.Serializer serializer,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
@@ -39,7 +42,7 @@ public sealed partial class EngineGrain(
     {
         if (_engineId >= 0) return _engineId;
         OutputCapture.Install();
-        _engineId = await GrainFactory.GetGrain<IEngineRegistryGrain>(0).RegisterAsync(this.GetPrimaryKey(), siloName);
+        _engineId = await GrainFactory.GetGrain<IEngineRegistryGrain>(0).RegisterAsync(this.GetPrimaryKey(), siloName, bulk.Endpoint);
         _worker = new EngineWorker($"engine-{_engineId}");
         LogStarted(logger, _engineId, siloName);
         return _engineId;
@@ -146,6 +149,7 @@ public sealed partial class EngineGrain(
         _order.Forget(sessionId);
         code.EndSession(sessionId);
         functions.ForgetSession(sessionId);
+        outbox.EndSession(sessionId);
         return Task.CompletedTask;
     }
 
@@ -158,10 +162,13 @@ public sealed partial class EngineGrain(
             {
                 if (next.Aborted) continue;
                 _running = next.Task.MsgId;
-                var reply = await RunAsync(next.Task);
+                var (reply, sent) = await RunAsync(next.Task);
                 _running = null;
                 _completed++;
                 Complete(next, reply);
+                // A result array offered in bulk may be a namespace variable, sent from the engine's
+                // own memory: the next task must not change it while the client still reads it.
+                if (sent is not null) await sent.WaitAsync(BulkOutbox.Lifetime).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
             }
         }
         finally
@@ -170,7 +177,7 @@ public sealed partial class EngineGrain(
         }
     }
 
-    private async Task<TaskReply> RunAsync(EngineTask task)
+    private async Task<(TaskReply Reply, Task? Sent)> RunAsync(EngineTask task)
     {
         var started = DateTime.UtcNow;
         try
@@ -179,10 +186,10 @@ public sealed partial class EngineGrain(
         }
         catch (Exception e)
         {
-            return Failed(task, started, e, "", "");
+            return (Failed(task, started, e, "", ""), null);
         }
-        if (_stopped) return Failed(task, started, new InvalidOperationException("The engine stopped before the task could run."), "", "");
-        return await _worker!.RunAsync(() =>
+        if (_stopped) return (Failed(task, started, new InvalidOperationException("The engine stopped before the task could run."), "", ""), null);
+        return await _worker!.RunAsync<(TaskReply, Task?)>(() =>
         {
             var output = new TaskOutput();
             using var capture = OutputCapture.Begin(output);
@@ -190,12 +197,12 @@ public sealed partial class EngineGrain(
             {
                 var outcome = executor.Run(task, _namespace);
                 CheckTransportable(outcome.Result);
-                return new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
-                    DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult);
+                return (new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
+                    DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult), outcome.Sent);
             }
             catch (Exception e)
             {
-                return Failed(task, started, e, output.Stdout, output.Stderr);
+                return (Failed(task, started, e, output.Stdout, output.Stderr), null);
             }
         });
     }

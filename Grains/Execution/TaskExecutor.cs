@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using Orleans.Parallel.Engine;
+using Orleans.Parallel.Grains.Bulk;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Engine;
 using Orleans.Parallel.Wire;
@@ -8,22 +9,44 @@ using Orleans.Parallel.Wire;
 namespace Orleans.Parallel.Grains.Execution;
 
 /// <summary>Runs one request against one namespace. Called on the engine thread only.</summary>
-public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer functions, SessionCodeRegistry code)
+public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer functions, SessionCodeRegistry code, BulkValues bulk)
 {
-    /// <summary>What a request produced: its value and, for scripts, the text of the last expression.</summary>
-    internal readonly record struct Outcome(object? Result, string? ExecuteResult);
+    /// <summary>
+    /// What a request produced: its value in wire form, for scripts the text of the last expression,
+    /// and, when arrays are offered in bulk, a task that completes once the client has read them.
+    /// </summary>
+    internal readonly record struct Outcome(object? Result, string? ExecuteResult, Task? Sent = null);
 
-    internal Outcome Run(EngineTask task, EngineNamespace ns) => task.Request switch
+    internal Outcome Run(EngineTask task, EngineNamespace ns)
     {
-        ExecuteRequest r => Execute(r.Code, ns),
-        PushRequest r => Push(new(task.SessionId), r, ns),
-        PullRequest r => Pull(r, ns),
-        ApplyRequest r => new Outcome(PackedArray.Pack(Apply(new(task.SessionId), r, ns)), null),
-        MapRequest r => new Outcome(PackedArray.Pack(Map(new(task.SessionId), r, ns)), null),
-        ClearRequest => Clear(ns),
-        SkipRequest => default,
-        _ => throw new NotSupportedException($"Unknown request {task.Request.GetType().Name}."),
-    };
+        var outcome = task.Request switch
+        {
+            ExecuteRequest r => Execute(r.Code, ns),
+            PushRequest r => Push(new(task.SessionId), r, ns),
+            PullRequest r => Pull(r, ns),
+            ApplyRequest r => new Outcome(Apply(new(task.SessionId), r, ns), null),
+            MapRequest r => new Outcome(Map(new(task.SessionId), r, ns), null),
+            ClearRequest => Clear(ns),
+            SkipRequest => default,
+            _ => throw new NotSupportedException($"Unknown request {task.Request.GetType().Name}."),
+        };
+        return ToWire(outcome, task.SessionId, task.Request is PullRequest { Single: false });
+    }
+
+    /// <summary>The outcome with its value (or each value of a multi-name pull) in wire form.</summary>
+    private Outcome ToWire(Outcome outcome, Guid session, bool several)
+    {
+        List<Task>? sending = null;
+        object? result;
+        if (several)
+        {
+            var values = (object?[])outcome.Result!;
+            for (var i = 0; i < values.Length; i++) values[i] = bulk.Offer(values[i], session, ref sending);
+            result = values;
+        }
+        else result = bulk.Offer(outcome.Result, session, ref sending);
+        return outcome with { Result = result, Sent = sending is null ? null : Task.WhenAll(sending) };
+    }
 
     private Outcome Execute(string code, EngineNamespace ns)
     {
@@ -38,16 +61,16 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
     private Outcome Push(FunctionMaterializer.Scope scope, PushRequest request, EngineNamespace ns)
     {
         // All values are rebuilt before any is set, so a push that fails leaves the namespace as it was.
-        var values = request.Values.Select(kv => (kv.Key, Value: functions.MaterializeValue(scope, PackedArray.Unpack(kv.Value)))).ToArray();
+        var values = request.Values.Select(kv => (kv.Key, Value: functions.MaterializeValue(scope, bulk.Receive(kv.Value)))).ToArray();
         foreach (var (name, value) in values) ns.Set(name, value);
         return default;
     }
 
     private static Outcome Pull(PullRequest request, EngineNamespace ns)
     {
-        if (request.Single) return new Outcome(PackedArray.Pack(ns.Get(request.Names[0])), null);
+        if (request.Single) return new Outcome(ns.Get(request.Names[0]), null);
         var values = new object?[request.Names.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = PackedArray.Pack(ns.Get(request.Names[i]));
+        for (var i = 0; i < values.Length; i++) values[i] = ns.Get(request.Names[i]);
         return new Outcome(values, null);
     }
 
@@ -75,7 +98,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         var function = functions.Materialize(scope, request.Function);
         var parameter = function.Method.GetParameters() is [var only] ? only.ParameterType
             : throw new TargetParameterCountException($"{function.Method.Name} must take exactly one argument to be mapped.");
-        var items = (IList)PackedArray.Unpack(request.Items)!;
+        var items = (IList)bulk.Receive(request.Items)!;
         var results = Array.CreateInstance(Awaiting.ResultType(function.Method.ReturnType), items.Count);
         var args = new object?[1];
         var index = 0;
@@ -89,7 +112,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
 
     private object? ResolveArgument(FunctionMaterializer.Scope scope, object? arg, Type parameterType, EngineNamespace ns)
     {
-        if (arg is not ReferenceArg reference) return functions.MaterializeValue(scope, PackedArray.Unpack(arg));
+        if (arg is not ReferenceArg reference) return functions.MaterializeValue(scope, bulk.Receive(arg));
         var value = ns.Get(reference.Name);
         var expected = reference.ExpectedType is null ? parameterType : code.ResolveType(scope.Session, reference.ExpectedType);
         if (value is null ? expected.IsValueType && Nullable.GetUnderlyingType(expected) is null : !expected.IsInstanceOfType(value))

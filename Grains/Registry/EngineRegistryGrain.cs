@@ -1,3 +1,4 @@
+using Orleans.Parallel.Bulk;
 using Orleans.Parallel.Registry;
 
 namespace Orleans.Parallel.Grains.Registry;
@@ -11,10 +12,10 @@ public sealed class EngineRegistryGrain : Grain, IEngineRegistryGrain
     private long _version;
     private EngineDirectory? _snapshot;
 
-    public Task<int> RegisterAsync(Guid incarnation, string siloName)
+    public Task<int> RegisterAsync(Guid incarnation, string siloName, BulkEndpoint? bulk)
     {
         var id = _nextId++;
-        _engines[id] = new EngineEntry(id, incarnation, siloName);
+        _engines[id] = new EngineEntry(id, incarnation, siloName, bulk);
         Changed();
         return Task.FromResult(id);
     }

@@ -15,11 +15,12 @@ internal static class SiloCommand
         var engines = new Option<int>("--engines", "-n") { Description = "Engines to host on this silo.", DefaultValueFactory = _ => defaults.Engines };
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (loopback).", DefaultValueFactory = _ => defaults.SiloPort };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (loopback).", DefaultValueFactory = _ => defaults.GatewayPort };
+        var bulkPort = new Option<int>("--bulk-port") { Description = "Port for large arrays beside Orleans (0: any free port).", DefaultValueFactory = _ => defaults.BulkPort };
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => defaults.ClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id.", DefaultValueFactory = _ => defaults.ServiceId };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, clusterId, serviceId, logLevel, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clusterId, serviceId, logLevel, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -28,6 +29,7 @@ internal static class SiloCommand
                 Engines = parse.GetValue(engines),
                 SiloPort = parse.GetValue(siloPort),
                 GatewayPort = parse.GetValue(gatewayPort),
+                BulkPort = parse.GetValue(bulkPort),
                 ClusterId = parse.GetValue(clusterId)!,
                 ServiceId = parse.GetValue(serviceId)!,
                 LogLevel = parse.GetValue(logLevel),
@@ -38,6 +40,7 @@ internal static class SiloCommand
             var ids = host.Services.GetRequiredService<EngineHost>().EngineIds;
             Console.WriteLine(
                 $"Orleans.Parallel silo ready: {ids.Count} engines [{string.Join(", ", ids)}], gateway 127.0.0.1:{settings.GatewayPort}, " +
+                $"bulk {host.Services.GetRequiredService<Grains.Bulk.BulkServer>().Endpoint}, " +
                 $"cluster '{settings.ClusterId}'. Ctrl-C stops it.");
             await host.WaitForShutdownAsync(cancellationToken);
             Console.WriteLine("Orleans.Parallel silo stopped.");

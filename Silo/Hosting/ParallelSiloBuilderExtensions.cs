@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Parallel.Grains.Bulk;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Execution;
 using Orleans.Runtime;
@@ -18,6 +19,12 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<FunctionMaterializer>();
         services.AddSingleton<ScriptCompiler>();
         services.AddSingleton<TaskExecutor>();
+        services.AddOptions<BulkOptions>();
+        services.AddSingleton<BulkInbox>();
+        services.AddSingleton<BulkOutbox>();
+        services.AddSingleton<BulkValues>();
+        services.AddSingleton<BulkServer>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BulkServer>());
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EngineHost>());
         return builder;

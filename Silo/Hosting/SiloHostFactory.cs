@@ -24,6 +24,7 @@ public static class SiloHostFactory
                 o.ServiceId = settings.ServiceId;
             });
             silo.AddParallelEngines(o => o.Engines = settings.Engines);
+            silo.Services.Configure<Grains.Bulk.BulkOptions>(o => o.Port = settings.BulkPort);
         });
         return builder.Build();
     }

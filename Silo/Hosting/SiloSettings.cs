@@ -14,6 +14,9 @@ public sealed record SiloSettings
     /// <summary>Client gateway port on loopback. Default 30000.</summary>
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>Port of the bulk listener that carries large arrays beside Orleans. Default 0: a free port, which clients learn from the cluster.</summary>
+    public int BulkPort { get; init; }
+
     /// <summary>Orleans cluster id. Default "dev".</summary>
     public string ClusterId { get; init; } = "dev";
 
@@ -29,5 +32,7 @@ public sealed record SiloSettings
         foreach (var (name, port) in new[] { (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort) })
             if (port is <= 0 or > 65535) throw new ArgumentOutOfRangeException(name, port, $"{name} must be 1..65535.");
         if (SiloPort == GatewayPort) throw new ArgumentException("SiloPort and GatewayPort must differ.");
+        if (BulkPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(BulkPort), BulkPort, "BulkPort must be 0 (any free port) or 1..65535.");
+        if (BulkPort == SiloPort || BulkPort == GatewayPort) throw new ArgumentException("BulkPort must differ from SiloPort and GatewayPort.");
     }
 }

@@ -67,8 +67,12 @@ public sealed partial class SiloProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.Add(line);
+        if (EchoOutput) Console.WriteLine($"[silo] {line}");
         if (line.Contains("silo ready", StringComparison.Ordinal)) ready.TrySetResult();
     }
+
+    /// <summary>Whether silo output is echoed to this console as it comes (set OP_SILO_ECHO=1 when debugging).</summary>
+    private static readonly bool EchoOutput = Environment.GetEnvironmentVariable("OP_SILO_ECHO") is "1";
 
     /// <summary>Ends the process at once, like a machine failure.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);

@@ -1,0 +1,52 @@
+using Orleans.Parallel.Bulk;
+using Orleans.Parallel.Wire;
+
+namespace Orleans.Parallel.Connection;
+
+/// <summary>
+/// A run of a primitive array to send without copying it first (a scatter or map block).
+/// </summary>
+internal sealed record ArraySlice(Array Array, int Offset, int Length);
+
+/// <summary>
+/// Packs one request's values for one engine. A primitive array of at least
+/// <see cref="BulkProtocol.Threshold"/> bytes goes on the bulk path straight from the caller's
+/// memory and the message carries a <see cref="BulkRef"/>; a smaller one is packed into the message
+/// in one copy; anything else is left to Orleans.
+/// </summary>
+internal sealed class OutgoingValues(BulkClient bulk, BulkEndpoint? endpoint)
+{
+    private List<(Guid Token, ArraySlice Slice)>? _bulk;
+
+    /// <summary>The wire form of <paramref name="value"/> (an <see cref="ArraySlice"/>, or any value).</summary>
+    public object? Pack(object? value) => value switch
+    {
+        ArraySlice slice => Pack(slice),
+        Array array when PackedArray.IsPackable(array.GetType()) => Pack(new ArraySlice(array, 0, array.Length)),
+        _ => value,
+    };
+
+    private object Pack(ArraySlice slice)
+    {
+        long size = BulkProtocol.ElementSize(slice.Array);
+        var bytes = slice.Length * size;
+        if (endpoint is null || bytes < BulkProtocol.Threshold) return PackedArray.PackRange(slice.Array, slice.Offset, slice.Length);
+        var token = Guid.NewGuid();
+        (_bulk ??= []).Add((token, slice));
+        return new BulkRef(token, slice.Array.GetType().GetElementType()!.FullName!, bytes, null);
+    }
+
+    /// <summary>Whether any value takes the bulk path.</summary>
+    public bool HasBulk => _bulk is not null;
+
+    /// <summary>Starts sending the bulk values; the task completes when their memory is no longer read.</summary>
+    public Task StartSending()
+    {
+        if (_bulk is null) return Task.CompletedTask;
+        return Task.WhenAll(_bulk.Select(b =>
+        {
+            long size = BulkProtocol.ElementSize(b.Slice.Array);
+            return bulk.SendAsync(endpoint!, b.Token, b.Slice.Array, b.Slice.Offset * size, b.Slice.Length * size);
+        }));
+    }
+}

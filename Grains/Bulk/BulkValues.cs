@@ -1,0 +1,38 @@
+using Orleans.Parallel.Bulk;
+using Orleans.Parallel.Wire;
+
+namespace Orleans.Parallel.Grains.Bulk;
+
+/// <summary>
+/// Turns wire values into engine values and back: large primitive arrays come from the
+/// <see cref="BulkInbox"/> and go out through the <see cref="BulkOutbox"/>; small ones ride in the
+/// message as <see cref="PackedArray"/>; everything else is left to Orleans.
+/// </summary>
+public sealed class BulkValues(BulkInbox inbox, BulkOutbox outbox, BulkServer server)
+{
+    /// <summary>The value a wire value stands for. Blocks while a bulk array is still arriving: call on an engine thread.</summary>
+    public object? Receive(object? wire) => wire switch
+    {
+        BulkRef bulk => Checked(inbox.Take(bulk.Token), bulk),
+        PackedArray packed => PackedArray.Unpack(packed),
+        _ => wire,
+    };
+
+    private static Array Checked(Array array, BulkRef bulk) =>
+        array.GetType().GetElementType()!.FullName == bulk.ElementType && Buffer.ByteLength(array) == bulk.ByteLength
+            ? array
+            : throw new InvalidDataException($"Bulk data {bulk.Token} is not the {bulk.ByteLength} bytes of {bulk.ElementType} announced.");
+
+    /// <summary>
+    /// The wire form of a result value. A large array is offered for the client to fetch; the task
+    /// that completes once it has been read is added to <paramref name="sending"/>.
+    /// </summary>
+    public object? Offer(object? value, Guid session, ref List<Task>? sending)
+    {
+        if (value is not Array array || !BulkProtocol.IsBulkArray(array.GetType()) || Buffer.ByteLength(array) < BulkProtocol.Threshold)
+            return PackedArray.Pack(value);
+        var (token, offered) = outbox.Offer(array, session);
+        (sending ??= []).Add(offered.Sent);
+        return new BulkRef(token, array.GetType().GetElementType()!.FullName!, Buffer.ByteLength(array), server.Endpoint);
+    }
+}
