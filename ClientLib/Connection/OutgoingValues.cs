@@ -19,14 +19,35 @@ internal sealed class OutgoingValues(BulkClient bulk, BulkEndpoint? endpoint)
     private List<(Guid Token, ArraySlice Slice)>? _bulk;
 
     /// <summary>The wire form of <paramref name="value"/> (an <see cref="ArraySlice"/>, or any value).</summary>
-    public object? Pack(object? value) => value switch
+    public object? Pack(object? value)
     {
-        ArraySlice slice => Pack(slice),
-        Array array when PackedArray.IsPackable(array.GetType()) => Pack(new ArraySlice(array, 0, array.Length)),
-        _ => value,
-    };
+        switch (value)
+        {
+            case ArraySlice slice:
+                return PackSlice(slice);
+            case Array array when PackedArray.IsPackable(array.GetType()):
+                return PackSlice(new ArraySlice(array, 0, array.Length));
+            default:
+                if (!IsImmutable(value)) HoldsReferences = true;
+                return value;
+        }
+    }
 
-    private object Pack(ArraySlice slice)
+    /// <summary>
+    /// Whether the message refers to the caller's mutable objects, which Orleans reads when it
+    /// serializes the message (so they are read until the message is delivered). Packed arrays are
+    /// copies and bulk arrays are sent before the message, so neither counts.
+    /// </summary>
+    public bool HoldsReferences { get; private set; }
+
+    /// <summary>Records that the message refers to caller objects that <see cref="Pack(object?)"/> did not see (a closure's captures).</summary>
+    public void MarkReferences() => HoldsReferences = true;
+
+    private static bool IsImmutable(object? value) =>
+        value is null or string or decimal or DateTime or DateTimeOffset or TimeSpan or Guid or System.Numerics.BigInteger
+        || value.GetType().IsPrimitive || value.GetType().IsEnum;
+
+    private object PackSlice(ArraySlice slice)
     {
         long size = BulkProtocol.ElementSize(slice.Array);
         var bytes = slice.Length * size;

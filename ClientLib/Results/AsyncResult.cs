@@ -89,6 +89,41 @@ public class AsyncResult
         ThrowIfFailed();
     }
 
+    /// <summary>Whether this result's sends are tracked: it was made by a view with <c>Track</c> set.</summary>
+    public bool Tracked => Messages.Count > 0 && Messages.All(m => m.Tracked);
+
+    /// <summary>
+    /// True once nothing reads the memory of the values this operation sent (ipyparallel's
+    /// <c>ar.sent</c>): arrays sent without a copy may then be changed. Often long before
+    /// <see cref="Ready"/>, when the tasks take time.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The view's <c>Track</c> flag was not set for this call.</exception>
+    public bool Sent => SendTracker().IsCompleted;
+
+    /// <summary>Waits until <see cref="Sent"/> (a failed send counts: it no longer reads either); false at the timeout.</summary>
+    /// <exception cref="InvalidOperationException">The view's <c>Track</c> flag was not set for this call.</exception>
+    public async Task<bool> WaitForSendAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var sent = SendTracker();
+        var wait = Timeouts.Check(timeout);
+        if (!sent.IsCompleted)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(sent, Task.Delay(wait, stop.Token)).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        return sent.IsCompleted;
+    }
+
+    /// <summary>Blocking form of <see cref="WaitForSendAsync"/>.</summary>
+    public bool WaitForSend(TimeSpan? timeout = null) => WaitForSendAsync(timeout).GetAwaiter().GetResult();
+
+    private Task SendTracker() => Tracked
+        ? Messages.Count == 1 ? Messages[0].Sent : Task.WhenAll(Messages.Select(m => m.Sent))
+        : throw new InvalidOperationException(
+            "This result's sends are not tracked. Set Track on the view (view.With(track: true)) to learn when sent arrays may be changed.");
+
     /// <summary>Removes this result's still-queued tasks from their engines; they end as aborted.</summary>
     public Task AbortAsync() => _client.AbortAsync(Messages);
 

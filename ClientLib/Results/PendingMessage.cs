@@ -26,18 +26,28 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
         _reply.TrySetResult(reply);
     }
 
+    private bool _holdsReferences = true;
+
     /// <summary>
     /// Completes when nothing reads the caller's memory for this message any more: its bulk arrays
-    /// have been sent and the message itself has reached the engine (so Orleans has serialized it).
-    /// Faults if a bulk send failed.
+    /// have been sent and, if the message refers to caller objects, it has reached the engine (so
+    /// Orleans has serialized it). Faults if a bulk send failed.
     /// </summary>
-    public Task Sent => Task.WhenAll(_bulkSent, _delivered.Task);
+    public Task Sent => _holdsReferences ? Task.WhenAll(_bulkSent, _delivered.Task) : _bulkSent;
 
     /// <summary>The sends of this message's bulk arrays.</summary>
     public Task BulkSent => _bulkSent;
 
+    /// <summary>Whether the caller asked to know when <see cref="Sent"/> completes (the view's Track flag).</summary>
+    public bool Tracked { get; private set; }
+
     /// <summary>Records the sends of this message's bulk arrays.</summary>
-    public void TrackSend(Task bulkSent) => _bulkSent = bulkSent;
+    public void TrackSend(Task bulkSent, bool tracked, bool holdsReferences)
+    {
+        _bulkSent = bulkSent;
+        Tracked = tracked;
+        _holdsReferences = holdsReferences;
+    }
 
     /// <summary>The engine accepted the message (or it will never be sent).</summary>
     public void Delivered() => _delivered.TrySetResult();

@@ -13,9 +13,9 @@ public sealed partial class DirectView
 {
     private readonly ViewOperations _ops;
 
-    internal DirectView(ParallelClient client, ViewTargets targets, bool block = false)
+    internal DirectView(ParallelClient client, ViewTargets targets, bool block = false, bool track = false)
     {
-        _ops = new ViewOperations(client);
+        _ops = new ViewOperations(client) { Track = track };
         Targets = targets;
         Block = block;
     }
@@ -29,12 +29,24 @@ public sealed partial class DirectView
     /// <summary>Whether the plain (<c>Xxx</c>) forms wait for their result before returning it. Default false.</summary>
     public bool Block { get; set; }
 
+    /// <summary>
+    /// Whether results record when the memory of the values they sent is no longer read
+    /// (<see cref="AsyncResult.Sent"/>, <see cref="AsyncResult.WaitForSendAsync"/>). Large arrays are
+    /// sent from the caller's own memory without a copy: change one only once its send is done.
+    /// Default false.
+    /// </summary>
+    public bool Track
+    {
+        get => _ops.Track;
+        set => _ops.Track = value;
+    }
+
     /// <summary>The engine ids the next call goes to.</summary>
     public IReadOnlyList<int> TargetIds => Targets.Resolve(Client);
 
     /// <summary>A copy of this view with other flags, for one call or a few: <c>view.With(block: true).Execute(...)</c>.</summary>
-    public DirectView With(bool? block = null, IEnumerable<int>? targets = null) =>
-        new(Client, targets is null ? Targets : Client[targets].Targets, block ?? Block);
+    public DirectView With(bool? block = null, IEnumerable<int>? targets = null, bool? track = null) =>
+        new(Client, targets is null ? Targets : Client[targets].Targets, block ?? Block, track ?? Track);
 
     /// <summary>Removes this view's queued tasks from its engines; they end as aborted. Running tasks finish.</summary>
     public async Task<int> AbortAsync()

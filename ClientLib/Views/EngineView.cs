@@ -12,9 +12,9 @@ public sealed partial class EngineView
     private readonly ViewOperations _ops;
     private readonly int[] _target;
 
-    internal EngineView(ParallelClient client, int engineId, bool block = false)
+    internal EngineView(ParallelClient client, int engineId, bool block = false, bool track = false)
     {
-        _ops = new ViewOperations(client);
+        _ops = new ViewOperations(client) { Track = track };
         EngineId = engineId;
         _target = [engineId];
         Block = block;
@@ -29,8 +29,20 @@ public sealed partial class EngineView
     /// <summary>Whether the plain (<c>Xxx</c>) forms wait for their result before returning it. Default false.</summary>
     public bool Block { get; set; }
 
+    /// <summary>
+    /// Whether results record when the memory of the values they sent is no longer read
+    /// (<see cref="AsyncResult.Sent"/>, <see cref="AsyncResult.WaitForSendAsync"/>). Large arrays are
+    /// sent from the caller's own memory without a copy: change one only once its send is done.
+    /// Default false.
+    /// </summary>
+    public bool Track
+    {
+        get => _ops.Track;
+        set => _ops.Track = value;
+    }
+
     /// <summary>A copy of this view with other flags.</summary>
-    public EngineView With(bool? block = null) => new(Client, EngineId, block ?? Block);
+    public EngineView With(bool? block = null, bool? track = null) => new(Client, EngineId, block ?? Block, track ?? Track);
 
     /// <summary>Runs C# script statements in the engine's namespace; declared variables stay there.</summary>
     public AsyncResult ExecuteAsync(string code) => Plain(_ops.Execute(_target, code));

@@ -15,6 +15,9 @@ internal sealed class ViewOperations(ParallelClient client)
 {
     public ParallelClient Client { get; } = client;
 
+    /// <summary>Whether messages record when their sent memory is no longer read (the views' Track flag).</summary>
+    public bool Track { get; set; }
+
     public PendingMessage[] Execute(IReadOnlyList<int> targets, string code)
     {
         ArgumentNullException.ThrowIfNull(code);
@@ -52,7 +55,11 @@ internal sealed class ViewOperations(ParallelClient client)
         if (parameters.Length != args.Length)
             throw new ArgumentException($"The function takes {parameters.Length} argument(s) but {args.Length} were given.", nameof(args));
         var walked = args.Select((a, i) => a is Reference r ? r.ToWire() : prepared.Walk.Value(a, $"argument {i}")).ToArray();
-        return Send(targets, (_, wire) => new ApplyRequest(prepared.Payload, walked.Select(wire.Pack).ToArray()), prepared.Walk.Uploaded);
+        return Send(targets, (_, wire) =>
+        {
+            wire.MarkReferences(); // captured values travel by reference inside the function payload
+            return new ApplyRequest(prepared.Payload, walked.Select(wire.Pack).ToArray());
+        }, prepared.Walk.Uploaded);
     }
 
     public PendingMessage[] Map<T>(IReadOnlyList<int> targets, Delegate function, IReadOnlyList<T> items, out int[] used)
@@ -63,7 +70,11 @@ internal sealed class ViewOperations(ParallelClient client)
         used = targets.Where((_, i) => blocks[i].Length > 0).ToArray();
         var chunks = blocks.Where(b => b.Length > 0).Select(b => Chunk(items, b.Offset, b.Length)).ToArray();
         var index = 0;
-        return Send(used, (_, wire) => new MapRequest(prepared.Payload, wire.Pack(chunks[index++])!), prepared.Walk.Uploaded);
+        return Send(used, (_, wire) =>
+        {
+            wire.MarkReferences();
+            return new MapRequest(prepared.Payload, wire.Pack(chunks[index++])!);
+        }, prepared.Walk.Uploaded);
     }
 
     public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());
@@ -108,7 +119,7 @@ internal sealed class ViewOperations(ParallelClient client)
             var built = request(targets[i], wire);
             messages[i] = Client.Dispatcher.Track(targets[i]);
             var sent = wire.StartSending();
-            messages[i].TrackSend(sent);
+            messages[i].TrackSend(sent, Track, wire.HoldsReferences);
             var ready = before is null ? sent : sent.IsCompleted ? before : Task.WhenAll(before, sent);
             Client.Dispatcher.Send(messages[i], engines[i], built, ready);
         }
