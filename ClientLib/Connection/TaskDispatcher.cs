@@ -140,16 +140,24 @@ internal sealed class TaskDispatcher : ITaskObserver
         if (!_pending.TryRemove(reply.MsgId, out var message)) return Task.CompletedTask;
         var values = IsSeveral(reply.Result) ? (object?[])reply.Result! : [reply.Result];
         // Arrays offered in bulk are fetched off the observer call, which must not wait for them.
-        if (values.Any(v => v is BulkRef)) _ = CompleteAsync(message, reply, values);
+        if (values.Any(v => BulkOf(v) is not null)) _ = CompleteAsync(message, reply, values);
         else Complete(message, reply, values, null);
         return Task.CompletedTask;
     }
+
+    /// <summary>The bulk transfer a result value waits for: its own array, or a large user value's text.</summary>
+    private static BulkRef? BulkOf(object? value) => value switch
+    {
+        BulkRef bulk => bulk,
+        UserValue { Data: BulkRef bulk } => bulk,
+        _ => null,
+    };
 
     private async Task CompleteAsync(PendingMessage message, TaskReply reply, object?[] values)
     {
         try
         {
-            var fetched = await Task.WhenAll(values.Select(v => v is BulkRef r ? _bulk.FetchAsync(r) : Task.FromResult<Array>(null!))).ConfigureAwait(false);
+            var fetched = await Task.WhenAll(values.Select(v => BulkOf(v) is { } r ? _bulk.FetchAsync(r) : Task.FromResult<Array>(null!))).ConfigureAwait(false);
             Complete(message, reply, values, fetched);
         }
         catch (Exception e)
@@ -163,7 +171,7 @@ internal sealed class TaskDispatcher : ITaskObserver
         try
         {
             var unpacked = new object?[values.Length];
-            for (var i = 0; i < values.Length; i++) unpacked[i] = fetched?[i] ?? PackedArray.Unpack(values[i]);
+            for (var i = 0; i < values.Length; i++) unpacked[i] = Unpack(values[i], fetched?[i]);
             message.Complete(reply with { Result = IsSeveral(reply.Result) ? unpacked : unpacked[0] });
         }
         catch (Exception e)
@@ -171,4 +179,11 @@ internal sealed class TaskDispatcher : ITaskObserver
             message.Fail(new EngineException(reply.EngineId, $"The result of task {reply.MsgId} arrived damaged: {e.Message}", e));
         }
     }
+
+    private static object? Unpack(object? value, Array? fetched) => value switch
+    {
+        BulkRef => fetched,
+        UserValue user => UserValues.Read(fetched is null ? user : user with { Data = fetched }),
+        _ => PackedArray.Unpack(value),
+    };
 }

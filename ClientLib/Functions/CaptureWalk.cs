@@ -1,4 +1,5 @@
 using System.Reflection;
+using Orleans.Parallel.Values;
 using Orleans.Parallel.Wire;
 
 namespace Orleans.Parallel.Functions;
@@ -52,17 +53,13 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
                 return null;
             case Delegate d:
                 return Function(d, path);
+            case Connection.ArraySlice:
+                return value; // a block of a primitive array, sent as bytes
         }
         var type = value.GetType();
         Untransportable.Check(type, path);
         if (!ClosureFieldScanner.IsCompilerGenerated(type))
-        {
-            if (!shipper.Serializer.CanSerialize(type))
-                throw new ArgumentException(
-                    $"{path} is a {type.FullName}, which cannot be serialized to send to an engine. " +
-                    "Send plain data (numbers, strings, arrays, collections), or create the object inside the function.");
-            return value;
-        }
+            return OrleansCarriage.Carries(shipper.Serializer, value) ? value : UserValue(value, path);
         if (_closureIds.TryGetValue(value, out var seen)) return new ClosureRef(seen);
         var id = _closureIds.Count;
         _closureIds[value] = id;
@@ -71,6 +68,43 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
         return new ClosureValue(id, type.AssemblyQualifiedName!, fields
             .Select(f => new ClosureField(f.Name, Field(f, value, path, fieldsUsed)))
             .ToArray());
+    }
+
+    /// <summary>
+    /// A value Orleans cannot carry (the user's own types), written whole by the graph codec; every
+    /// type in it is checked and its assembly uploaded, like a closure's.
+    /// </summary>
+    private UserValue UserValue(object value, string path)
+    {
+        var uploaded = new Dictionary<string, AssemblyRef>();
+        void Seen(Type type)
+        {
+            Untransportable.Check(type, $"A value inside {path}");
+            foreach (var assembly in AssembliesOf(type))
+            foreach (var shipped in shipper.Uploader.Closure(assembly))
+            {
+                Require(shipped);
+                if (shipped.Bytes is not null) uploaded.TryAdd(shipped.Reference.ContentHash!, shipped.Reference);
+            }
+        }
+        try
+        {
+            return new UserValue(value.GetType().FullName ?? value.GetType().Name, uploaded.Values.ToArray(), GraphCodec.Serialize(value, Seen));
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArgumentException($"{path} cannot be sent to an engine. {e.Message}", e);
+        }
+    }
+
+    private static IEnumerable<Assembly> AssembliesOf(Type type)
+    {
+        yield return type.Assembly;
+        if (type.HasElementType)
+            foreach (var a in AssembliesOf(type.GetElementType()!)) yield return a;
+        if (type.IsGenericType)
+            foreach (var argument in type.GetGenericArguments())
+            foreach (var a in AssembliesOf(argument)) yield return a;
     }
 
     private object? Field(FieldInfo field, object owner, string path, IReadOnlySet<FieldInfo>? fieldsUsed)

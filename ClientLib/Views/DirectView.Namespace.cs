@@ -66,20 +66,23 @@ public sealed partial class DirectView
     {
         NamespaceNames.Check(name, nameof(name));
         ArgumentNullException.ThrowIfNull(items);
-        _ops.CheckItemType<T>(nameof(items));
+        ViewOperations.CheckItemType<T>(nameof(items));
         var list = items as IReadOnlyList<T> ?? items.ToArray();
         var targets = TargetIds;
         var blocks = ScatterPlan.Split(list.Count, targets.Count);
         var asList = items is List<T>;
-        var index = 0;
-        var messages = _ops.Send(targets, (_, wire) =>
+        var walk = Client.Shipper.Walk();
+        var values = blocks.Select(block =>
         {
-            var (offset, length) = blocks[index++];
+            var (offset, length) = block;
             object? value = flatten && length == 1 ? list[offset]
                 : asList ? new List<T>(ViewOperations.Slice(list, offset, length))
                 : ViewOperations.Chunk(list, offset, length);
-            return new Engine.PushRequest(new Dictionary<string, object?> { [name] = wire.Pack(value) });
-        });
+            return walk.Value(value, nameof(items));
+        }).ToArray();
+        var index = 0;
+        var messages = _ops.Send(targets, (_, wire) =>
+            new Engine.PushRequest(new Dictionary<string, object?> { [name] = wire.Pack(values[index++]) }), walk.Uploaded);
         return Plain(messages);
     }
 

@@ -68,7 +68,7 @@ internal sealed class ViewOperations(ParallelClient client)
         CheckItemType<T>("items");
         var blocks = ScatterPlan.Split(items.Count, targets.Count);
         used = targets.Where((_, i) => blocks[i].Length > 0).ToArray();
-        var chunks = blocks.Where(b => b.Length > 0).Select(b => Chunk(items, b.Offset, b.Length)).ToArray();
+        var chunks = blocks.Where(b => b.Length > 0).Select(b => prepared.Walk.Value(Chunk(items, b.Offset, b.Length), "items")).ToArray();
         var index = 0;
         return Send(used, (_, wire) =>
         {
@@ -79,13 +79,8 @@ internal sealed class ViewOperations(ParallelClient client)
 
     public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());
 
-    /// <summary>Items sent in bulk (scatter, map) are checked by their element type once, not one by one.</summary>
-    public void CheckItemType<T>(string path)
-    {
-        Untransportable.Check(typeof(T), path);
-        if (!Client.Shipper.Serializer.CanSerialize(typeof(T)))
-            throw new ArgumentException($"{path} are {typeof(T).FullName}, which cannot be serialized to send to an engine.", path);
-    }
+    /// <summary>Items sent in blocks (scatter, map) are checked by their element type first, before any block is cut.</summary>
+    public static void CheckItemType<T>(string path) => Untransportable.Check(typeof(T), path);
 
     /// <summary>A block of items to send: a slice of a primitive array (sent from its memory), else a new array.</summary>
     public static object Chunk<T>(IReadOnlyList<T> items, int offset, int length) =>

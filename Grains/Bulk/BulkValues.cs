@@ -1,4 +1,5 @@
 using Orleans.Parallel.Bulk;
+using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Wire;
 
 namespace Orleans.Parallel.Grains.Bulk;
@@ -8,13 +9,19 @@ namespace Orleans.Parallel.Grains.Bulk;
 /// <see cref="BulkInbox"/> and go out through the <see cref="BulkOutbox"/>; small ones ride in the
 /// message as <see cref="PackedArray"/>; everything else is left to Orleans.
 /// </summary>
-public sealed class BulkValues(BulkInbox inbox, BulkOutbox outbox, BulkServer server)
+public sealed class BulkValues(
+    BulkInbox inbox,
+    BulkOutbox outbox,
+    BulkServer server,
+    SessionCodeRegistry code,
+    Orleans.Serialization.Serializer serializer)
 {
     /// <summary>The value a wire value stands for. Blocks while a bulk array is still arriving: call on an engine thread.</summary>
     public object? Receive(object? wire) => wire switch
     {
         BulkRef bulk => Checked(inbox.Take(bulk.Token), bulk),
         PackedArray packed => PackedArray.Unpack(packed),
+        UserValue { Data: BulkRef bulk } user => user with { Data = Checked(inbox.Take(bulk.Token), bulk) },
         _ => wire,
     };
 
@@ -29,8 +36,17 @@ public sealed class BulkValues(BulkInbox inbox, BulkOutbox outbox, BulkServer se
     /// </summary>
     public object? Offer(object? value, Guid session, ref List<Task>? sending)
     {
-        if (value is not Array array || !BulkProtocol.IsBulkArray(array.GetType()) || Buffer.ByteLength(array) < BulkProtocol.Threshold)
-            return PackedArray.Pack(value);
+        if (value is Array array && BulkProtocol.IsBulkArray(array.GetType()))
+            return Buffer.ByteLength(array) < BulkProtocol.Threshold ? PackedArray.Pack(array) : OfferArray(array, session, ref sending);
+        if (OrleansCarriage.Carries(serializer, value)) return value;
+        // The user's own types (or collections holding them): written whole by the session's codec.
+        var data = code.CodecFor(session).Write(value!);
+        return new UserValue(value!.GetType().FullName ?? value.GetType().Name, [],
+            data.Length < BulkProtocol.Threshold ? data : OfferArray(data, session, ref sending));
+    }
+
+    private BulkRef OfferArray(Array array, Guid session, ref List<Task>? sending)
+    {
         var (token, offered) = outbox.Offer(array, session);
         (sending ??= []).Add(offered.Sent);
         return new BulkRef(token, array.GetType().GetElementType()!.FullName!, Buffer.ByteLength(array), server.Endpoint);

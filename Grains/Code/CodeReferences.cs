@@ -17,6 +17,7 @@ internal static class CodeReferences
                 break;
             case MapRequest r:
                 Walk(r.Function, found);
+                Walk(r.Items, found);
                 break;
             case PushRequest r:
                 foreach (var value in r.Values.Values) Walk(value, found);
@@ -32,6 +33,9 @@ internal static class CodeReferences
             case FunctionPayload f:
                 found.AddRange(f.Uploaded);
                 Walk(f.Target, found);
+                break;
+            case UserValue u:
+                found.AddRange(u.Uploaded);
                 break;
             case ClosureValue c:
                 foreach (var field in c.Fields) Walk(field.Value, found);

@@ -47,6 +47,10 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
         return Type.GetType(assemblyQualifiedName, context.LoadFromAssemblyName, typeResolver: null, throwOnError: true)!;
     }
 
+    /// <summary>The value codec for a session: a private copy in its context, or the silo's own when it uploaded nothing.</summary>
+    internal SessionValueCodec CodecFor(Guid sessionId) =>
+        _sessions.TryGetValue(sessionId, out var context) ? context.Codec : SessionValueCodec.Default;
+
     /// <summary>Drops a session's context; its assemblies unload once nothing references them.</summary>
     public void EndSession(Guid sessionId)
     {

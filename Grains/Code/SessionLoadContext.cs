@@ -15,16 +15,45 @@ internal sealed class SessionLoadContext(Guid sessionId)
     private readonly ConcurrentDictionary<string, byte[]> _bytesByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Assembly> _loadedByName = new(StringComparer.OrdinalIgnoreCase);
 
+    private SessionValueCodec? _codec;
+
+    /// <summary>This session's value codec, loaded into this context on first use.</summary>
+    public SessionValueCodec Codec
+    {
+        get
+        {
+            if (_codec is not null) return _codec;
+            lock (_loadedByName) return _codec ??= SessionValueCodec.LoadInto(this);
+        }
+    }
+
     /// <summary>Makes an uploaded assembly known under its simple name.</summary>
     public void Register(AssemblyRef reference, byte[] bytes) =>
         _bytesByName.TryAdd(new AssemblyName(reference.FullName).Name!, bytes);
 
     public bool Knows(AssemblyRef reference) => _bytesByName.ContainsKey(new AssemblyName(reference.FullName).Name!);
 
+    /// <summary>
+    /// Assemblies each session gets its own copy of, from the silo's files: the graph codec and
+    /// Json.NET cache types in statics, and a copy in this context takes those caches (and so its
+    /// hold on this session's types) with it when the context unloads.
+    /// </summary>
+    internal static readonly string[] PrivateCopies = ["Newtonsoft.Json", "Orleans.Parallel.Values"];
+
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         var name = assemblyName.Name!;
         if (_loadedByName.TryGetValue(name, out var loaded)) return loaded;
+        if (PrivateCopies.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            lock (_loadedByName)
+            {
+                if (_loadedByName.TryGetValue(name, out loaded)) return loaded;
+                loaded = LoadFromAssemblyPath(Default.LoadFromAssemblyName(assemblyName).Location);
+                _loadedByName[name] = loaded;
+                return loaded;
+            }
+        }
         if (!_bytesByName.TryGetValue(name, out var bytes)) return null;
         lock (_loadedByName)
         {

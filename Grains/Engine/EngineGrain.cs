@@ -211,7 +211,7 @@ public sealed partial class EngineGrain(
     private void CheckTransportable(object? result)
     {
         foreach (var value in result is object?[] values && result.GetType() == typeof(object[]) ? values : [result])
-            if (value is not null && !serializer.CanSerialize(value.GetType()))
+            if (value is not null && !Wire.OrleansCarriage.HasCodec(serializer, value.GetType()))
                 throw new NotSupportedException(
                     $"The result is a {value.GetType().FullName}, which cannot be sent to the client. Return plain data (numbers, strings, arrays, collections) instead.");
     }

@@ -45,6 +45,8 @@ public sealed class FunctionMaterializer(SessionCodeRegistry code)
         ClosureRef reference => scope.Closures.TryGetValue(reference.Id, out var closure) ? closure
             : throw new InvalidOperationException($"Closure #{reference.Id} is referenced before it is defined."),
         FunctionPayload function => CreateDelegate(scope, function),
+        UserValue user => code.CodecFor(scope.Session).Read(user.Data as byte[]
+            ?? throw new InvalidDataException($"The {user.TypeName} value arrived without its data.")),
         _ => value,
     };
 

@@ -98,7 +98,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         var function = functions.Materialize(scope, request.Function);
         var parameter = function.Method.GetParameters() is [var only] ? only.ParameterType
             : throw new TargetParameterCountException($"{function.Method.Name} must take exactly one argument to be mapped.");
-        var items = (IList)bulk.Receive(request.Items)!;
+        var items = (IList)functions.MaterializeValue(scope, bulk.Receive(request.Items))!;
         var results = Array.CreateInstance(Awaiting.ResultType(function.Method.ReturnType), items.Count);
         var args = new object?[1];
         var index = 0;
