@@ -31,6 +31,15 @@ internal sealed class SessionLoadContext(Guid sessionId)
     public void Register(AssemblyRef reference, byte[] bytes) =>
         _bytesByName.TryAdd(new AssemblyName(reference.FullName).Name!, bytes);
 
+    /// <summary>The uploaded image of an assembly this context loaded (null for its private copies).</summary>
+    public byte[]? ImageOf(Assembly assembly) =>
+        _loadedByName.TryGetValue(assembly.GetName().Name!, out var loaded) && loaded == assembly
+        && _bytesByName.TryGetValue(assembly.GetName().Name!, out var bytes) ? bytes : null;
+
+    /// <summary>The images of every uploaded assembly loaded so far (what scripts may reference).</summary>
+    public IEnumerable<byte[]> LoadedImages =>
+        _loadedByName.Keys.Select(name => _bytesByName.TryGetValue(name, out var bytes) ? bytes : null).OfType<byte[]>();
+
     public bool Knows(AssemblyRef reference) => _bytesByName.ContainsKey(new AssemblyName(reference.FullName).Name!);
 
     /// <summary>

@@ -12,12 +12,25 @@ internal sealed class EngineNamespace
     public object? Get(string name) =>
         _values.TryGetValue(name, out var value) ? value : throw new UnknownVariableException(name);
 
-    /// <summary>The state after the last script, which later scripts continue when they need its types.</summary>
-    public Microsoft.CodeAnalysis.Scripting.ScriptState<object>? LastScript { get; set; }
+    /// <summary>
+    /// The last script chain, kept only while a variable holds a value of a type it declared (later
+    /// scripts continue it to name that type). Replacing it unloads the old one once unused.
+    /// </summary>
+    public Execution.Scripts.ScriptChain? Chain
+    {
+        get => _chain;
+        set
+        {
+            if (_chain is not null && _chain != value) _chain.Dispose();
+            _chain = value;
+        }
+    }
+
+    private Execution.Scripts.ScriptChain? _chain;
 
     public void Clear()
     {
         _values.Clear();
-        LastScript = null;
+        Chain = null;
     }
 }

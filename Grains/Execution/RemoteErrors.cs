@@ -1,4 +1,5 @@
 using Orleans.Parallel.Engine;
+using Orleans.Parallel.Grains.Execution.Scripts;
 
 namespace Orleans.Parallel.Grains.Execution;
 

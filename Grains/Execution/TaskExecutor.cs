@@ -4,6 +4,7 @@ using Orleans.Parallel.Engine;
 using Orleans.Parallel.Grains.Bulk;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Engine;
+using Orleans.Parallel.Grains.Execution.Scripts;
 using Orleans.Parallel.Wire;
 
 namespace Orleans.Parallel.Grains.Execution;
@@ -21,7 +22,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
     {
         var outcome = task.Request switch
         {
-            ExecuteRequest r => Execute(r.Code, ns),
+            ExecuteRequest r => Execute(task.SessionId, r.Code, ns),
             PushRequest r => Push(new(task.SessionId), r, ns),
             PullRequest r => Pull(r, ns),
             ApplyRequest r => new Outcome(Apply(new(task.SessionId), r, ns), null),
@@ -48,14 +49,41 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         return outcome with { Result = result, Sent = sending is null ? null : Task.WhenAll(sending) };
     }
 
-    private Outcome Execute(string code, EngineNamespace ns)
+    private Outcome Execute(Guid session, string text, EngineNamespace ns)
     {
-        var state = ns.LastScript is { } last && !ScriptCompiler.FitsPrelude(ns.Values)
-            ? scripts.Continue(last, ns.Values, code)
-            : scripts.Compile(ns.Values, code).RunAsync(new ScriptGlobals(ns.Values)).GetAwaiter().GetResult();
-        ns.LastScript = state;
-        foreach (var variable in state.Variables) ns.Set(variable.Name, variable.Value);
-        return new Outcome(null, state.ReturnValue?.ToString());
+        var globals = new ScriptGlobals(ns.Values);
+        ScriptChain chain;
+        object? result;
+        if (ns.Chain is { } kept && !ScriptCompiler.FitsPrelude(ns.Values))
+        {
+            chain = kept;
+            result = scripts.Continue(chain, ns.Values, text);
+        }
+        else
+        {
+            var compiled = scripts.Compile(ns.Values, text);
+            chain = ScriptCompiler.Start(ns.Values, code.ContextFor(session));
+            try
+            {
+                chain.Run(compiled.PreludeImage, compiled.Prelude, globals);
+                result = chain.Run(compiled.CodeImage, compiled.Code, globals);
+            }
+            catch
+            {
+                chain.Dispose();
+                throw;
+            }
+        }
+        foreach (var (name, value) in chain.Variables) ns.Set(name, value);
+        // The chain stays only while the namespace holds values of types it declared; otherwise its
+        // load context is unloaded (once nothing still uses its code).
+        if (ScriptCompiler.FitsPrelude(ns.Values))
+        {
+            if (ns.Chain == chain) ns.Chain = null;
+            else chain.Dispose();
+        }
+        else ns.Chain = chain;
+        return new Outcome(null, result?.ToString());
     }
 
     private Outcome Push(FunctionMaterializer.Scope scope, PushRequest request, EngineNamespace ns)

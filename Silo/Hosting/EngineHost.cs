@@ -13,7 +13,7 @@ internal sealed partial class EngineHost(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<EngineOptions> options,
-    Grains.Execution.ScriptCompiler scripts,
+    Grains.Execution.Scripts.ScriptCompiler scripts,
     ILogger<EngineHost> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly List<IEngineGrain> _engines = [];

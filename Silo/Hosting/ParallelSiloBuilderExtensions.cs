@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Parallel.Grains.Bulk;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Execution;
+using Orleans.Parallel.Grains.Execution.Scripts;
 using Orleans.Runtime;
 
 namespace Orleans.Parallel.Hosting;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Orleans.Parallel.Grains.Execution;
+namespace Orleans.Parallel.Grains.Execution.Scripts;
 
 /// <summary>Spells a runtime type as C# source, or gives the nearest type that a script can name.</summary>
 internal static class CSharpTypeName
@@ -51,7 +51,12 @@ internal static class CSharpTypeName
         if (t.IsPointer || t.IsByRef || t.IsGenericParameter) return false;
         if (!(t.IsPublic || t.IsNestedPublic)) return false;
         if (t.IsNested && !IsNameable(t.DeclaringType!)) return false;
-        if (t.Name.Contains('<') || string.IsNullOrEmpty(t.Assembly.Location)) return false;
+        if (t.Name.Contains('<') || !HasMetadata(t.Assembly)) return false;
         return t.GetGenericArguments().All(IsNameable);
     }
+
+    /// <summary>Whether the compiler can read the assembly: a file, or an image a client uploaded.</summary>
+    private static bool HasMetadata(System.Reflection.Assembly assembly) =>
+        !string.IsNullOrEmpty(assembly.Location)
+        || (System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(assembly) is Code.SessionLoadContext session && session.ImageOf(assembly) is not null);
 }

@@ -1,4 +1,4 @@
-namespace Orleans.Parallel.Grains.Execution;
+namespace Orleans.Parallel.Grains.Execution.Scripts;
 
 /// <summary>
 /// What a script sees besides its own declarations: the namespace it starts from. The prelude that

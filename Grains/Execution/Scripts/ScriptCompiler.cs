@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+using Orleans.Parallel.Grains.Code;
+
+namespace Orleans.Parallel.Grains.Execution.Scripts;
+
+/// <summary>
+/// Compiles script text for a namespace shape (variable names and types), once per silo: a prelude
+/// submission declares every namespace variable with its runtime type, and the user's code follows
+/// as the next submission, so it may read, assign or redeclare any of them. What is cached and
+/// shared by the silo's engines are assembly images, never loaded assemblies: each run loads them
+/// into its own collectible <see cref="ScriptLoadContext"/> (see <see cref="ScriptChain"/>).
+/// </summary>
+public sealed class ScriptCompiler
+{
+    private const int CacheLimit = 1024;
+    private const int PreludeLimit = 128;
+
+    private static readonly string[] Imports =
+    [
+        "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Text",
+        "System.Threading", "System.Threading.Tasks",
+    ];
+
+    private static readonly Assembly[] BaseReferences =
+    [
+        typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(List<>).Assembly, typeof(Console).Assembly,
+        typeof(ConcurrentDictionary<,>).Assembly, typeof(System.Numerics.BigInteger).Assembly,
+        typeof(System.Text.RegularExpressions.Regex).Assembly, typeof(ScriptGlobals).Assembly,
+        Assembly.Load("System.Runtime"), Assembly.Load("netstandard"),
+    ];
+
+    /// <summary>Roslyn reads an uploaded assembly's metadata once per image, not once per script.</summary>
+    private static readonly ConditionalWeakTable<byte[], MetadataReference> ImageReferences = new();
+
+    /// <summary>The silo's own assemblies, read once.</summary>
+    private static readonly ConcurrentDictionary<string, MetadataReference> FileReferences = new();
+
+    private readonly ConcurrentDictionary<string, Lazy<(Script<object> Script, ScriptImage Image)>> _preludes = new();
+    private readonly ConcurrentDictionary<(string Shape, string Code), Lazy<CompiledScript>> _scripts = new();
+
+    /// <summary>A script compiled for one namespace shape: the prelude and the user's code, and the variables' assemblies.</summary>
+    internal sealed record CompiledScript(
+        Script<object> Prelude, ScriptImage PreludeImage, Script<object> Code, ScriptImage CodeImage);
+
+    /// <summary>Loads and exercises the compiler once (what a first Execute would otherwise wait for).</summary>
+    public void WarmUp()
+    {
+        var empty = new Dictionary<string, object?>();
+        using var chain = Start(empty, AssemblyLoadContext.Default);
+        var compiled = Compile(empty, "var __ns_warm = 1;");
+        chain.Run(compiled.PreludeImage, compiled.Prelude, new ScriptGlobals(empty));
+        chain.Run(compiled.CodeImage, compiled.Code, new ScriptGlobals(empty));
+    }
+
+    /// <summary>
+    /// Whether a new script can start from a prelude: true unless a variable holds a value of a type
+    /// only earlier scripts can name (a class a script declared, an anonymous object it created).
+    /// </summary>
+    public static bool FitsPrelude(IReadOnlyDictionary<string, object?> ns) =>
+        ns.Values.All(v => v is null || !IsScriptType(v.GetType()) || CSharpTypeName.Nameable(v.GetType()) == v.GetType());
+
+    private static bool IsScriptType(Type type) => AssemblyLoadContext.GetLoadContext(type.Assembly) is ScriptLoadContext;
+
+    /// <summary>A new chain for a namespace, resolving names as its variables' types and the session need.</summary>
+    internal static ScriptChain Start(IReadOnlyDictionary<string, object?> ns, AssemblyLoadContext session)
+    {
+        var assemblies = new Dictionary<string, Assembly>(StringComparer.Ordinal);
+        foreach (var value in ns.Values)
+            if (value is not null)
+                foreach (var assembly in AssembliesOf(value.GetType()))
+                    assemblies.TryAdd(assembly.GetName().Name!, assembly);
+        return new ScriptChain(new ScriptLoadContext(assemblies, session));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="code"/> as the next submissions of an engine's kept chain, so types and
+    /// variables of earlier scripts stay in scope with their exact types; variables changed since
+    /// (pushed, for instance) are declared first. Compiled per engine and never cached.
+    /// </summary>
+    internal object? Continue(ScriptChain chain, IReadOnlyDictionary<string, object?> ns, string code)
+    {
+        var current = chain.Variables.GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.Last().Value);
+        var changed = Variables(ns).Where(v => !current.TryGetValue(v.Name, out var value) || !Equals(value, ns[v.Name])).ToArray();
+        var options = Options(changed);
+        var globals = new ScriptGlobals(ns);
+        if (changed.Length > 0)
+        {
+            var prelude = chain.Last!.ContinueWith(PreludeText(changed), options);
+            chain.Run(CompileChecked(prelude), prelude, globals);
+        }
+        var next = chain.Last!.ContinueWith(code, options);
+        return chain.Run(CompileChecked(next), next, globals);
+    }
+
+    private static ScriptImage CompileChecked(Script<object> script)
+    {
+        var errors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        if (errors.Length > 0) throw ScriptCompilationException.From(errors);
+        return ScriptImage.Emit(script);
+    }
+
+    private static (string Name, Type Type)[] Variables(IReadOnlyDictionary<string, object?> ns) => ns
+        .Where(kv => IsIdentifier(kv.Key) && !kv.Key.StartsWith("__ns", StringComparison.Ordinal))
+        .Select(kv => (kv.Key, Type: kv.Value is null ? typeof(object) : CSharpTypeName.Nameable(kv.Value.GetType())))
+        .OrderBy(v => v.Key, StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>The compiled script for <paramref name="code"/> over a namespace with <paramref name="ns"/>'s shape.</summary>
+    internal CompiledScript Compile(IReadOnlyDictionary<string, object?> ns, string code)
+    {
+        var variables = Variables(ns);
+        // Types are told apart by build (module id), not only by name: two clients may upload two builds of one assembly.
+        var shape = string.Join(";", variables.Select(v => $"{v.Name}:{v.Type.AssemblyQualifiedName}@{v.Type.Module.ModuleVersionId}"));
+
+        // Dropping entries bounds the caches; nothing loaded hangs off them.
+        if (_scripts.Count > CacheLimit) _scripts.Clear();
+        if (_preludes.Count > PreludeLimit) _preludes.Clear();
+        var lazy = _scripts.GetOrAdd((shape, code), _ => new Lazy<CompiledScript>(() =>
+        {
+            var (prelude, preludeImage) = _preludes.GetOrAdd(shape, _ => new Lazy<(Script<object>, ScriptImage)>(() =>
+            {
+                var script = CSharpScript.Create<object>(PreludeText(variables), Options(variables), typeof(ScriptGlobals));
+                return (script, CompileChecked(script));
+            })).Value;
+            var user = prelude.ContinueWith(code);
+            return new CompiledScript(prelude, preludeImage, user, CompileChecked(user));
+        }));
+        try
+        {
+            return lazy.Value;
+        }
+        catch (ScriptCompilationException)
+        {
+            _scripts.TryRemove(new KeyValuePair<(string, string), Lazy<CompiledScript>>((shape, code), lazy));
+            throw;
+        }
+    }
+
+    private static ScriptOptions Options((string Name, Type Type)[] variables)
+    {
+        var assemblies = BaseReferences.Concat(variables.SelectMany(v => AssembliesOf(v.Type))).Distinct().ToArray();
+        var references = assemblies.Where(a => !string.IsNullOrEmpty(a.Location))
+            .Select(a => FileReferences.GetOrAdd(a.Location, path => MetadataReference.CreateFromFile(path)))
+            .Concat(assemblies.Select(AssemblyLoadContext.GetLoadContext).OfType<SessionLoadContext>().Distinct()
+                .SelectMany(session => session.LoadedImages)
+                .Select(image => ImageReferences.GetValue(image, i => MetadataReference.CreateFromImage(i))));
+        return ScriptOptions.Default
+            .WithReferences(references)
+            .WithImports(Imports)
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithEmitDebugInformation(false);
+    }
+
+    private static string PreludeText((string Name, Type Type)[] variables)
+    {
+        // Never empty: Roslyn emits nothing for an empty submission, and the chain needs every slot.
+        var text = new StringBuilder("var __ns_prelude = 0;\n");
+        foreach (var (name, type) in variables)
+            text.Append("var @").Append(name).Append(" = (").Append(CSharpTypeName.Of(type))
+                .Append(")__ns__[\"").Append(name).Append("\"];\n");
+        return text.ToString();
+    }
+
+    private static IEnumerable<Assembly> AssembliesOf(Type type)
+    {
+        if (type.IsArray) return AssembliesOf(type.GetElementType()!);
+        var own = new[] { type.Assembly };
+        return type.IsGenericType ? own.Concat(type.GetGenericArguments().SelectMany(AssembliesOf)) : own;
+    }
+
+    private static bool IsIdentifier(string name) =>
+        name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+}
