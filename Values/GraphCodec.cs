@@ -22,13 +22,27 @@ public static class GraphCodec
     /// <exception cref="NotSupportedException">Something in the graph cannot be written (a delegate, a graph deeper than <see cref="MaxDepth"/>).</exception>
     public static byte[] Serialize(object value, Action<Type> typeSeen)
     {
-        var serializer = JsonSerializer.Create(Settings(new TypeBinder(typeSeen, bind: null)));
         using var buffer = new MemoryStream();
+        JsonTextWriter? json = null;
+        // A type refused by the caller is reported with where in the value it was met.
+        void Seen(Type type)
+        {
+            try
+            {
+                typeSeen(type);
+            }
+            catch (Exception e) when (e is not JsonException && json?.Path is { Length: > 0 } path)
+            {
+                throw new NotSupportedException($"Its member '{path}' holds a {type.FullName}: {e.Message}", e);
+            }
+        }
+        var serializer = JsonSerializer.Create(Settings(new TypeBinder(Seen, bind: null)));
         try
         {
             using var writer = new StreamWriter(buffer, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
-            using var json = new JsonTextWriter(writer);
+            json = new JsonTextWriter(writer);
             serializer.Serialize(json, value, typeof(object));
+            json.Close();
         }
         catch (JsonException e)
         {

@@ -33,6 +33,11 @@ internal static class ClosureFieldScanner
     private static void Scan(MethodBase method, HashSet<FieldInfo> fields, HashSet<MethodBase> seen)
     {
         if (!seen.Add(method)) return;
+        // An async lambda's (or iterator's) body is in its state machine's MoveNext, which the lambda
+        // only reaches through the method builder: read it too.
+        if (method.GetCustomAttribute<StateMachineAttribute>() is { } machine
+            && machine.StateMachineType.GetMethod("MoveNext", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic) is { } moveNext)
+            Scan(moveNext, fields, seen);
         var il = method.GetMethodBody()?.GetILAsByteArray();
         if (il is null) return;
         var module = method.Module;

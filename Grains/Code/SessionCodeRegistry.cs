@@ -23,7 +23,14 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
         {
             if (reference.ContentHash is null || DefaultAssemblies.ByMvid(reference.Mvid) is not null) continue;
             context ??= _sessions.GetOrAdd(sessionId, id => new SessionLoadContext(id));
-            if (context.Knows(reference)) continue;
+            if (context.Knows(reference))
+            {
+                if (!context.Holds(reference))
+                    throw new InvalidOperationException(
+                        $"This client already sent another build of {reference.FullName} to the engine; one client can use one build of an assembly. " +
+                        "Use a second client for the other build.");
+                continue;
+            }
             var bytes = await grains.GetGrain<IAssemblyStoreGrain>(reference.ContentHash).GetAsync()
                 ?? throw new InvalidOperationException(
                     $"Assembly {reference.FullName} ({reference.ContentHash}) was never uploaded to the cluster.");

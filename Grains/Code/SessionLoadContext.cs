@@ -28,8 +28,11 @@ internal sealed class SessionLoadContext(Guid sessionId)
     }
 
     /// <summary>Makes an uploaded assembly known under its simple name.</summary>
-    public void Register(AssemblyRef reference, byte[] bytes) =>
-        _bytesByName.TryAdd(new AssemblyName(reference.FullName).Name!, bytes);
+    public void Register(AssemblyRef reference, byte[] bytes)
+    {
+        var name = new AssemblyName(reference.FullName).Name!;
+        if (_bytesByName.TryAdd(name, bytes)) _hashByName[name] = reference.ContentHash;
+    }
 
     /// <summary>The uploaded image of an assembly this context loaded (null for its private copies).</summary>
     public byte[]? ImageOf(Assembly assembly) =>
@@ -39,6 +42,12 @@ internal sealed class SessionLoadContext(Guid sessionId)
     /// <summary>The images of every uploaded assembly loaded so far (what scripts may reference).</summary>
     public IEnumerable<byte[]> LoadedImages =>
         _loadedByName.Keys.Select(name => _bytesByName.TryGetValue(name, out var bytes) ? bytes : null).OfType<byte[]>();
+
+    /// <summary>Whether this context has exactly that build (by content hash) under the reference's name.</summary>
+    public bool Holds(AssemblyRef reference) =>
+        _hashByName.TryGetValue(new AssemblyName(reference.FullName).Name!, out var hash) && hash == reference.ContentHash;
+
+    private readonly ConcurrentDictionary<string, string?> _hashByName = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Knows(AssemblyRef reference) => _bytesByName.ContainsKey(new AssemblyName(reference.FullName).Name!);
 
