@@ -31,6 +31,29 @@ internal sealed class FieldContractResolver : DefaultContractResolver
         return base.CreateContract(objectType);
     }
 
+    protected override JsonProperty CreateProperty(MemberInfo member, MemberSerialization memberSerialization)
+    {
+        var property = base.CreateProperty(member, memberSerialization);
+        if (property.PropertyType == typeof(object)) property.Converter = ObjectSlotConverter.Instance;
+        return property;
+    }
+
+    protected override JsonArrayContract CreateArrayContract(Type objectType)
+    {
+        var contract = base.CreateArrayContract(objectType);
+        if (contract.CollectionItemType == typeof(object)) contract.ItemConverter = ObjectSlotConverter.Instance;
+        contract.IsReference = IsSharable(objectType);
+        return contract;
+    }
+
+    protected override JsonDictionaryContract CreateDictionaryContract(Type objectType)
+    {
+        var contract = base.CreateDictionaryContract(objectType);
+        if (contract.DictionaryValueType == typeof(object)) contract.ItemConverter = ObjectSlotConverter.Instance;
+        contract.IsReference = IsSharable(objectType);
+        return contract;
+    }
+
     protected override JsonObjectContract CreateObjectContract(Type objectType)
     {
         var contract = base.CreateObjectContract(objectType);
@@ -66,10 +89,20 @@ internal sealed class FieldContractResolver : DefaultContractResolver
                     ValueProvider = new ReflectionValueProvider(field),
                     Readable = true,
                     Writable = true,
+                    Converter = field.FieldType == typeof(object) ? ObjectSlotConverter.Instance : null,
                 };
             }
         }
     }
+
+    /// <summary>
+    /// Mutable collections built empty and then filled (lists, sets, dictionaries) keep their identity
+    /// when shared, like objects. Json.NET cannot do that for arrays or collections built from their
+    /// items (immutable ones), which are therefore written once per place they appear.
+    /// </summary>
+    private static bool IsSharable(Type type) =>
+        !type.IsArray && !type.IsValueType && type.GetConstructor(Type.EmptyTypes) is not null
+        && type.Namespace != "System.Collections.Immutable";
 
     /// <summary>Types of the runtime's own assemblies keep Json.NET's handling.</summary>
     private static bool IsFramework(Type type)

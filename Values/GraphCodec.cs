@@ -41,7 +41,7 @@ public static class GraphCodec
         {
             using var writer = new StreamWriter(buffer, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
             json = new JsonTextWriter(writer);
-            serializer.Serialize(json, value, typeof(object));
+            serializer.Serialize(json, new Root { Value = value }, typeof(Root));
             json.Close();
         }
         catch (JsonException e)
@@ -59,7 +59,7 @@ public static class GraphCodec
         using var reader = new JsonTextReader(new StreamReader(new MemoryStream(data, writable: false), Encoding.UTF8));
         try
         {
-            return serializer.Deserialize(reader, typeof(object));
+            return serializer.Deserialize<Root>(reader)?.Value;
         }
         catch (JsonException e)
         {
@@ -82,4 +82,10 @@ public static class GraphCodec
         ConstructorHandling = ConstructorHandling.AllowNonPublicDefaultConstructor,
         MaxDepth = MaxDepth,
     };
+
+    /// <summary>Holds the value being written, so that it sits in an object slot and keeps its type like any other.</summary>
+    private sealed class Root
+    {
+        public object? Value;
+    }
 }

@@ -89,7 +89,8 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
         }
         try
         {
-            return new UserValue(value.GetType().FullName ?? value.GetType().Name, uploaded.Values.ToArray(), GraphCodec.Serialize(value, Seen));
+            var data = GraphCodec.Serialize(value, Seen); // fills uploaded: the assemblies come from the types written
+            return new UserValue(value.GetType().FullName ?? value.GetType().Name, uploaded.Values.ToArray(), data);
         }
         catch (NotSupportedException e)
         {

@@ -17,7 +17,9 @@ public static class OrleansCarriage
     {
         if (value is null or string) return true;
         var type = value.GetType();
-        if (type.IsPrimitive || type.IsEnum) return true;
+        if (type.IsPrimitive) return true;
+        // Orleans writes other enums boxed as their underlying number and reads them back as one.
+        if (type.IsEnum) return type == typeof(DayOfWeek);
         if (!HasCodec(serializer, type)) return false;
         switch (value)
         {
