@@ -28,6 +28,12 @@ internal sealed class FieldContractResolver : DefaultContractResolver
         if (typeof(Delegate).IsAssignableFrom(objectType))
             throw new JsonSerializationException(
                 $"A {objectType} cannot travel inside another value. Push the delegate as a variable of its own, or pass it to Apply.");
+        // A plain user type is an object of its fields. Deciding that here skips Json.NET's question
+        // whether a TypeConverter could write it as a string: that asks TypeDescriptor, whose
+        // process-wide cache would keep the type (and its session's load context) alive forever.
+        var type = Nullable.GetUnderlyingType(objectType) ?? objectType;
+        if (!IsFramework(type) && !type.IsEnum && !type.IsPrimitive && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+            return CreateObjectContract(objectType);
         return base.CreateContract(objectType);
     }
 

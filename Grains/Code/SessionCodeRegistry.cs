@@ -45,22 +45,29 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
     /// <summary>Resolves one build of an assembly for a session.</summary>
     public Assembly Resolve(Guid sessionId, AssemblyRef reference) =>
         DefaultAssemblies.ByMvid(reference.Mvid)
-        ?? ContextFor(sessionId).LoadFromAssemblyName(new AssemblyName(reference.FullName));
+        ?? SessionLoadContext.Resolve(ContextFor(sessionId), new AssemblyName(reference.FullName));
 
     /// <summary>Resolves an assembly-qualified type name in a session's context.</summary>
     public Type ResolveType(Guid sessionId, string assemblyQualifiedName)
     {
         var context = ContextFor(sessionId);
-        return Type.GetType(assemblyQualifiedName, context.LoadFromAssemblyName, typeResolver: null, throwOnError: true)!;
+        return Type.GetType(assemblyQualifiedName, name => SessionLoadContext.Resolve(context, name), typeResolver: null, throwOnError: true)!;
     }
 
     /// <summary>The value codec for a session: a private copy in its context, or the silo's own when it uploaded nothing.</summary>
     internal SessionValueCodec CodecFor(Guid sessionId) =>
-        _sessions.TryGetValue(sessionId, out var context) ? context.Codec : SessionValueCodec.Default;
+        _sessions.TryGetValue(sessionId, out var context)
+            // Kept here, not in the context: the codec's delegates point into the context, which
+            // must not reference its own assemblies (see SessionLoadContext).
+            ? _codecs.GetOrAdd(sessionId, _ => new Lazy<SessionValueCodec>(() => SessionValueCodec.LoadInto(context))).Value
+            : SessionValueCodec.Default;
+
+    private readonly ConcurrentDictionary<Guid, Lazy<SessionValueCodec>> _codecs = new();
 
     /// <summary>Drops a session's context; its assemblies unload once nothing references them.</summary>
     public void EndSession(Guid sessionId)
     {
+        _codecs.TryRemove(sessionId, out _);
         if (_sessions.TryRemove(sessionId, out var context)) context.Unload();
     }
 }

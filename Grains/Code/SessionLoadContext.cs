@@ -9,23 +9,17 @@ namespace Orleans.Parallel.Grains.Code;
 /// The assemblies one client session uploaded, loaded collectibly so they go when the session ends.
 /// Names it does not hold fall back to the silo's own (default) context.
 /// </summary>
+/// <remarks>
+/// The context holds no <see cref="Assembly"/> (nor anything from one) in its own fields: a
+/// collectible context that references its own assemblies never unloads (the runtime keeps the
+/// context alive while they live). Loaded assemblies are found again through <see cref="AssemblyLoadContext.Assemblies"/>.
+/// </remarks>
 internal sealed class SessionLoadContext(Guid sessionId)
     : AssemblyLoadContext($"op-session-{sessionId:N}", isCollectible: true)
 {
     private readonly ConcurrentDictionary<string, byte[]> _bytesByName = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Assembly> _loadedByName = new(StringComparer.OrdinalIgnoreCase);
-
-    private SessionValueCodec? _codec;
-
-    /// <summary>This session's value codec, loaded into this context on first use.</summary>
-    public SessionValueCodec Codec
-    {
-        get
-        {
-            if (_codec is not null) return _codec;
-            lock (_loadedByName) return _codec ??= SessionValueCodec.LoadInto(this);
-        }
-    }
+    private readonly ConcurrentDictionary<string, string?> _hashByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _loading = new();
 
     /// <summary>Makes an uploaded assembly known under its simple name.</summary>
     public void Register(AssemblyRef reference, byte[] bytes)
@@ -36,18 +30,15 @@ internal sealed class SessionLoadContext(Guid sessionId)
 
     /// <summary>The uploaded image of an assembly this context loaded (null for its private copies).</summary>
     public byte[]? ImageOf(Assembly assembly) =>
-        _loadedByName.TryGetValue(assembly.GetName().Name!, out var loaded) && loaded == assembly
+        GetLoadContext(assembly) == this && !IsPrivateCopy(assembly.GetName().Name!)
         && _bytesByName.TryGetValue(assembly.GetName().Name!, out var bytes) ? bytes : null;
 
     /// <summary>The images of every uploaded assembly loaded so far (what scripts may reference).</summary>
-    public IEnumerable<byte[]> LoadedImages =>
-        _loadedByName.Keys.Select(name => _bytesByName.TryGetValue(name, out var bytes) ? bytes : null).OfType<byte[]>();
+    public IEnumerable<byte[]> LoadedImages => Assemblies.Select(ImageOf).OfType<byte[]>();
 
     /// <summary>Whether this context has exactly that build (by content hash) under the reference's name.</summary>
     public bool Holds(AssemblyRef reference) =>
         _hashByName.TryGetValue(new AssemblyName(reference.FullName).Name!, out var hash) && hash == reference.ContentHash;
-
-    private readonly ConcurrentDictionary<string, string?> _hashByName = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Knows(AssemblyRef reference) => _bytesByName.ContainsKey(new AssemblyName(reference.FullName).Name!);
 
@@ -58,27 +49,27 @@ internal sealed class SessionLoadContext(Guid sessionId)
     /// </summary>
     internal static readonly string[] PrivateCopies = ["Newtonsoft.Json", "Orleans.Parallel.Values"];
 
-    protected override Assembly? Load(AssemblyName assemblyName)
+    private static bool IsPrivateCopy(string name) => PrivateCopies.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    protected override Assembly? Load(AssemblyName assemblyName) => AssemblyFor(assemblyName);
+
+    /// <summary>Finds a name in <paramref name="context"/>: a session's own assemblies, else the silo's.</summary>
+    public static Assembly Resolve(AssemblyLoadContext context, AssemblyName name) =>
+        (context as SessionLoadContext)?.AssemblyFor(name) ?? Default.LoadFromAssemblyName(name);
+
+    /// <summary>The session's own assembly of that name (uploaded, or its private copy), or null.</summary>
+    public Assembly? AssemblyFor(AssemblyName assemblyName)
     {
         var name = assemblyName.Name!;
-        if (_loadedByName.TryGetValue(name, out var loaded)) return loaded;
-        if (PrivateCopies.Contains(name, StringComparer.OrdinalIgnoreCase))
+        var isCopy = IsPrivateCopy(name);
+        if (!isCopy && !_bytesByName.ContainsKey(name)) return null;
+        lock (_loading)
         {
-            lock (_loadedByName)
-            {
-                if (_loadedByName.TryGetValue(name, out loaded)) return loaded;
-                loaded = LoadFromAssemblyPath(Default.LoadFromAssemblyName(assemblyName).Location);
-                _loadedByName[name] = loaded;
-                return loaded;
-            }
-        }
-        if (!_bytesByName.TryGetValue(name, out var bytes)) return null;
-        lock (_loadedByName)
-        {
-            if (_loadedByName.TryGetValue(name, out loaded)) return loaded;
-            loaded = LoadFromStream(new MemoryStream(bytes, writable: false));
-            _loadedByName[name] = loaded;
-            return loaded;
+            var loaded = Assemblies.FirstOrDefault(a => string.Equals(a.GetName().Name, name, StringComparison.OrdinalIgnoreCase));
+            if (loaded is not null) return loaded;
+            return isCopy
+                ? LoadFromAssemblyPath(Default.LoadFromAssemblyName(assemblyName).Location)
+                : LoadFromStream(new MemoryStream(_bytesByName[name], writable: false));
         }
     }
 }

@@ -31,7 +31,7 @@ internal sealed class SessionValueCodec
     /// <summary>Loads a private copy of the codec into <paramref name="context"/>.</summary>
     public static SessionValueCodec LoadInto(SessionLoadContext context)
     {
-        var codec = context.LoadFromAssemblyName(typeof(GraphCodec).Assembly.GetName()).GetType(typeof(GraphCodec).FullName!, throwOnError: true)!;
+        var codec = SessionLoadContext.Resolve(context, typeof(GraphCodec).Assembly.GetName()).GetType(typeof(GraphCodec).FullName!, throwOnError: true)!;
         return new SessionValueCodec(context,
             codec.GetMethod(nameof(GraphCodec.Serialize))!.CreateDelegate<Func<object, Action<Type>, byte[]>>(),
             codec.GetMethod(nameof(GraphCodec.Deserialize))!.CreateDelegate<Func<byte[], Func<string, string, Type>, object?>>());
@@ -42,7 +42,7 @@ internal sealed class SessionValueCodec
     public byte[] Write(object value) => _serialize(value, CheckSendable);
 
     private Type Bind(string assembly, string type) =>
-        Type.GetType($"{type}, {assembly}", name => _context.LoadFromAssemblyName(name), typeResolver: null, throwOnError: true)!;
+        Type.GetType($"{type}, {assembly}", name => SessionLoadContext.Resolve(_context, name), typeResolver: null, throwOnError: true)!;
 
     /// <summary>
     /// The client can rebuild types it has: the runtime's and the silo's, and those it uploaded. A

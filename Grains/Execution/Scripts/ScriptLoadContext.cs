@@ -12,20 +12,15 @@ namespace Orleans.Parallel.Grains.Execution.Scripts;
 internal sealed class ScriptLoadContext(IReadOnlyDictionary<string, Assembly> variableAssemblies, AssemblyLoadContext session)
     : AssemblyLoadContext("op-scripts", isCollectible: true)
 {
-    private readonly Dictionary<string, Assembly> _scripts = new(StringComparer.Ordinal);
-
     /// <summary>Loads a submission; later submissions find it by name.</summary>
-    public Assembly Add(ScriptImage image)
-    {
-        var assembly = LoadFromStream(new MemoryStream(image.Image, writable: false));
-        _scripts[image.AssemblyName] = assembly;
-        return assembly;
-    }
+    public Assembly Add(ScriptImage image) => LoadFromStream(new MemoryStream(image.Image, writable: false));
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        if (_scripts.TryGetValue(assemblyName.FullName, out var script) || _scripts.TryGetValue(assemblyName.Name!, out script)) return script;
+        // Found through Assemblies, not a field: a collectible context holding its own assemblies never unloads.
+        var script = Assemblies.FirstOrDefault(a => a.GetName().Name == assemblyName.Name);
+        if (script is not null) return script;
         if (variableAssemblies.TryGetValue(assemblyName.Name!, out var known)) return known;
-        return session == Default ? null : session.LoadFromAssemblyName(assemblyName);
+        return (session as Code.SessionLoadContext)?.AssemblyFor(assemblyName);
     }
 }
