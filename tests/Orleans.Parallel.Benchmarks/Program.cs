@@ -27,6 +27,7 @@ root.SetAction(async (parse, cancellationToken) =>
         await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions, cancellationToken);
         await rc.WaitForEnginesAsync(n, TimeSpan.FromSeconds(60), cancellationToken);
         new Workload(rc, sizes, figures, parse.GetValue(breakdown)).Run();
+        CodeFigures.Measure(rc, silo.ProcessId, sizes, figures);
         BusyEngines.Measure(rc, silo.ProcessId, sizes.BusySeconds, figures);
         Memory.Measure(silo.ProcessId, figures);
     }

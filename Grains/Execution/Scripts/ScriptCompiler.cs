@@ -19,8 +19,9 @@ namespace Orleans.Parallel.Grains.Execution.Scripts;
 /// </summary>
 public sealed class ScriptCompiler
 {
-    private const int CacheLimit = 1024;
-    private const int PreludeLimit = 128;
+    // A cached script keeps its Roslyn compilation (tens of KB) so a chain can continue it: keep few.
+    private const int CacheLimit = 64;
+    private const int PreludeLimit = 32;
 
     private static readonly string[] Imports =
     [
@@ -99,12 +100,11 @@ public sealed class ScriptCompiler
         return chain.Run(CompileChecked(next), next, globals);
     }
 
-    private static ScriptImage CompileChecked(Script<object> script)
-    {
-        var errors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
-        if (errors.Length > 0) throw ScriptCompilationException.From(errors);
-        return ScriptImage.Emit(script);
-    }
+    /// <summary>
+    /// Checks and emits a script in one pass. Not through <c>Script.Compile()</c>: that also builds
+    /// Roslyn's own executor, loading the assembly into Roslyn's context, which is never freed.
+    /// </summary>
+    private static ScriptImage CompileChecked(Script<object> script) => ScriptImage.Emit(script); // emitting reports every error, once
 
     private static (string Name, Type Type)[] Variables(IReadOnlyDictionary<string, object?> ns) => ns
         .Where(kv => IsIdentifier(kv.Key) && !kv.Key.StartsWith("__ns", StringComparison.Ordinal))

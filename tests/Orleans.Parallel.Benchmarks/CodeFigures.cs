@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Orleans.Parallel.Benchmarks;
+
+/// <summary>
+/// Issue 3's code figures: a warm Execute on one engine, the silo's memory over many distinct
+/// scripts (each compiled script is loaded collectibly and must not accumulate), and the first
+/// Apply of a function in a 1 MB assembly the silo has never seen (upload and load).
+/// </summary>
+internal static class CodeFigures
+{
+    public static void Measure(ParallelClient rc, int siloPid, Sizes sizes, Figures figures)
+    {
+        WarmExecute(rc, figures);
+        DistinctScripts(rc, siloPid, sizes.DistinctScripts, figures);
+        FirstApplyOfNewAssembly(rc, figures);
+    }
+
+    private static void WarmExecute(ParallelClient rc, Figures figures)
+    {
+        var e0 = rc[0];
+        for (var i = 0; i < 10; i++) e0.ExecuteSync($"var warm_one = {i};");
+        const int calls = 100;
+        var ms = Clock.Ms(() =>
+        {
+            for (var i = 0; i < calls; i++) e0.ExecuteSync($"var one = {i} + 1;");
+        });
+        figures.Add("execute_one_ms", ms / calls);
+    }
+
+    /// <summary>What the engine's process holds: managed heap after a full collection, live script contexts, loaded assemblies.</summary>
+    private static (double HeapMB, int ScriptContexts, int Assemblies) SiloState(ParallelClient rc) => rc[0].ApplySync(() =>
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        return (GC.GetTotalMemory(forceFullCollection: true) / 1e6,
+            AssemblyLoadContext.All.Count(c => c.Name == "op-scripts"),
+            AppDomain.CurrentDomain.GetAssemblies().Length);
+    });
+
+    private static void DistinctScripts(ParallelClient rc, int siloPid, int count, Figures figures)
+    {
+        var e0 = rc[0];
+        var before = SiloState(rc);
+        var rssBefore = Rss(siloPid);
+        var ms = Clock.Ms(() =>
+        {
+            for (var i = 0; i < count; i++) e0.ExecuteSync($"var distinct = {i} * 3 + 1;");
+        });
+        var after = SiloState(rc);
+        figures.Add("distinct_scripts", count);
+        figures.Add("distinct_script_ms", ms / count);
+        figures.Add("distinct_scripts_silo_heap_growth_MB", after.HeapMB - before.HeapMB);
+        figures.Add("distinct_scripts_silo_rss_growth_MB", Rss(siloPid) - rssBefore);
+        figures.Add("distinct_scripts_live_script_contexts", after.ScriptContexts);
+        figures.Add("distinct_scripts_loaded_assemblies_growth", after.Assemblies - before.Assemblies);
+    }
+
+    private static double Rss(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        return process.WorkingSet64 / 1e6;
+    }
+
+    /// <summary>A 1 MB assembly (a small class and a 1 MB resource) built here, so no silo has it.</summary>
+    private static void FirstApplyOfNewAssembly(ParallelClient rc, Figures figures)
+    {
+        var name = "BigFunctions" + Guid.NewGuid().ToString("N");
+        var path = Path.Combine(Path.GetTempPath(), name + ".dll");
+        var blob = new byte[1 << 20];
+        new Random(7).NextBytes(blob);
+        var compilation = CSharpCompilation.Create(name,
+            [CSharpSyntaxTree.ParseText("public static class Big { public static int Answer(int x) => x + 41; }")],
+            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)],
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using (var file = File.Create(path))
+        {
+            var result = compilation.Emit(file, manifestResources: [new ResourceDescription("blob", () => new MemoryStream(blob), isPublic: true)]);
+            if (!result.Success) throw new InvalidOperationException(string.Join("\n", result.Diagnostics));
+        }
+        var answer = AssemblyLoadContext.Default.LoadFromAssemblyPath(path).GetType("Big", throwOnError: true)!
+            .GetMethod("Answer", BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<Func<int, int>>();
+        figures.Add("new_assembly_size_MB", new FileInfo(path).Length / 1e6);
+        var first = Clock.Ms(() => Check(rc[0].ApplySync(answer, 1)));
+        figures.Add("first_apply_new_assembly_ms", first);
+        figures.Add("second_apply_new_assembly_ms", Clock.Ms(() => Check(rc[0].ApplySync(answer, 1))));
+    }
+
+    private static void Check(int answer)
+    {
+        if (answer != 42) throw new InvalidOperationException($"The new assembly's function returned {answer}, not 42.");
+    }
+}
