@@ -48,11 +48,15 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
         ?? SessionLoadContext.Resolve(ContextFor(sessionId), new AssemblyName(reference.FullName));
 
     /// <summary>Resolves an assembly-qualified type name in a session's context.</summary>
-    public Type ResolveType(Guid sessionId, string assemblyQualifiedName)
-    {
-        var context = ContextFor(sessionId);
-        return Type.GetType(assemblyQualifiedName, name => SessionLoadContext.Resolve(context, name), typeResolver: null, throwOnError: true)!;
-    }
+    public Type ResolveType(Guid sessionId, string assemblyQualifiedName) =>
+        // Parsing a name costs tens of microseconds, and every call of a closure names its type.
+        _types.GetOrAdd((sessionId, assemblyQualifiedName), key =>
+        {
+            var context = ContextFor(key.Session);
+            return Type.GetType(key.Name, name => SessionLoadContext.Resolve(context, name), typeResolver: null, throwOnError: true)!;
+        });
+
+    private readonly ConcurrentDictionary<(Guid Session, string Name), Type> _types = new();
 
     /// <summary>The value codec for a session: a private copy in its context, or the silo's own when it uploaded nothing.</summary>
     internal SessionValueCodec CodecFor(Guid sessionId) =>
@@ -68,6 +72,7 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
     public void EndSession(Guid sessionId)
     {
         _codecs.TryRemove(sessionId, out _);
+        foreach (var key in _types.Keys.Where(k => k.Session == sessionId).ToList()) _types.TryRemove(key, out _);
         if (_sessions.TryRemove(sessionId, out var context)) context.Unload();
     }
 }

@@ -41,11 +41,13 @@ internal sealed class Workload(ParallelClient rc, Sizes sizes, Figures figures, 
         Random.Shared.NextBytes(blob);
         var lookup = Lookup(blob);
         for (var i = 0; i < sizes.Warmup; i++) Check(e0.ApplySync(lookup, i), blob[i % blob.Length]);
+        var parts = new Breakdown(breakdown);
         var ms = Clock.Ms(() =>
         {
-            for (var i = 0; i < sizes.ApplyCalls; i++) Check(e0.ApplySync(lookup, i), blob[i % blob.Length]);
+            for (var i = 0; i < sizes.ApplyCalls; i++) Check(parts.Keep(e0.ApplyAsync(lookup, i)).Get(), blob[i % blob.Length]);
         });
         figures.Add("apply_closure_roundtrip_ms", ms / sizes.ApplyCalls);
+        parts.Report("apply_closure", figures);
     }
 
     /// <summary>
