@@ -27,6 +27,10 @@ internal sealed class OutgoingValues(BulkClient bulk, BulkEndpoint? endpoint)
                 return PackSlice(slice);
             case Array array when PackedArray.IsPackable(array.GetType()):
                 return PackSlice(new ArraySlice(array, 0, array.Length));
+            case not null when MemoryValue.IsPrimitiveMemory(value.GetType()):
+                var (memoryArray, offset, length) = MemoryValue.Segment(value);
+                return new MemoryValue(PackSlice(new ArraySlice(memoryArray, offset, length)),
+                    value.GetType().GetGenericTypeDefinition() == typeof(ReadOnlyMemory<>));
             default:
                 if (!IsImmutable(value)) HoldsReferences = true;
                 return value;

@@ -150,6 +150,7 @@ internal sealed class TaskDispatcher : ITaskObserver
     {
         BulkRef bulk => bulk,
         UserValue { Data: BulkRef bulk } => bulk,
+        MemoryValue { Data: BulkRef bulk } => bulk,
         _ => null,
     };
 
@@ -184,6 +185,7 @@ internal sealed class TaskDispatcher : ITaskObserver
     {
         BulkRef => fetched,
         UserValue user => UserValues.Read(fetched is null ? user : user with { Data = fetched }),
+        MemoryValue memory => MemoryValue.Wrap((Array)Unpack(memory.Data, fetched)!, memory.ReadOnly),
         _ => PackedArray.Unpack(value),
     };
 }

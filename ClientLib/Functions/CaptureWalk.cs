@@ -58,6 +58,7 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
         }
         var type = value.GetType();
         Untransportable.Check(type, path);
+        if (MemoryValue.IsPrimitiveMemory(type)) return value; // sent as its array's bytes
         if (!ClosureFieldScanner.IsCompilerGenerated(type))
             return OrleansCarriage.Carries(shipper.Serializer, value) ? value : UserValue(value, path);
         if (_closureIds.TryGetValue(value, out var seen)) return new ClosureRef(seen);

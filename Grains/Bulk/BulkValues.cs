@@ -22,6 +22,7 @@ public sealed class BulkValues(
         BulkRef bulk => Checked(inbox.Take(bulk.Token), bulk),
         PackedArray packed => PackedArray.Unpack(packed),
         UserValue { Data: BulkRef bulk } user => user with { Data = Checked(inbox.Take(bulk.Token), bulk) },
+        MemoryValue memory => MemoryValue.Wrap((Array)Receive(memory.Data)!, memory.ReadOnly),
         _ => wire,
     };
 
@@ -38,6 +39,14 @@ public sealed class BulkValues(
     {
         if (value is Array array && BulkProtocol.IsBulkArray(array.GetType()))
             return Buffer.ByteLength(array) < BulkProtocol.Threshold ? PackedArray.Pack(array) : OfferArray(array, session, ref sending);
+        if (value is not null && MemoryValue.IsPrimitiveMemory(value.GetType()))
+        {
+            // Copied: the memory may be a window on a namespace array the next task changes.
+            var (whole, offset, length) = MemoryValue.Segment(value);
+            var copy = Array.CreateInstance(whole.GetType().GetElementType()!, length);
+            Array.Copy(whole, offset, copy, 0, length);
+            return new MemoryValue(Offer(copy, session, ref sending)!, value.GetType().GetGenericTypeDefinition() == typeof(ReadOnlyMemory<>));
+        }
         if (OrleansCarriage.Carries(serializer, value)) return value;
         // The user's own types (or collections holding them): written whole by the session's codec.
         var data = code.CodecFor(session).Write(value!);

@@ -180,4 +180,21 @@ public sealed class BulkTransferTests(ClusterFixture fixture)
         await Rc[0].PushAsync(new { bt_after_reject = data });
         Assert.Equal(data, await Rc[0].PullAsync<double[]>("bt_after_reject"));
     }
+
+    [Fact]
+    public async Task PushPull_MemoryOfPrimitives_TravelsAsBytesAndComesBackAsMemory()
+    {
+        var backing = Doubles(400_000, 8);
+        var window = new Memory<double>(backing, 1_000, 300_000); // bulk-sized, not starting at 0
+        var small = new ReadOnlyMemory<int>([1, 2, 3, 4], 1, 2);
+        await Rc[1].PushAsync(new { bt_window = window, bt_small = small });
+
+        var back = await Rc[1].PullAsync<Memory<double>>("bt_window");
+        Assert.True(back.Span.SequenceEqual(window.Span));
+        Assert.Equal(new[] { 2, 3 }, (await Rc[1].PullAsync<ReadOnlyMemory<int>>("bt_small")).ToArray());
+        Assert.Equal(300_000, await Rc[1].ApplyAsync((Memory<double> m) => m.Length, new Reference<Memory<double>>("bt_window")));
+        Assert.Equal(window.Span[5], await Rc[1].ApplyAsync((Memory<double> m) => m.Span[5], window));
+        await Rc[1].ExecuteAsync("var bt_first = bt_window.Span[0];");
+        Assert.Equal(backing[1_000], await Rc[1].PullAsync<double>("bt_first"));
+    }
 }

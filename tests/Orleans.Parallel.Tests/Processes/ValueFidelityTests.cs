@@ -583,4 +583,16 @@ public sealed class ValueFidelityTests(VfSiloFixture fixture) : IClassFixture<Vf
         Assert.Same(back[0], back[2]);
         Assert.Equal(person, back[0]);
     }
+
+    /// <summary>Scripts see a pushed value of an uploaded user type with its own type, and can use its members.</summary>
+    [Fact]
+    public async Task Execute_PushedUserRecord_ScriptSeesItsType()
+    {
+        var rc = fixture.Client;
+        await rc[1].ApplyAsync(() => 0); // the session's code context exists
+        await rc[1].PushAsync(new { vf_script_point = new VfPoint(3, 4) });
+        await rc[1].ExecuteAsync("var vf_script_norm = Math.Sqrt(vf_script_point.X * vf_script_point.X + vf_script_point.Y * vf_script_point.Y); var vf_script_moved = vf_script_point with { X = 10 };");
+        Assert.Equal(5.0, await rc[1].PullAsync<double>("vf_script_norm"));
+        Assert.Equal(new VfPoint(10, 4), await rc[1].PullAsync<VfPoint>("vf_script_moved"));
+    }
 }
