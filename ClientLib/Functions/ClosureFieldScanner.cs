@@ -28,7 +28,10 @@ internal static class ClosureFieldScanner
     });
 
     public static bool IsCompilerGenerated(Type? type) =>
-        type is not null && type.Name.StartsWith('<') && type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false);
+        type is not null && type.Name.StartsWith('<') && Generated.GetOrAdd(type, t => t.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false));
+
+    /// <summary>Attribute lookups are slow and asked on every call that ships a closure.</summary>
+    private static readonly ConcurrentDictionary<Type, bool> Generated = new();
 
     private static void Scan(MethodBase method, HashSet<FieldInfo> fields, HashSet<MethodBase> seen)
     {

@@ -68,6 +68,10 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
 
     private readonly ConcurrentDictionary<Guid, Lazy<SessionValueCodec>> _codecs = new();
 
+    /// <summary>Whether <paramref name="type"/> comes from the session's own (uploaded) assemblies.</summary>
+    internal bool IsSessionType(Guid sessionId, Type type) =>
+        _sessions.TryGetValue(sessionId, out var context) && AssemblyLoadContext.GetLoadContext(type.Assembly) == context;
+
     /// <summary>Drops a session's context; its assemblies unload once nothing references them.</summary>
     public void EndSession(Guid sessionId)
     {

@@ -147,8 +147,8 @@ public sealed partial class EngineGrain(
         // The session's client is gone: its waiting tasks would only reload the code being unloaded.
         AbortWaiting(q => q.Task.SessionId == sessionId);
         _order.Forget(sessionId);
+        functions.ForgetSession(sessionId); // first: it asks the registry which types were the session's
         code.EndSession(sessionId);
-        functions.ForgetSession(sessionId);
         outbox.EndSession(sessionId);
         return Task.CompletedTask;
     }

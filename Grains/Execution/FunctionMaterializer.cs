@@ -11,6 +11,9 @@ public sealed class FunctionMaterializer(SessionCodeRegistry code)
 {
     private readonly ConcurrentDictionary<(Guid Session, Guid Mvid, int Token, string Generic), MethodInfo> _methods = new();
 
+    /// <summary>Closure fields by type and name; a closure is rebuilt on every call that ships it.</summary>
+    private readonly ConcurrentDictionary<(Type Type, string Name), FieldInfo?> _fields = new();
+
     /// <summary>A callable function: the method, and the target to call it on (null when static).</summary>
     public readonly record struct Function(MethodInfo Method, object? Target)
     {
@@ -67,7 +70,8 @@ public sealed class FunctionMaterializer(SessionCodeRegistry code)
         scope.Closures[closure.Id] = instance;
         foreach (var field in closure.Fields)
         {
-            var info = type.GetField(field.Name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+            var info = _fields.GetOrAdd((type, field.Name), key =>
+                key.Type.GetField(key.Name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
                 ?? throw new MissingFieldException(type.FullName, field.Name);
             info.SetValue(instance, MaterializeValue(scope, field.Value));
         }
@@ -105,5 +109,8 @@ public sealed class FunctionMaterializer(SessionCodeRegistry code)
     internal void ForgetSession(Guid session)
     {
         foreach (var key in _methods.Keys.Where(k => k.Session == session).ToList()) _methods.TryRemove(key, out _);
+        // Fields of the session's types would keep its load context alive.
+        foreach (var key in _fields.Keys.Where(k => k.Type.Assembly.IsCollectible).ToList())
+            if (code.IsSessionType(session, key.Type)) _fields.TryRemove(key, out _);
     }
 }
