@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace Orleans.Parallel.Bulk;
+
+/// <summary>
+/// Has Linux map a fresh large array's pages in one call before a socket fills it. Receiving into
+/// fresh memory is bound by page faults, one trap per 4 KB page (about 1,300 MB/s here between two
+/// processes); populating the range first (<c>MADV_POPULATE_WRITE</c>, Linux 5.14+) measured
+/// 1,500–1,850 MB/s. Elsewhere, or where the kernel refuses, nothing happens and the faults come as
+/// before. (Transparent huge pages were measured too: faster within one process, slower between two.)
+/// </summary>
+internal static class Prefault
+{
+    private const int MadvPopulateWrite = 23;
+    private const long Page = 4096;
+    private static bool _unsupported = !OperatingSystem.IsLinux();
+
+    public static void Populate(Array array)
+    {
+        if (_unsupported) return;
+        // Pinned only to read the address: large arrays live on the large object heap, which the GC
+        // does not compact by default; were the array moved, only speed would suffer.
+        var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+        try
+        {
+            var start = (long)handle.AddrOfPinnedObject();
+            var first = (start + Page - 1) & ~(Page - 1);
+            var last = (start + Buffer.ByteLength(array)) & ~(Page - 1);
+            if (last > first && Madvise((nint)first, (nuint)(last - first), MadvPopulateWrite) != 0) _unsupported = true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _unsupported = true;
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "madvise")]
+    private static extern int Madvise(nint address, nuint length, int advice);
+}
