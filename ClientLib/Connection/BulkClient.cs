@@ -45,7 +45,7 @@ internal sealed class BulkClient : IDisposable
             BulkProtocol.ReceiveExactly(socket, answer);
             if (answer[0] == 0)
                 throw new InvalidOperationException(
-                    $"The silo at {source} no longer holds result {bulk.Token}: results offered in bulk are kept for {60} s until fetched.");
+                    $"The silo at {source} no longer holds result {bulk.Token}: a result offered in bulk is kept for 60 s, or until its client's session ends.");
             var length = BinaryPrimitives.ReadInt64LittleEndian(answer[1..]);
             if (length != bulk.ByteLength) throw new InvalidDataException($"Bulk result {bulk.Token} has {length} bytes, not the {bulk.ByteLength} announced.");
             var array = BulkProtocol.Allocate(element, length);

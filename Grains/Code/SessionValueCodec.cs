@@ -41,8 +41,11 @@ internal sealed class SessionValueCodec
 
     public byte[] Write(object value) => _serialize(value, CheckSendable);
 
-    private Type Bind(string assembly, string type) =>
-        Type.GetType($"{type}, {assembly}", name => SessionLoadContext.Resolve(_context, name), typeResolver: null, throwOnError: true)!;
+    /// <summary>Every object of a value names its type; a large collection names the same few thousands of times.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Assembly, string Type), Type> _types = new();
+
+    private Type Bind(string assembly, string type) => _types.GetOrAdd((assembly, type), key =>
+        Type.GetType($"{key.Type}, {key.Assembly}", name => SessionLoadContext.Resolve(_context, name), typeResolver: null, throwOnError: true)!);
 
     /// <summary>
     /// The client can rebuild types it has: the runtime's and the silo's, and those it uploaded. A
