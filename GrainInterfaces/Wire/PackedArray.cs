@@ -9,12 +9,6 @@ namespace Orleans.Parallel.Wire;
 [GenerateSerializer, Immutable, Alias("op.PackedArray")]
 public sealed record PackedArray([property: Id(0)] string ElementType, [property: Id(1)] byte[] Data)
 {
-    private static readonly Dictionary<string, Type> Primitives = new Type[]
-    {
-        typeof(bool), typeof(byte), typeof(sbyte), typeof(char), typeof(short), typeof(ushort),
-        typeof(int), typeof(uint), typeof(long), typeof(ulong), typeof(float), typeof(double),
-    }.ToDictionary(t => t.FullName!);
-
     /// <summary>Packs one-dimensional primitive arrays; any other value is returned as it is.</summary>
     public static object? Pack(object? value) =>
         value is Array array && IsPackable(array.GetType()) ? PackRange(array, 0, array.Length) : value;
@@ -29,25 +23,16 @@ public sealed record PackedArray([property: Id(0)] string ElementType, [property
     }
 
     /// <summary>Whether arrays of this type are packed (one-dimensional, primitive elements).</summary>
-    public static bool IsPackable(Type arrayType) =>
-        arrayType.IsSZArray && arrayType.GetElementType() is { IsPrimitive: true } element && Primitives.ContainsKey(element.FullName!);
+    public static bool IsPackable(Type arrayType) => Bulk.BulkProtocol.IsBulkArray(arrayType);
 
     /// <summary>Rebuilds a packed array; any other value is returned as it is.</summary>
     public static object? Unpack(object? value)
     {
         if (value is not PackedArray packed) return value;
-        var element = Primitives[packed.ElementType];
+        var element = Bulk.BulkProtocol.ElementOf(packed.ElementType);
         var size = Buffer.ByteLength(Array.CreateInstance(element, 1));
         var array = Array.CreateInstance(element, packed.Data.Length / size);
         Buffer.BlockCopy(packed.Data, 0, array, 0, packed.Data.Length);
         return array;
-    }
-
-    /// <summary>Unpacks each element of a value list.</summary>
-    public static object?[] UnpackAll(IReadOnlyList<object?> values)
-    {
-        var unpacked = new object?[values.Count];
-        for (var i = 0; i < unpacked.Length; i++) unpacked[i] = Unpack(values[i]);
-        return unpacked;
     }
 }

@@ -55,7 +55,4 @@ public sealed class BulkInbox
             if (now - entry.Created > Unclaimed && _entries.TryRemove(token, out _))
                 entry.Array.TrySetException(new TimeoutException($"Bulk data {token} was not claimed in time."));
     }
-
-    /// <summary>How many transfers are waiting (tests and diagnostics).</summary>
-    public int Count => _entries.Count;
 }

@@ -49,7 +49,4 @@ public sealed class BulkOutbox
         foreach (var (token, entry) in _entries)
             if (now - entry.Created > Lifetime && _entries.TryRemove(token, out _)) entry.Release();
     }
-
-    /// <summary>How many arrays wait to be fetched (tests and diagnostics).</summary>
-    public int Count => _entries.Count;
 }

@@ -21,7 +21,6 @@ public sealed partial class EngineGrain(
     FunctionMaterializer functions,
     BulkServer bulk,
     BulkOutbox outbox,
-    Orleans.Serialization.Serializer serializer,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
     /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>
@@ -196,7 +195,6 @@ public sealed partial class EngineGrain(
             try
             {
                 var outcome = executor.Run(task, _namespace);
-                CheckTransportable(outcome.Result);
                 return (new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
                     DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult), outcome.Sent);
             }
@@ -205,15 +203,6 @@ public sealed partial class EngineGrain(
                 return (Failed(task, started, e, output.Stdout, output.Stderr), null);
             }
         });
-    }
-
-    /// <summary>A result Orleans cannot serialize fails here, as the task's error, rather than in transit.</summary>
-    private void CheckTransportable(object? result)
-    {
-        foreach (var value in result is object?[] values && result.GetType() == typeof(object[]) ? values : [result])
-            if (value is not null && !Wire.OrleansCarriage.HasCodec(serializer, value.GetType()))
-                throw new NotSupportedException(
-                    $"The result is a {value.GetType().FullName}, which cannot be sent to the client. Return plain data (numbers, strings, arrays, collections) instead.");
     }
 
     private ValueTask PrepareCodeAsync(EngineTask task) => code.PrepareAsync(task.SessionId, CodeReferences.Of(task.Request));

@@ -25,4 +25,17 @@ public sealed class ScriptChainTests(ClusterFixture fixture)
         Assert.Contains(error.Diagnostics, d => d.Line == 2 && d.Column == 11);
         await e.ClearAsync();
     }
+
+    [Fact]
+    public async Task PullOfScriptDeclaredType_FailsNamingIt_AndEngineKeepsItsNamespace()
+    {
+        var engine = fixture.Client[2];
+        await engine.ExecuteAsync("public class SdPoint { public int X = 3; } var sd_point = new SdPoint(); var sd_x = sd_point.X;");
+
+        var error = await Assert.ThrowsAsync<Errors.RemoteException>(() => engine.PullAsync("sd_point").AsTask());
+        Assert.Contains("declared by a script", error.Message);
+        Assert.Equal(3, await engine.PullAsync<int>("sd_x"));
+        await engine.ExecuteAsync("var sd_y = sd_point.X + 1;");
+        Assert.Equal(4, await engine.PullAsync<int>("sd_y"));
+    }
 }
