@@ -31,6 +31,8 @@ public sealed class ParallelClient : IAsyncDisposable
         Dispatcher = new TaskDispatcher(cluster, SessionId, Bulk);
         Shipper = new FunctionShipper(cluster, cluster.ServiceProvider.GetRequiredService<Orleans.Serialization.Serializer>());
         _directory = new EngineDirectoryCache(cluster);
+        Balanced = new BalancedSubmitter(cluster, Dispatcher,
+            () => Ids.Select(id => _directory.TryGet(id, out var e) ? e : null).OfType<IEngineGrain>().ToArray());
     }
 
     /// <summary>Connects to a cluster's gateway (by default a silo on this machine, port 30000).</summary>
@@ -83,6 +85,9 @@ public sealed class ParallelClient : IAsyncDisposable
 
     internal IGrainFactory Grains { get; }
     internal TaskDispatcher Dispatcher { get; }
+
+    /// <summary>Sends load-balanced tasks to the scheduler.</summary>
+    internal BalancedSubmitter Balanced { get; }
 
     /// <summary>Connections to the silos' bulk listeners, for large arrays.</summary>
     internal BulkClient Bulk { get; }
@@ -148,6 +153,25 @@ public sealed class ParallelClient : IAsyncDisposable
     /// <summary>A view of every engine, re-read at each call.</summary>
     public DirectView DirectView() => new(this, new ViewTargets(Range.All));
 
+    /// <summary>
+    /// A load-balanced view: each task goes to whichever engine the scheduler picks (by its scheme:
+    /// leastload by default), among <paramref name="engineIds"/> or, when null, every engine at the
+    /// time the task is scheduled.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id names no engine.</exception>
+    public LoadBalancedView LoadBalancedView(IEnumerable<int>? engineIds = null) =>
+        new(this, engineIds is null ? null : CheckIds(engineIds));
+
+    /// <summary>
+    /// The bulk endpoint a load-balanced task can use for its large arrays: the one silo that every
+    /// engine it may run on lives on, else none (its arrays then travel inside the message).
+    /// </summary>
+    internal Bulk.BulkEndpoint? CommonBulk(IReadOnlyList<int>? engineIds)
+    {
+        var endpoints = (engineIds ?? Ids).Select(_directory.BulkOf).Distinct().ToArray();
+        return endpoints.Length == 1 ? endpoints[0] : null;
+    }
+
     /// <summary>Queue status of the given engines (all when null).</summary>
     public Task<IReadOnlyList<EngineQueueStatus>> QueueStatusAsync(IEnumerable<int>? engineIds = null) =>
         (engineIds is null ? DirectView() : this[engineIds]).QueueStatusAsync();
@@ -179,10 +203,13 @@ public sealed class ParallelClient : IAsyncDisposable
 
     internal async Task AbortAsync(IEnumerable<PendingMessage> messages)
     {
-        var byEngine = messages.Where(m => !m.IsDone).GroupBy(m => m.EngineId);
+        var open = messages.Where(m => !m.IsDone).ToArray();
+        var balanced = Balanced.AbortAsync(open.Where(m => m.LoadBalanced));
+        var byEngine = open.Where(m => !m.LoadBalanced).GroupBy(m => m.EngineId);
         await Task.WhenAll(byEngine.Select(g =>
             _directory.TryGet(g.Key, out var engine) ? engine.AbortAsync(g.Select(m => m.MsgId).ToArray()) : Task.FromResult(0)))
             .ConfigureAwait(false);
+        await balanced.ConfigureAwait(false);
     }
 
     internal int CheckId(int engineId)
@@ -208,6 +235,16 @@ public sealed class ParallelClient : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _directory.DisposeAsync().ConfigureAwait(false);
+        await Balanced.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            // Queued load-balanced tasks would otherwise run for a session that is gone.
+            await AbortAsync(Dispatcher.Outstanding.Where(m => m.LoadBalanced).ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Best effort, like ending the session below.
+        }
         try
         {
             var engines = Ids.Select(id => _directory.TryGet(id, out var e) ? e : null).OfType<IEngineGrain>();

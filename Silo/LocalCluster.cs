@@ -28,11 +28,19 @@ public sealed class LocalCluster : IAsyncDisposable
     public int GatewayPort { get; }
 
     /// <summary>Starts a silo with <paramref name="engines"/> engines (default: the processor count) on free loopback ports.</summary>
-    public static async Task<LocalCluster> StartAsync(int? engines = null, CancellationToken cancellationToken = default)
+    public static Task<LocalCluster> StartAsync(int? engines = null, CancellationToken cancellationToken = default) =>
+        StartAsync(new SiloSettings { Engines = engines ?? Environment.ProcessorCount }, cancellationToken);
+
+    /// <summary>
+    /// Starts a silo with <paramref name="settings"/> (engines, scheduling scheme, high-water mark…);
+    /// its silo and gateway ports are always free loopback ports chosen here.
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(SiloSettings settings, CancellationToken cancellationToken = default)
     {
-        var count = engines ?? Environment.ProcessorCount;
-        ArgumentOutOfRangeException.ThrowIfNegative(count, nameof(engines));
-        var settings = new SiloSettings { Engines = count, SiloPort = FreePort(), GatewayPort = FreePort() };
+        ArgumentNullException.ThrowIfNull(settings);
+        var count = settings.Engines;
+        ArgumentOutOfRangeException.ThrowIfNegative(count, "engines");
+        settings = settings with { SiloPort = FreePort(), GatewayPort = FreePort() };
         var host = SiloHostFactory.Create(settings);
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         try

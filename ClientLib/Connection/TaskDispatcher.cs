@@ -49,6 +49,15 @@ internal sealed class TaskDispatcher : ITaskObserver
     /// <summary>Messages sent and not yet answered.</summary>
     public IEnumerable<PendingMessage> Outstanding => _pending.Values;
 
+    /// <summary>A message still outstanding, by id.</summary>
+    public bool TryGetOutstanding(Guid msgId, out PendingMessage message) => _pending.TryGetValue(msgId, out message!);
+
+    /// <summary>How the client's recent tasks ended (for dependencies given as ids).</summary>
+    public RecentOutcomes Recent { get; } = new();
+
+    /// <summary>This session's observer, where engines and queues send replies.</summary>
+    public ITaskObserver Observer => _reference ?? throw new InvalidOperationException("The dispatcher is not attached.");
+
     /// <summary>Registers a message for engine <paramref name="engineId"/>; call <see cref="Send"/> to send it.</summary>
     public PendingMessage Track(int engineId)
     {
@@ -122,14 +131,15 @@ internal sealed class TaskDispatcher : ITaskObserver
     /// <summary>Ends the outstanding messages of engines that left the cluster.</summary>
     public void FailEnginesGone(IReadOnlyCollection<int> live)
     {
-        foreach (var message in _pending.Values.Where(m => !live.Contains(m.EngineId)))
+        foreach (var message in _pending.Values.Where(m => m.EngineId >= 0 && !live.Contains(m.EngineId)))
             Fail(message, new EngineException(message.EngineId, $"The engine left the cluster before task {message.MsgId} ended."));
     }
 
-    private void Fail(PendingMessage message, Exception error)
+    public void Fail(PendingMessage message, Exception error)
     {
         _pending.TryRemove(message.MsgId, out _);
         message.Fail(error);
+        Recent.Record(message);
     }
 
     /// <summary>The values of a result: one, or each of the <c>object?[]</c> of a multi-name pull.</summary>
@@ -138,6 +148,7 @@ internal sealed class TaskDispatcher : ITaskObserver
     public Task OnTaskCompletedAsync(TaskReply reply)
     {
         if (!_pending.TryRemove(reply.MsgId, out var message)) return Task.CompletedTask;
+        Recent.Record(reply.MsgId, reply.Status, reply.EngineId);
         var values = IsSeveral(reply.Result) ? (object?[])reply.Result! : [reply.Result];
         // Arrays offered in bulk are fetched off the observer call, which must not wait for them.
         if (values.Any(v => BulkOf(v) is not null)) _ = CompleteAsync(message, reply, values);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Orleans.Parallel.Engine;
 
 namespace Orleans.Parallel.Results;
@@ -13,9 +14,12 @@ public sealed class AsyncMapResult<T> : AsyncResult<IReadOnlyList<T>>, IAsyncEnu
     private readonly Func<TaskReply, IEnumerable<T>> _perMessage;
 
     internal AsyncMapResult(ParallelClient client, IReadOnlyList<PendingMessage> messages,
-        Func<TaskReply, IEnumerable<T>> perMessage)
+        Func<TaskReply, IEnumerable<T>> perMessage, bool ordered = true)
         : base(client, messages, scalar: false, replies => Concat(replies.Select(perMessage).ToArray()))
-        => _perMessage = perMessage;
+        => (_perMessage, Ordered) = (perMessage, ordered);
+
+    /// <summary>Whether enumerating yields values in input order (true) or as their tasks end (false). <c>Get</c> is always in input order.</summary>
+    public bool Ordered { get; }
 
     /// <summary>Joins the blocks in order; arrays (scatter blocks, map chunks) are block-copied.</summary>
     private static T[] Concat(IEnumerable<T>[] blocks)
@@ -34,8 +38,14 @@ public sealed class AsyncMapResult<T> : AsyncResult<IReadOnlyList<T>>, IAsyncEnu
     /// <inheritdoc />
     public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
-        foreach (var message in Messages)
+        var ended = Channel.CreateUnbounded<PendingMessage>(new UnboundedChannelOptions { SingleReader = true });
+        if (!Ordered)
+            foreach (var message in Messages)
+                _ = message.Reply.ContinueWith(_ => ended.Writer.TryWrite(message), CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        for (var i = 0; i < Messages.Count; i++)
         {
+            var message = Ordered ? Messages[i] : await ended.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             await message.Reply.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (ReplyErrors.Of(message) is { } error) throw error;
             foreach (var item in _perMessage(message.Done!)) yield return item;

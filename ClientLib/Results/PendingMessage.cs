@@ -10,7 +10,9 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
     private Task _bulkSent = Task.CompletedTask;
 
     public Guid MsgId { get; } = msgId;
-    public int EngineId { get; } = engineId;
+
+    /// <summary>The engine it was sent to; for a load-balanced task -1 until its reply names the engine that ran it.</summary>
+    public int EngineId { get; private set; } = engineId;
     public DateTime Submitted { get; } = submitted;
     public DateTime? Received { get; private set; }
     public Task<TaskReply> Reply => _reply.Task;
@@ -21,6 +23,7 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
 
     public void Complete(TaskReply reply)
     {
+        if (EngineId < 0 && reply.EngineId >= 0) EngineId = reply.EngineId;
         Received ??= DateTime.UtcNow;
         _delivered.TrySetResult(); // a reply implies the request was read
         _reply.TrySetResult(reply);
@@ -51,6 +54,18 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
 
     /// <summary>The engine accepted the message (or it will never be sent).</summary>
     public void Delivered() => _delivered.TrySetResult();
+
+    /// <summary>Whether this is a load-balanced task (its engine is chosen by the scheduler).</summary>
+    public bool LoadBalanced { get; set; }
+
+    /// <summary>For a load-balanced task: the task as sent, kept to re-send it if its queue is lost.</summary>
+    public Scheduling.BalancedTask? Balanced { get; set; }
+
+    /// <summary>For a load-balanced task: the queue that holds it (null while not yet accepted by one).</summary>
+    public Scheduling.QueueTicket? Queue { get; set; }
+
+    /// <summary>For a load-balanced task held on the client until its dependencies are met: cancelled to abort it.</summary>
+    public CancellationTokenSource? Hold { get; set; }
 
     /// <summary>An error raised on the client side for this message (for example, the engine is gone).</summary>
     public Exception? LocalError { get; private set; }

@@ -22,9 +22,16 @@ public sealed record PullRequest([property: Id(0)] IReadOnlyList<string> Names, 
 [GenerateSerializer, Alias("op.ApplyRequest")]
 public sealed record ApplyRequest([property: Id(0)] FunctionPayload Function, [property: Id(1)] object?[] Args) : EngineRequest;
 
-/// <summary>Call a one-argument function on every item of a chunk (an array, possibly a <see cref="PackedArray"/>); the result is an array in item order.</summary>
+/// <summary>
+/// Call a function on every item of a chunk (an array, possibly a <see cref="PackedArray"/>); the
+/// result is an array in item order. With <paramref name="More"/>, the function takes one argument
+/// from each sequence (all of the same length) per call.
+/// </summary>
 [GenerateSerializer, Alias("op.MapRequest")]
-public sealed record MapRequest([property: Id(0)] FunctionPayload Function, [property: Id(1)] object Items) : EngineRequest;
+public sealed record MapRequest(
+    [property: Id(0)] FunctionPayload Function,
+    [property: Id(1)] object Items,
+    [property: Id(2)] IReadOnlyList<object>? More = null) : EngineRequest;
 
 /// <summary>Empty the namespace.</summary>
 [GenerateSerializer, Alias("op.ClearRequest")]

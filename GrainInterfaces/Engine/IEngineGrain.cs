@@ -27,6 +27,14 @@ public interface IEngineGrain : IGrainWithGuidKey
     [AlwaysInterleave, Alias("Submit")]
     Task<TaskReply?> SubmitAsync(EngineTask task, ITaskObserver observer);
 
+    /// <summary>
+    /// Offers load-balanced tasks from task queue <paramref name="queue"/>. The engine takes them in
+    /// order while it holds fewer than <paramref name="highWaterMark"/> load-balanced tasks from all
+    /// queues (0: no limit) and returns how many it took; it tells the queue when it can take more.
+    /// </summary>
+    [AlwaysInterleave, Alias("Take")]
+    Task<int> TakeAsync(IReadOnlyList<Scheduling.BalancedAssignment> tasks, string queue, int highWaterMark);
+
     /// <summary>Queued, running and completed tasks, answered even while a task runs.</summary>
     [AlwaysInterleave, Alias("QueueStatus")]
     Task<EngineQueueStatus> QueueStatusAsync();

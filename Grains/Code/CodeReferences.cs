@@ -6,9 +6,11 @@ namespace Orleans.Parallel.Grains.Code;
 /// <summary>Finds every uploaded assembly a request's functions need, wherever the functions sit in it.</summary>
 internal static class CodeReferences
 {
-    public static IReadOnlyList<AssemblyRef> Of(EngineRequest request)
+    /// <summary>The uploads a request needs, and those of an extra function (a requirement's predicate).</summary>
+    public static IReadOnlyList<AssemblyRef> Of(EngineRequest request, FunctionPayload? extra = null)
     {
         var found = new List<AssemblyRef>();
+        Walk(extra, found);
         switch (request)
         {
             case ApplyRequest r:
@@ -18,6 +20,7 @@ internal static class CodeReferences
             case MapRequest r:
                 Walk(r.Function, found);
                 Walk(r.Items, found);
+                foreach (var more in r.More ?? []) Walk(more, found);
                 break;
             case PushRequest r:
                 foreach (var value in r.Values.Values) Walk(value, found);

@@ -9,4 +9,7 @@ public sealed partial class EngineGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reply for task {MsgId} on engine {EngineId} could not be sent")]
     private static partial void LogReplyFailed(ILogger logger, Exception e, Guid msgId, int engineId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Report to task queue {Queue} failed (attempt {Attempt})")]
+    private static partial void LogQueueReportFailed(ILogger logger, Exception e, string queue, int attempt);
 }

@@ -89,11 +89,16 @@ public sealed partial class EngineGrain(
         return aborted;
     }
 
-    public async Task<TaskReply?> SubmitAsync(EngineTask task, ITaskObserver observer)
+    private void ThrowIfNotRunning()
     {
         if (_engineId < 0 || _stopped)
             throw new InvalidOperationException(
                 $"Engine incarnation {this.GetPrimaryKey()} is not running (it stopped, or its silo did); use an engine id from the client's Ids.");
+    }
+
+    public async Task<TaskReply?> SubmitAsync(EngineTask task, ITaskObserver observer)
+    {
+        ThrowIfNotRunning();
         var queued = new QueuedTask(task, observer);
         Enqueue(_order.Arrive(queued, DateTime.UtcNow));
         if (_order.HasHeld) _gapTimer ??= this.RegisterGrainTimer(ReleaseOverdueAsync, SubmissionOrder.GapTimeout, TimeSpan.FromSeconds(1));
@@ -161,7 +166,7 @@ public sealed partial class EngineGrain(
             {
                 if (next.Aborted) continue;
                 _running = next.Task.MsgId;
-                var (reply, sent) = await RunAsync(next.Task);
+                var (reply, sent) = await RunAsync(next);
                 _running = null;
                 _completed++;
                 Complete(next, reply);
@@ -176,12 +181,14 @@ public sealed partial class EngineGrain(
         }
     }
 
-    private async Task<(TaskReply Reply, Task? Sent)> RunAsync(EngineTask task)
+    private async Task<(TaskReply Reply, Task? Sent)> RunAsync(QueuedTask queued)
     {
+        var task = queued.Task;
+        var require = queued.Balanced?.Require;
         var started = DateTime.UtcNow;
         try
         {
-            await PrepareCodeAsync(task);
+            await code.PrepareAsync(task.SessionId, CodeReferences.Of(task.Request, require?.Predicate));
         }
         catch (Exception e)
         {
@@ -194,6 +201,8 @@ public sealed partial class EngineGrain(
             using var capture = OutputCapture.Begin(output);
             try
             {
+                if (require is not null && RequirementCheck.Unmet(require, task.SessionId, _namespace, functions) is { } unmet)
+                    return (Unmet(task, started, unmet), null);
                 var outcome = executor.Run(task, _namespace);
                 return (new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
                     DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult), outcome.Sent);
@@ -205,10 +214,13 @@ public sealed partial class EngineGrain(
         });
     }
 
-    private ValueTask PrepareCodeAsync(EngineTask task) => code.PrepareAsync(task.SessionId, CodeReferences.Of(task.Request));
-
     private TaskReply Failed(EngineTask task, DateTime started, Exception e, string stdout, string stderr) =>
         new(task.MsgId, _engineId, TaskStatus.Error, null, RemoteErrors.From(e), started, DateTime.UtcNow, stdout, stderr, null);
+
+    private TaskReply Unmet(EngineTask task, DateTime started, string why) =>
+        new(task.MsgId, _engineId, TaskStatus.Error, null,
+            new RemoteError(Orleans.Parallel.Scheduling.SchedulerErrors.Unmet, $"Engine {_engineId} does not meet the task's requirement: {why}.", "", []),
+            started, DateTime.UtcNow, "", "", null);
 
     private TaskReply Aborted(EngineTask task) =>
         new(task.MsgId, _engineId, TaskStatus.Aborted, null, null, null, DateTime.UtcNow, "", "", null);
@@ -219,7 +231,8 @@ public sealed partial class EngineGrain(
     /// </summary>
     private void Complete(QueuedTask queued, TaskReply reply)
     {
-        if (queued.InlineReply is { } inline) inline.TrySetResult(reply);
+        if (queued.Balanced is { } origin) CompleteBalanced(queued, origin, reply);
+        else if (queued.InlineReply is { } inline) inline.TrySetResult(reply);
         else _ = ReportAsync(queued.Observer, reply);
     }
 

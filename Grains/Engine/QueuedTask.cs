@@ -1,4 +1,5 @@
 using Orleans.Parallel.Engine;
+using Orleans.Parallel.Scheduling;
 
 namespace Orleans.Parallel.Grains.Engine;
 
@@ -15,4 +16,13 @@ internal sealed class QueuedTask(EngineTask task, ITaskObserver observer)
 
     /// <summary>Aborted while held for ordering: it keeps its place in the sequence but never runs.</summary>
     public bool Aborted { get; set; }
+
+    /// <summary>For a load-balanced task: the queue it came from, and what it asked of the engine.</summary>
+    public BalancedOrigin? Balanced { get; init; }
 }
+
+/// <summary>Where a load-balanced task came from and what it asked for.</summary>
+/// <param name="Queue">The task queue to report to.</param>
+/// <param name="ReportFailure">A failure goes to the queue (to be retried elsewhere), not to the client.</param>
+/// <param name="Require">What the engine must have to run it.</param>
+internal sealed record BalancedOrigin(string Queue, bool ReportFailure, TaskRequirement? Require);

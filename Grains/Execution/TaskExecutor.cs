@@ -124,16 +124,27 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
     private Array Map(FunctionMaterializer.Scope scope, MapRequest request, EngineNamespace ns)
     {
         var function = functions.Materialize(scope, request.Function);
-        var parameter = function.Method.GetParameters() is [var only] ? only.ParameterType
-            : throw new TargetParameterCountException($"{function.Method.Name} must take exactly one argument to be mapped.");
-        var items = (IList)functions.MaterializeValue(scope, bulk.Receive(request.Items))!;
-        var results = Array.CreateInstance(Awaiting.ResultType(function.Method.ReturnType), items.Count);
-        var args = new object?[1];
-        var index = 0;
-        foreach (var item in items)
+        var parameters = function.Method.GetParameters();
+        var arity = 1 + (request.More?.Count ?? 0);
+        if (parameters.Length != arity)
+            throw new TargetParameterCountException(
+                $"{function.Method.Name} takes {parameters.Length} argument(s) but is mapped over {arity} sequence(s); it must take one argument per sequence.");
+        var first = functions.MaterializeValue(scope, bulk.Receive(request.Items))!;
+        if (arity == 1 && TypedMap.TryRun(function, first) is { } fast) return fast;
+        var sequences = new IList[arity];
+        sequences[0] = (IList)first;
+        for (var s = 1; s < arity; s++)
         {
-            args[0] = ResolveArgument(scope, item, parameter, ns);
-            results.SetValue(Awaiting.Unwrap(function.Invoke(args)), index++);
+            sequences[s] = (IList)functions.MaterializeValue(scope, bulk.Receive(request.More![s - 1]))!;
+            if (sequences[s].Count != sequences[0].Count)
+                throw new ArgumentException($"Sequence {s} of the chunk has {sequences[s].Count} items but sequence 0 has {sequences[0].Count}.");
+        }
+        var results = Array.CreateInstance(Awaiting.ResultType(function.Method.ReturnType), sequences[0].Count);
+        var args = new object?[arity];
+        for (var index = 0; index < results.Length; index++)
+        {
+            for (var s = 0; s < arity; s++) args[s] = ResolveArgument(scope, sequences[s][index], parameters[s].ParameterType, ns);
+            results.SetValue(Awaiting.Unwrap(function.Invoke(args)), index);
         }
         return results;
     }

@@ -18,9 +18,11 @@ internal static class SiloCommand
         var bulkPort = new Option<int>("--bulk-port") { Description = "Port for large arrays beside Orleans (0: any free port).", DefaultValueFactory = _ => defaults.BulkPort };
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => defaults.ClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id.", DefaultValueFactory = _ => defaults.ServiceId };
+        var scheme = new Option<string>("--scheme") { Description = "How load-balanced tasks pick an engine: leastload, lru, plainrandom, twobin or weighted.", DefaultValueFactory = _ => defaults.Scheme };
+        var hwm = new Option<int>("--hwm") { Description = "Most load-balanced tasks outstanding per engine (0: no limit).", DefaultValueFactory = _ => defaults.HighWaterMark };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clusterId, serviceId, logLevel, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clusterId, serviceId, scheme, hwm, logLevel, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -32,6 +34,8 @@ internal static class SiloCommand
                 BulkPort = parse.GetValue(bulkPort),
                 ClusterId = parse.GetValue(clusterId)!,
                 ServiceId = parse.GetValue(serviceId)!,
+                Scheme = parse.GetValue(scheme)!,
+                HighWaterMark = parse.GetValue(hwm),
                 LogLevel = parse.GetValue(logLevel),
             };
             using var host = SiloHostFactory.Create(settings);

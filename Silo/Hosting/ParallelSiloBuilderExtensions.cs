@@ -30,4 +30,17 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EngineHost>());
         return builder;
     }
+
+    /// <summary>Runs this silo's load-balanced task queue with <paramref name="configure"/>d options (default: leastload, high-water mark 1).</summary>
+    public static ISiloBuilder AddParallelScheduler(this ISiloBuilder builder, Action<Grains.Scheduling.SchedulerOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptions<Grains.Scheduling.SchedulerOptions>();
+        if (configure is not null) options.Configure(configure);
+        options.Validate(o =>
+        {
+            o.Validate();
+            return true;
+        });
+        return builder;
+    }
 }

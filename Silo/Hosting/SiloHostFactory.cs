@@ -24,6 +24,11 @@ public static class SiloHostFactory
                 o.ServiceId = settings.ServiceId;
             });
             silo.AddParallelEngines(o => o.Engines = settings.Engines);
+            silo.AddParallelScheduler(o =>
+            {
+                o.Scheme = settings.Scheme;
+                o.HighWaterMark = settings.HighWaterMark;
+            });
             silo.Services.Configure<Grains.Bulk.BulkOptions>(o => o.Port = settings.BulkPort);
         });
         return builder.Build();

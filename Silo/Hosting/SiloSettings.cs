@@ -23,6 +23,12 @@ public sealed record SiloSettings
     /// <summary>Orleans service id. Default "dev".</summary>
     public string ServiceId { get; init; } = "dev";
 
+    /// <summary>How load-balanced tasks pick an engine: leastload (default), lru, plainrandom, twobin or weighted.</summary>
+    public string Scheme { get; init; } = Grains.Scheduling.Schemes.SchedulingSchemes.Default;
+
+    /// <summary>At most this many load-balanced tasks outstanding per engine. Default 1; 0 means no limit.</summary>
+    public int HighWaterMark { get; init; } = 1;
+
     /// <summary>Lowest level logged to the console. Default Warning.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
 
@@ -33,6 +39,7 @@ public sealed record SiloSettings
             if (port is <= 0 or > 65535) throw new ArgumentOutOfRangeException(name, port, $"{name} must be 1..65535.");
         if (SiloPort == GatewayPort) throw new ArgumentException("SiloPort and GatewayPort must differ.");
         if (BulkPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(BulkPort), BulkPort, "BulkPort must be 0 (any free port) or 1..65535.");
+        new Grains.Scheduling.SchedulerOptions { Scheme = Scheme, HighWaterMark = HighWaterMark }.Validate();
         if (BulkPort == SiloPort || BulkPort == GatewayPort) throw new ArgumentException("BulkPort must differ from SiloPort and GatewayPort.");
     }
 }

@@ -1,0 +1,104 @@
+using Orleans.Parallel.Connection;
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Errors;
+using Orleans.Parallel.Functions;
+using Orleans.Parallel.Results;
+using Orleans.Parallel.Scheduling;
+using Orleans.Parallel.Wire;
+
+namespace Orleans.Parallel.Views;
+
+/// <summary>
+/// What a load-balanced view does to send an operation: validate on the client, build the request,
+/// then hold it for its dependencies or hand it to the scheduler. One task per call, or per chunk
+/// of a map.
+/// </summary>
+internal sealed class BalancedOperations(ParallelClient client)
+{
+    public ParallelClient Client { get; } = client;
+
+    public PendingMessage Apply(BalancedFlags flags, Delegate function, object?[] args)
+    {
+        var prepared = Client.Shipper.Prepare(function);
+        var parameters = function.Method.GetParameters();
+        if (parameters.Length != args.Length)
+            throw new ArgumentException($"The function takes {parameters.Length} argument(s) but {args.Length} were given.", nameof(args));
+        var walked = args.Select((a, i) => a is Reference r ? r.ToWire() : prepared.Walk.Value(a, $"argument {i}")).ToArray();
+        return Submit(flags, wire =>
+        {
+            wire.MarkReferences(); // captured values travel by reference inside the function payload
+            return new ApplyRequest(prepared.Payload, walked.Select(wire.Pack).ToArray());
+        }, prepared.Walk.Uploaded);
+    }
+
+    /// <summary>
+    /// One task per chunk: <c>ceil(count / chunkSize)</c> chunks cut near-evenly, each built by
+    /// <paramref name="cut"/> as one block per sequence.
+    /// </summary>
+    public PendingMessage[] Map(BalancedFlags flags, Delegate function, int count, int chunkSize, Func<CaptureWalk, int, int, object?[]> cut)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        var prepared = Client.Shipper.Prepare(function);
+        if (count == 0) return [];
+        var blocks = ScatterPlan.Split(count, (int)((count + (long)chunkSize - 1) / chunkSize));
+        var messages = new PendingMessage[blocks.Length];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            var chunk = cut(prepared.Walk, blocks[i].Offset, blocks[i].Length);
+            messages[i] = Submit(flags, wire =>
+            {
+                wire.MarkReferences();
+                var more = chunk.Length > 1 ? chunk.Skip(1).Select(c => wire.Pack(c)!).ToArray() : null;
+                return new MapRequest(prepared.Payload, wire.Pack(chunk[0])!, more);
+            }, prepared.Walk.Uploaded);
+        }
+        return messages;
+    }
+
+    /// <summary>
+    /// Sends one task: its arrays go first (to the engines' silo when they share one), then the task
+    /// goes to the scheduler, at once or once its dependencies are met.
+    /// </summary>
+    public PendingMessage Submit(BalancedFlags flags, Func<OutgoingValues, EngineRequest> build, Task? before)
+    {
+        Client.ThrowIfDisposed();
+        if (Client.Ids.Count == 0)
+            throw new NoEnginesException("The cluster has no engines to balance tasks over; start a silo with --engines, or wait with WaitForEnginesAsync.");
+        Task? uploads = null;
+        var require = flags.Require is null ? null : Requirement(flags.Require, out uploads);
+        var wire = new OutgoingValues(Client.Bulk, Client.CommonBulk(flags.Targets));
+        var request = build(wire);
+        var message = Client.Dispatcher.Track(-1);
+        message.LoadBalanced = true;
+        var sent = wire.StartSending();
+        message.TrackSend(sent, flags.Track, wire.HoldsReferences);
+        var ready = Task.WhenAll(new[] { before, sent, uploads }.OfType<Task>());
+
+        void Go(IReadOnlyList<int>? targets, TimeSpan? timeout)
+        {
+            message.Balanced = new BalancedTask(message.MsgId, message.Submitted, request,
+                new TaskPlacement(targets, [], flags.Retries, timeout, require));
+            Client.Balanced.Submit(message, ready);
+        }
+
+        if (flags.After is null && flags.Follow is null) Go(flags.Targets, flags.Timeout);
+        else DependencyHold.Start(Client.Dispatcher, message, flags.After, flags.Follow, flags.Targets, flags.Timeout, Go);
+        return message;
+    }
+
+    private TaskRequirement Requirement(Requirement require, out Task uploads)
+    {
+        foreach (var name in require.Variables) NamespaceNames.Check(name, nameof(require));
+        foreach (var name in require.Assemblies)
+            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A required assembly needs a name.", nameof(require));
+        uploads = Task.CompletedTask;
+        FunctionPayload? predicate = null;
+        if (require.Predicate is { } check)
+        {
+            var prepared = Client.Shipper.Prepare(check);
+            predicate = prepared.Payload;
+            uploads = prepared.Walk.Uploaded;
+        }
+        return new TaskRequirement(require.Variables.ToArray(), require.Assemblies.ToArray(), predicate);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Orleans.Parallel.Results;
+
+namespace Orleans.Parallel.Views;
+
+/// <summary>
+/// The engine of <see cref="LoadBalancedView.IMap{T, TResult}(Func{T, TResult}, IEnumerable{T}, int, bool, int?, CancellationToken)"/>:
+/// keeps up to <c>window</c> chunk tasks in flight, reads the source only to refill it, and lets go
+/// of each chunk once its results are yielded.
+/// </summary>
+internal sealed class LazyMap<T, TResult>(
+    BalancedOperations ops,
+    BalancedFlags flags,
+    Delegate function,
+    Func<int, CancellationToken, ValueTask<T[]>> read,
+    Action close,
+    int chunkSize,
+    bool ordered,
+    int window)
+{
+    public async IAsyncEnumerable<TResult> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var inOrder = new Queue<PendingMessage>();
+        var finished = Channel.CreateUnbounded<PendingMessage>(new UnboundedChannelOptions { SingleReader = true });
+        var inFlight = new HashSet<PendingMessage>();
+        var more = true;
+        try
+        {
+            while (true)
+            {
+                while (more && inFlight.Count < window)
+                {
+                    var chunk = await read(chunkSize, cancellationToken).ConfigureAwait(false);
+                    if (chunk.Length == 0)
+                    {
+                        more = false;
+                        break;
+                    }
+                    var message = ops.Map(flags, function, chunk.Length, chunk.Length,
+                        (walk, offset, length) => [walk.Value(ViewOperations.Chunk(chunk, offset, length), "items")])[0];
+                    inFlight.Add(message);
+                    if (ordered) inOrder.Enqueue(message);
+                    else _ = message.Reply.ContinueWith(_ => finished.Writer.TryWrite(message), CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+                if (inFlight.Count == 0) yield break;
+                var next = ordered ? inOrder.Dequeue() : await finished.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                await next.Reply.WaitAsync(cancellationToken).ConfigureAwait(false);
+                inFlight.Remove(next);
+                if (ReplyErrors.Of(next) is { } error) throw error;
+                foreach (var item in ValueCast.Elements<TResult>(next.Done!)) yield return item;
+            }
+        }
+        finally
+        {
+            close();
+            // Left early (break, error, cancellation): what still waits is not wanted any more.
+            if (inFlight.Count > 0) await ops.Client.AbortAsync(inFlight.ToArray()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Scheduling;
+using TaskStatus = Orleans.Parallel.Engine.TaskStatus;
+
+namespace Orleans.Parallel.Grains.Engine;
+
+/// <summary>
+/// The engine's side of load balancing. Task queues offer tasks; the engine is the one that knows
+/// how many load-balanced tasks it holds from all queues together, so it decides whether it takes
+/// them (up to the high-water mark). When a task ends it reports to its queue, and the answer
+/// carries the next tasks: one round trip per task between engine and queue.
+/// </summary>
+public sealed partial class EngineGrain
+{
+    /// <summary>With no high-water mark, how many tasks an engine asks for in one report.</summary>
+    private const int UnlimitedAsk = 64;
+
+    private int _balanced;
+    private int _highWaterMark = 1;
+    private readonly HashSet<string> _turnedAway = [];
+    private readonly Dictionary<string, (List<Guid> Done, List<BalancedFailure> Failed)> _reports = new();
+    private bool _reporting;
+
+    public Task<int> TakeAsync(IReadOnlyList<BalancedAssignment> tasks, string queue, int highWaterMark)
+    {
+        ThrowIfNotRunning();
+        _highWaterMark = highWaterMark;
+        var taken = Math.Min(tasks.Count, FreeSlots);
+        Accept(tasks, taken, queue);
+        if (taken < tasks.Count)
+        {
+            _turnedAway.Add(queue);
+            StartReporting();
+        }
+        return Task.FromResult(taken);
+    }
+
+    private int FreeSlots => _highWaterMark == 0 ? int.MaxValue : Math.Max(0, _highWaterMark - _balanced);
+
+    private void Accept(IReadOnlyList<BalancedAssignment> tasks, int count, string queue)
+    {
+        if (count == 0) return;
+        var ready = new List<QueuedTask>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var assignment = tasks[i];
+            ready.Add(new QueuedTask(assignment.Task, assignment.Observer)
+            {
+                InlineReply = null,
+                Balanced = new BalancedOrigin(queue, assignment.ReportFailure, assignment.Require),
+            });
+        }
+        _balanced += count;
+        Enqueue(ready);
+    }
+
+    /// <summary>
+    /// A load-balanced task ended: its client gets the reply (unless its queue is to retry it) and
+    /// its queue a report.
+    /// </summary>
+    private void CompleteBalanced(QueuedTask queued, BalancedOrigin origin, TaskReply reply)
+    {
+        _balanced--;
+        if (!_reports.TryGetValue(origin.Queue, out var report)) _reports[origin.Queue] = report = ([], []);
+        var unmet = reply.Error?.ExceptionType == SchedulerErrors.Unmet;
+        if (reply.Status == TaskStatus.Error && (origin.ReportFailure || unmet)) report.Failed.Add(new BalancedFailure(reply, queued.Observer));
+        else
+        {
+            _ = ReportAsync(queued.Observer, reply);
+            report.Done.Add(reply.MsgId);
+        }
+        StartReporting();
+    }
+
+    private void StartReporting()
+    {
+        if (_reporting || _stopped) return;
+        _reporting = true;
+        _ = ReportToQueuesAsync();
+    }
+
+    /// <summary>
+    /// Sends the reports (tasks ended in the same turn go together), then tells queues it turned away
+    /// that it has room again. Each report reserves the free slots it offers until its answer is in.
+    /// </summary>
+    private async Task ReportToQueuesAsync()
+    {
+        try
+        {
+            await Task.Yield();
+            while (!_stopped)
+            {
+                string queue;
+                List<Guid> done = [];
+                List<BalancedFailure> failed = [];
+                if (_reports.Count > 0)
+                {
+                    (queue, (done, failed)) = _reports.First();
+                    _reports.Remove(queue);
+                    _turnedAway.Remove(queue);
+                }
+                else if (FreeSlots > 0 && _turnedAway.Count > 0)
+                {
+                    queue = _turnedAway.First();
+                    _turnedAway.Remove(queue);
+                }
+                else break;
+                var free = _highWaterMark == 0 ? UnlimitedAsk : FreeSlots;
+                if (_highWaterMark > 0) _balanced += free;
+                IReadOnlyList<BalancedAssignment> next = [];
+                try
+                {
+                    next = await SendReportAsync(queue, new EngineReport(_engineId, done, failed, free));
+                }
+                finally
+                {
+                    if (_highWaterMark > 0) _balanced -= free;
+                }
+                if (!_stopped) Accept(next, next.Count, queue);
+            }
+        }
+        finally
+        {
+            _reporting = false;
+        }
+    }
+
+    /// <summary>Reports to a queue, trying again a few times: a lost report would leave the queue thinking this engine busy.</summary>
+    private async Task<IReadOnlyList<BalancedAssignment>> SendReportAsync(string queue, EngineReport report)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await GrainFactory.GetGrain<ITaskQueueGrain>(queue).ReportAsync(report);
+            }
+            catch (Exception e) when (attempt < 3)
+            {
+                LogQueueReportFailed(logger, e, queue, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+            catch (Exception e)
+            {
+                // The queue cannot decide about these failures any more: their clients get them as they are.
+                LogQueueReportFailed(logger, e, queue, attempt);
+                foreach (var failure in report.Failed) _ = ReportAsync(failure.Observer, failure.Reply);
+                return [];
+            }
+        }
+    }
+}
