@@ -7,7 +7,7 @@ namespace Orleans.Parallel.Scheduling;
 /// <param name="Observer">The submitting client, which receives the reply.</param>
 /// <param name="ReportFailure">Whether a failure goes back to the queue (to be retried elsewhere) instead of to the client.</param>
 /// <param name="Require">What the engine must have; if it lacks it, the task goes back to the queue unrun.</param>
-[GenerateSerializer, Alias("op.BalancedAssignment")]
+[GenerateSerializer, Immutable, Alias("op.BalancedAssignment")]
 public sealed record BalancedAssignment(
     [property: Id(0)] EngineTask Task,
     [property: Id(1)] ITaskObserver Observer,

@@ -7,7 +7,7 @@ namespace Orleans.Parallel.Scheduling;
 /// <param name="Submitted">When the client submitted it (UTC).</param>
 /// <param name="Request">What to do.</param>
 /// <param name="Placement">Which engines may take it, retries and how long it may wait.</param>
-[GenerateSerializer, Alias("op.BalancedTask")]
+[GenerateSerializer, Immutable, Alias("op.BalancedTask")]
 public sealed record BalancedTask(
     [property: Id(0)] Guid MsgId,
     [property: Id(1)] DateTime Submitted,

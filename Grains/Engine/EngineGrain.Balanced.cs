@@ -20,6 +20,7 @@ public sealed partial class EngineGrain
     private readonly HashSet<string> _turnedAway = [];
     private readonly Dictionary<string, (List<Guid> Done, List<BalancedFailure> Failed)> _reports = new();
     private bool _reporting;
+    private readonly Dictionary<string, ITaskQueueGrain> _queues = new();
 
     public Task<int> TakeAsync(IReadOnlyList<BalancedAssignment> tasks, string queue, int highWaterMark)
     {
@@ -132,7 +133,8 @@ public sealed partial class EngineGrain
         {
             try
             {
-                return await GrainFactory.GetGrain<ITaskQueueGrain>(queue).ReportAsync(report);
+                if (!_queues.TryGetValue(queue, out var grain)) _queues[queue] = grain = GrainFactory.GetGrain<ITaskQueueGrain>(queue);
+                return await grain.ReportAsync(report);
             }
             catch (Exception e) when (attempt < 3)
             {

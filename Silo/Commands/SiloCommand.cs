@@ -64,6 +64,7 @@ internal static class SiloCommand
         {
             // Already gone.
         }
+        Console.WriteLine($"Orleans.Parallel silo: the process that started it ({parentPid}) has exited; stopping.");
         host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
     }
 }

@@ -11,24 +11,30 @@ var quick = new Option<bool>("--quick") { Description = "Smaller sizes, for a fa
 var breakdown = new Option<bool>("--breakdown") { Description = "Also report where each figure's time goes (request path, engine, reply path)." };
 var ipp = new Option<bool>("--ipp") { Description = "Also run ipp_bench.py on ipyparallel (python3-ipyparallel) and print both side by side." };
 var ippScript = new Option<string?>("--ipp-script") { Description = "Path of ipp_bench.py (default: shared/anchors/ipp_bench.py above this directory)." };
-var root = new RootCommand("Orleans.Parallel benchmark: ipp_bench.py's workload against a real silo process.") { engines, json, quick, breakdown, ipp, ippScript };
+var hwm = new Option<int>("--hwm") { Description = "The silo's high-water mark for load-balanced tasks (its default is 1).", DefaultValueFactory = _ => 1 };
+var lazyTasks = new Option<int?>("--imap-tasks") { Description = "Tasks in the lazy IMap memory figure (default 1,000,000; 0 skips it)." };
+var only = new Option<string?>("--only") { Description = "Run one group of figures: direct, balanced, code or busy (default: all)." };
+var root = new RootCommand("Orleans.Parallel benchmark: ipp_bench.py's workload against a real silo process.") { engines, json, quick, breakdown, ipp, ippScript, only, hwm, lazyTasks };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var n = parse.GetValue(engines);
     var isQuick = parse.GetValue(quick);
     var sizes = isQuick ? Sizes.Quick : Sizes.Full;
+    if (parse.GetValue(lazyTasks) is { } lazy) sizes = sizes with { LazyMapTasks = lazy };
     var version = typeof(ParallelClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
     var system = $"Orleans.Parallel {version}";
-    Console.WriteLine($"{system}: {n} engines in a silo process, {Environment.ProcessorCount} cores{(isQuick ? ", quick sizes" : "")}, load {LoadAverage()}");
+    Console.WriteLine($"{system}: {n} engines in a silo process (hwm {parse.GetValue(hwm)}), {Environment.ProcessorCount} cores{(isQuick ? ", quick sizes" : "")}, load {LoadAverage()}");
 
     var figures = new Figures();
-    await using (var silo = await SiloProcess.StartAsync(n))
+    await using (var silo = await SiloProcess.StartAsync(n, null, ["--hwm", parse.GetValue(hwm).ToString(System.Globalization.CultureInfo.InvariantCulture), .. (Environment.GetEnvironmentVariable("OP_SILO_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [])]))
     {
         await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions, cancellationToken);
         await rc.WaitForEnginesAsync(n, TimeSpan.FromSeconds(60), cancellationToken);
-        new Workload(rc, sizes, figures, parse.GetValue(breakdown)).Run();
-        CodeFigures.Measure(rc, silo.ProcessId, sizes, figures);
-        BusyEngines.Measure(rc, silo.ProcessId, sizes.BusySeconds, figures);
+        var group = parse.GetValue(only);
+        if (group is null or "direct") new Workload(rc, sizes, figures, parse.GetValue(breakdown)).Run();
+        if (group is null or "balanced") new BalancedFigures(rc, sizes, figures).Run();
+        if (group is null or "code") CodeFigures.Measure(rc, silo.ProcessId, sizes, figures);
+        if (group is null or "busy") BusyEngines.Measure(rc, silo.ProcessId, sizes.BusySeconds, figures);
         Memory.Measure(silo.ProcessId, figures);
     }
     if (parse.GetValue(json) is { } path) figures.WriteJson(path, system, n, isQuick);
