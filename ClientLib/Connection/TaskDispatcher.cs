@@ -145,6 +145,8 @@ internal sealed class TaskDispatcher : ITaskObserver
     /// <summary>The values of a result: one, or each of the <c>object?[]</c> of a multi-name pull.</summary>
     private static bool IsSeveral(object? result) => result is object?[] values && values.GetType() == typeof(object[]);
 
+    public Task OnTaskEndedAsync(TaskReply reply) => OnTaskCompletedAsync(reply);
+
     public Task OnTaskCompletedAsync(TaskReply reply)
     {
         if (!_pending.TryRemove(reply.MsgId, out var message)) return Task.CompletedTask;

@@ -240,7 +240,7 @@ public sealed partial class EngineGrain(
     {
         try
         {
-            await observer.OnTaskCompletedAsync(reply);
+            await ReplyDelivery.SendAsync(observer, reply);
         }
         catch (Exception e) when (reply.Result is not null)
         {

@@ -139,7 +139,7 @@ public sealed partial class TaskQueueGrain(IOptions<SchedulerOptions> options, I
 
     private async Task ReplyAsync(ITaskObserver observer, TaskReply reply)
     {
-        try { await observer.OnTaskCompletedAsync(reply); }
+        try { await ReplyDelivery.SendAsync(observer, reply); }
         catch (Exception e) { LogReplyFailed(logger, e, reply.MsgId); }
     }
 

@@ -1,0 +1,22 @@
+using Orleans.Parallel.Bulk;
+using Orleans.Parallel.Wire;
+
+namespace Orleans.Parallel.Engine;
+
+/// <summary>How a reply goes back to its client: one-way when nothing in it can fail to serialize.</summary>
+public static class ReplyDelivery
+{
+    /// <summary>Longest string result sent one-way; longer ones might not fit a message.</summary>
+    private const int OneWayStringLimit = 64 * 1024;
+
+    /// <summary>Sends <paramref name="reply"/> the cheapest safe way.</summary>
+    public static Task SendAsync(ITaskObserver observer, TaskReply reply) =>
+        IsSafe(reply.Result) ? observer.OnTaskEndedAsync(reply) : observer.OnTaskCompletedAsync(reply);
+
+    private static bool IsSafe(object? result) => result switch
+    {
+        null or BulkRef or PackedArray => true,
+        string s => s.Length <= OneWayStringLimit,
+        _ => result.GetType().IsPrimitive || result is decimal or DateTime or DateTimeOffset or TimeSpan or Guid || result.GetType().IsEnum,
+    };
+}
