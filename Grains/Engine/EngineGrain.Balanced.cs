@@ -133,6 +133,8 @@ public sealed partial class EngineGrain
         {
             try
             {
+                // This silo's queue answers by method call: no message for the hand-off of every task.
+                if (queue == localQueue.Key) return localQueue.Report(report);
                 if (!_queues.TryGetValue(queue, out var grain)) _queues[queue] = grain = GrainFactory.GetGrain<ITaskQueueGrain>(queue);
                 return await grain.ReportAsync(report);
             }

@@ -21,6 +21,7 @@ public sealed partial class EngineGrain(
     FunctionMaterializer functions,
     BulkServer bulk,
     BulkOutbox outbox,
+    Scheduling.SiloTaskQueue localQueue,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
     /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>

@@ -3,6 +3,7 @@ using Orleans.Parallel.Grains.Bulk;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Execution;
 using Orleans.Parallel.Grains.Execution.Scripts;
+using Orleans.Hosting;
 using Orleans.Runtime;
 
 namespace Orleans.Parallel.Hosting;
@@ -26,6 +27,10 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<BulkValues>();
         services.AddSingleton<BulkServer>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BulkServer>());
+        // The silo's task queue is a silo service (engines here report to it by method call); its
+        // grain is placed on the silo its key names. Registered with the engines, which depend on it.
+        services.AddSingleton<Grains.Scheduling.SiloTaskQueue>();
+        services.AddPlacementDirector<Grains.Scheduling.Placement.SiloBoundPlacement, Grains.Scheduling.Placement.SiloBoundPlacementDirector>();
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EngineHost>());
         return builder;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Orleans.Parallel.Grains.Scheduling;
 
-public sealed partial class TaskQueueGrain
+public sealed partial class SiloTaskQueue
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offering tasks to engine {EngineId} failed; it counts as full until the engine list changes")]
     private static partial void LogOfferFailed(ILogger logger, Exception e, int engineId);

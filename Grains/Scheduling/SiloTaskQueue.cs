@@ -1,0 +1,218 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Grains.Scheduling.Schemes;
+using Orleans.Parallel.Registry;
+using Orleans.Parallel.Scheduling;
+using Orleans.Runtime;
+
+namespace Orleans.Parallel.Grains.Scheduling;
+
+/// <summary>
+/// This silo's queue of load-balanced tasks: a silo service, so that the engines living on this silo
+/// report to it and get their next task by a method call instead of a message (the hand-off that
+/// a high-water mark of 1 pays for every task). Remote callers reach it through
+/// <see cref="TaskQueueGrain"/>, its address in the cluster. The decisions are
+/// <see cref="TaskQueue"/>'s, made under one lock; everything that talks goes outside it.
+/// </summary>
+public sealed partial class SiloTaskQueue : IDisposable
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(1);
+
+    private readonly IGrainFactory _grains;
+    private readonly ILogger<SiloTaskQueue> _logger;
+    private readonly TaskQueue _queue;
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Dictionary<int, IEngineGrain> _engines = new();
+    private long _directoryVersion = -1;
+    private DateTime _lastRefresh;
+    private int _started;
+
+    public SiloTaskQueue(IGrainFactory grains, ILocalSiloDetails silo, IOptions<SchedulerOptions> options, ILogger<SiloTaskQueue> logger)
+    {
+        var settings = options.Value;
+        settings.Validate();
+        _grains = grains;
+        _logger = logger;
+        _queue = new TaskQueue(SchedulingSchemes.Get(settings.Scheme), settings.HighWaterMark, new Random());
+        Key = silo.SiloAddress.ToParsableString();
+    }
+
+    /// <summary>The queue's key in the cluster: this silo's address.</summary>
+    public string Key { get; }
+
+    /// <summary>This queue's life: a client that finds another epoch under <see cref="Key"/> knows its tasks were lost.</summary>
+    public Guid Epoch { get; } = Guid.NewGuid();
+
+    public async Task SubmitAsync(BalancedBatch batch)
+    {
+        await StartAsync();
+        var now = DateTime.UtcNow;
+        var unknownTarget = false;
+        lock (_gate)
+        {
+            foreach (var task in batch.Tasks)
+            {
+                if (_queue.Knows(task.MsgId)) continue; // re-sent by a client that thought it lost
+                _queue.Add(new WaitingTask(task, batch.SessionId, batch.Observer, now + task.Placement.Timeout));
+                unknownTarget |= task.Placement.Targets?.Any(t => !_engines.ContainsKey(t)) == true;
+            }
+        }
+        // An engine may have registered since the last refresh; a task must not fail for naming it.
+        if (unknownTarget) await RefreshEnginesAsync();
+        Pump(-1, 0, []);
+    }
+
+    /// <summary>An engine reports; the answer is its next tasks (at most <see cref="EngineReport.Free"/>).</summary>
+    public IReadOnlyList<BalancedAssignment> Report(EngineReport report)
+    {
+        var ended = new List<TaskQueue.Ending>();
+        var unknown = new List<BalancedFailure>();
+        lock (_gate)
+        {
+            foreach (var failure in report.Failed)
+                if (!_queue.Knows(failure.Reply.MsgId)) unknown.Add(failure);
+            _queue.Report(report, ended, DateTime.UtcNow);
+        }
+        // A task this queue never held (it was lost and re-sent elsewhere): its client still gets the failure.
+        foreach (var failure in unknown) _ = ReplyAsync(failure.Observer, failure.Reply);
+        return Pump(report.EngineId, report.Free, ended);
+    }
+
+    public int Abort(IReadOnlyList<Guid> msgIds)
+    {
+        var ended = new List<TaskQueue.Ending>();
+        Dictionary<int, List<Guid>> atEngines;
+        lock (_gate) atEngines = _queue.Abort(msgIds, ended, DateTime.UtcNow);
+        var count = ended.Count;
+        End(ended);
+        foreach (var (engine, ids) in atEngines)
+            if (_engines.TryGetValue(engine, out var grain)) _ = AbortAtEngineAsync(grain, ids);
+        return count;
+    }
+
+    public IReadOnlyList<Guid> Waiting()
+    {
+        lock (_gate) return _queue.Waiting.ToArray();
+    }
+
+    /// <summary>
+    /// Assigns what can be assigned: tasks for <paramref name="reporting"/> are returned (the engine
+    /// takes them with its report's answer), the others are offered to their engines.
+    /// </summary>
+    private List<BalancedAssignment> Pump(int reporting, int reportingFree, List<TaskQueue.Ending> ended)
+    {
+        List<TaskQueue.Assignment> assigned;
+        lock (_gate) assigned = _queue.Assign(reporting, reportingFree, ended, DateTime.UtcNow);
+        End(ended);
+        var forReporter = new List<BalancedAssignment>();
+        foreach (var group in assigned.GroupBy(a => a.Engine))
+        {
+            if (group.Key == reporting) forReporter.AddRange(group.Select(a => ToEngine(a.Task)));
+            else _ = OfferAsync(group.Key, group.Select(a => a.Task).ToList());
+        }
+        return forReporter;
+    }
+
+    private static BalancedAssignment ToEngine(WaitingTask task) =>
+        new(new EngineTask(task.MsgId, task.Session, task.Task.Submitted, task.Task.Request, -1),
+            task.Observer, task.ReportsFailure, task.Task.Placement.Require);
+
+    private async Task OfferAsync(int engine, List<WaitingTask> tasks)
+    {
+        int taken;
+        try
+        {
+            taken = _engines.TryGetValue(engine, out var grain)
+                ? await grain.TakeAsync(tasks.Select(ToEngine).ToArray(), Key, _queue.HighWaterMark)
+                : 0;
+        }
+        catch (Exception e)
+        {
+            // The engine stopped or cannot be reached: it counts as full until the engine list says more.
+            LogOfferFailed(_logger, e, engine);
+            taken = 0;
+            Volatile.Write(ref _directoryVersion, -1);
+        }
+        if (taken == tasks.Count) return;
+        lock (_gate) _queue.Refused(engine, tasks.GetRange(taken, tasks.Count - taken));
+        Pump(-1, 0, []);
+    }
+
+    private async Task AbortAtEngineAsync(IEngineGrain engine, List<Guid> ids)
+    {
+        try { await engine.AbortAsync(ids); }
+        catch (Exception e) { LogAbortFailed(_logger, e, ids.Count); }
+    }
+
+    private void End(List<TaskQueue.Ending> ended)
+    {
+        foreach (var (task, reply) in ended) _ = ReplyAsync(task.Observer, reply);
+        ended.Clear();
+    }
+
+    private async Task ReplyAsync(ITaskObserver observer, TaskReply reply)
+    {
+        try { await ReplyDelivery.SendAsync(observer, reply); }
+        catch (Exception e) { LogReplyFailed(_logger, e, reply.MsgId); }
+    }
+
+    /// <summary>Reads the engine list and starts the timer, once, on first use.</summary>
+    private async Task StartAsync()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1) return;
+        await RefreshEnginesAsync();
+        _ = Task.Run(TickAsync);
+    }
+
+    private async Task TickAsync()
+    {
+        using var timer = new PeriodicTimer(Tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                var now = DateTime.UtcNow;
+                var ended = new List<TaskQueue.Ending>();
+                lock (_gate) _queue.Expire(now, ended);
+                End(ended);
+                if (now - _lastRefresh < RefreshEvery) continue;
+                await RefreshEnginesAsync();
+                lock (_gate)
+                {
+                    if (_queue.WaitingCount == 0) continue;
+                    // Engines tell a queue they turned away when they have room again; this catches a lost message.
+                    _queue.ForgetFull();
+                }
+                Pump(-1, 0, []);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task RefreshEnginesAsync()
+    {
+        _lastRefresh = DateTime.UtcNow;
+        EngineDirectory directory;
+        try { directory = await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync(); }
+        catch (Exception e)
+        {
+            LogRefreshFailed(_logger, e);
+            return;
+        }
+        if (directory.Version == Volatile.Read(ref _directoryVersion)) return;
+        var engines = directory.Engines.ToDictionary(e => e.EngineId, e => _grains.GetGrain<IEngineGrain>(e.Incarnation));
+        var ended = new List<TaskQueue.Ending>();
+        lock (_gate)
+        {
+            _directoryVersion = directory.Version;
+            _engines = engines;
+            _queue.SetEngines(engines.Keys, ended, DateTime.UtcNow);
+        }
+        Pump(-1, 0, ended);
+    }
+
+    public void Dispose() => _stop.Cancel();
+}
