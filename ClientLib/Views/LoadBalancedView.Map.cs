@@ -39,7 +39,7 @@ public sealed partial class LoadBalancedView
         var b = Materialize(second, nameof(second));
         ViewOperations.CheckItemType<T1>(nameof(first));
         ViewOperations.CheckItemType<T2>(nameof(second));
-        var count = Math.Min(a.Count, b.Count);
+        var count = Math.Min(a.Length, b.Length);
         var messages = _ops.Map(Flags, function, count, chunkSize, (walk, offset, length) =>
             [walk.Value(ViewOperations.Chunk(a, offset, length), nameof(first)), walk.Value(ViewOperations.Chunk(b, offset, length), nameof(second))]);
         return new AsyncMapResult<TResult>(Client, messages, ValueCast.Elements<TResult>, ordered);
@@ -123,10 +123,11 @@ public sealed partial class LoadBalancedView
         ArgumentNullException.ThrowIfNull(function);
         var list = Materialize(items, nameof(items));
         ViewOperations.CheckItemType<T>("items");
-        var messages = _ops.Map(Flags, function, list.Count, chunkSize, (walk, offset, length) => [walk.Value(ViewOperations.Chunk(list, offset, length), "items")]);
+        var messages = _ops.Map(Flags, function, list.Length, chunkSize, (walk, offset, length) => [walk.Value(ViewOperations.Chunk(list, offset, length), "items")]);
         return new AsyncMapResult<TResult>(Client, messages, ValueCast.Elements<TResult>, ordered);
     }
 
-    private static IReadOnlyList<T> Materialize<T>(IEnumerable<T> items, string name) =>
-        (items ?? throw new ArgumentNullException(name)) as IReadOnlyList<T> ?? items.ToArray();
+    /// <summary>The items as an array (chunks of a primitive array are sent from it without a per-item copy).</summary>
+    private static T[] Materialize<T>(IEnumerable<T> items, string name) =>
+        (items ?? throw new ArgumentNullException(name)) as T[] ?? items.ToArray();
 }
