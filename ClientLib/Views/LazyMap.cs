@@ -29,6 +29,8 @@ internal sealed class LazyMap<T, TResult>(
         {
             while (true)
             {
+                // A result already in hand must not slip out after the caller cancelled.
+                cancellationToken.ThrowIfCancellationRequested();
                 while (more && inFlight.Count < window)
                 {
                     var chunk = await read(chunkSize, cancellationToken).ConfigureAwait(false);
