@@ -55,7 +55,13 @@ internal sealed class BalancedSubmitter : IAsyncDisposable
                 }
                 _outbox.TryDequeue(out _);
                 var message = next.Message;
-                if (message.IsDone) continue; // aborted before it went
+                if (message.IsDone) continue;
+                if (message.AbortRequested)
+                {
+                    // Aborted before it left: it never reaches a queue.
+                    _dispatcher.Fail(message, new TaskAbortedException(-1, message.MsgId));
+                    continue;
+                }
                 if (message.BulkSent.IsFaulted)
                 {
                     var cause = message.BulkSent.Exception!.InnerException!;
@@ -83,6 +89,10 @@ internal sealed class BalancedSubmitter : IAsyncDisposable
                 message.Queue = ticket;
                 message.Delivered();
             }
+            // Aborted while the batch was on its way: the queue now holds them and ends them (if no engine has started them).
+            Interlocked.MemoryBarrier();
+            var aborted = batch.Where(m => m.AbortRequested && !m.IsDone).Select(m => m.MsgId).ToArray();
+            if (aborted.Length > 0) await _grains.GetGrain<ITaskQueueGrain>(ticket.Queue).AbortAsync(aborted).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -94,7 +104,7 @@ internal sealed class BalancedSubmitter : IAsyncDisposable
     /// <summary>Ends the held or queued tasks among <paramref name="messages"/> as aborted (those running finish).</summary>
     public async Task AbortAsync(IEnumerable<PendingMessage> messages)
     {
-        var queued = new List<PendingMessage>();
+        var atQueues = new List<PendingMessage>();
         foreach (var message in messages.Where(m => !m.IsDone))
         {
             if (message.Hold is { } hold)
@@ -102,12 +112,13 @@ internal sealed class BalancedSubmitter : IAsyncDisposable
                 try { await hold.CancelAsync().ConfigureAwait(false); }
                 catch (ObjectDisposedException) { /* it left the hold just now and went to a queue */ }
             }
-            queued.Add(message);
+            // Flag first, then look for the queue: the sender sets the queue, then looks at the flag,
+            // so a task on its way is aborted by one side or the other (possibly both, harmlessly).
+            message.AbortRequested = true;
+            Interlocked.MemoryBarrier();
+            if (message.Queue is not null) atQueues.Add(message);
         }
-        // Tasks still in the outbox end here; they are skipped when their turn comes.
-        foreach (var message in queued.Where(m => m.Queue is null && m.Hold is null))
-            _dispatcher.Fail(message, new TaskAbortedException(-1, message.MsgId));
-        await Task.WhenAll(queued.Where(m => m.Queue is not null).GroupBy(m => m.Queue!.Queue).Select(g =>
+        await Task.WhenAll(atQueues.GroupBy(m => m.Queue!.Queue).Select(g =>
             _grains.GetGrain<ITaskQueueGrain>(g.Key).AbortAsync(g.Select(m => m.MsgId).ToArray()))).ConfigureAwait(false);
     }
 

@@ -62,7 +62,25 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
     public Scheduling.BalancedTask? Balanced { get; set; }
 
     /// <summary>For a load-balanced task: the queue that holds it (null while not yet accepted by one).</summary>
-    public Scheduling.QueueTicket? Queue { get; set; }
+    public Scheduling.QueueTicket? Queue
+    {
+        get => Volatile.Read(ref _queue);
+        set => Volatile.Write(ref _queue, value);
+    }
+
+    private Scheduling.QueueTicket? _queue;
+
+    private volatile bool _abortRequested;
+
+    /// <summary>
+    /// For a load-balanced task: the caller aborted it before its queue was known. If it has not
+    /// left, it never will; if its batch is on the way, the queue is asked to abort it once known.
+    /// </summary>
+    public bool AbortRequested
+    {
+        get => _abortRequested;
+        set => _abortRequested = value;
+    }
 
     /// <summary>For a load-balanced task held on the client until its dependencies are met: cancelled to abort it.</summary>
     public CancellationTokenSource? Hold { get; set; }
