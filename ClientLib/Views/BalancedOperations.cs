@@ -72,7 +72,9 @@ internal sealed class BalancedOperations(ParallelClient client)
         message.LoadBalanced = true;
         var sent = wire.StartSending();
         message.TrackSend(sent, flags.Track, wire.HoldsReferences);
-        var ready = Task.WhenAll(new[] { before, sent, uploads }.OfType<Task>());
+        // Almost always all done already (nothing to upload, no bulk arrays): no combined task per call then.
+        Task[] pending = [.. new[] { before, sent, uploads }.OfType<Task>().Where(t => !t.IsCompletedSuccessfully)];
+        var ready = pending.Length == 0 ? Task.CompletedTask : Task.WhenAll(pending);
 
         void Go(IReadOnlyList<int>? targets, TimeSpan? timeout)
         {
