@@ -32,6 +32,10 @@ public sealed class BalancedFailureTests(ClusterFixture fixture)
     private async Task<AsyncResult<int>[]> OccupyAsync(int sleepMs)
     {
         Assert.True(await Rc.LoadBalancedView().WaitAsync(Patience), "load-balanced tasks of an earlier test are still outstanding");
+        // Any task still on an engine (a direct one from an earlier test) would delay one occupying
+        // task until the others have finished, and they would never all run at once.
+        await ClusterAssert.EventuallyAsync(async () =>
+            (await Rc.QueueStatusAsync()).All(s => s.Running is null && s.Queued.Count == 0), "the engines are idle before they are occupied");
         var lb = Rc.LoadBalancedView();
         var busy = Rc.Ids.Select(_ => lb.ApplyAsync(() => { Thread.Sleep(sleepMs); return 1; })).ToArray();
         var ids = busy.Select(b => b.MsgIds[0]).ToHashSet();

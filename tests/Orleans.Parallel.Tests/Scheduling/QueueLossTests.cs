@@ -51,6 +51,8 @@ public sealed class QueueLossTests(ClusterFixture fixture)
     [Fact]
     public async Task LostQueue_TaskAnEngineRuns_IsNotSentAgain()
     {
+        await ClusterAssert.EventuallyAsync(async () =>
+            (await Rc.QueueStatusAsync()).All(s => s.Running is null && s.Queued.Count == 0), "the engines are idle first");
         var lb = Rc.LoadBalancedView();
         var runs = Enumerable.Range(0, Rc.Ids.Count).Select(_ => lb.ApplyAsync(() => { Thread.Sleep(1500); return Environment.CurrentManagedThreadId; })).ToArray();
         await ClusterAssert.EventuallyAsync(async () =>
