@@ -15,7 +15,7 @@ namespace Orleans.Parallel.Grains.Scheduling;
 /// <see cref="TaskQueueGrain"/>, its address in the cluster. The decisions are
 /// <see cref="TaskQueue"/>'s, made under one lock; everything that talks goes outside it.
 /// </summary>
-public sealed partial class SiloTaskQueue : IDisposable
+public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(1);
@@ -199,7 +199,7 @@ public sealed partial class SiloTaskQueue : IDisposable
         try { directory = await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync(); }
         catch (Exception e)
         {
-            LogRefreshFailed(_logger, e);
+            if (!_stop.IsCancellationRequested) LogRefreshFailed(_logger, e);
             return;
         }
         if (directory.Version == Volatile.Read(ref _directoryVersion)) return;
@@ -213,6 +213,10 @@ public sealed partial class SiloTaskQueue : IDisposable
         }
         Pump(-1, 0, ended);
     }
+
+    /// <summary>The timer stops as the silo starts to stop: the registry it reads is going away.</summary>
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SiloTaskQueue), ServiceLifecycleStage.Active, _ => Task.CompletedTask, _ => _stop.CancelAsync());
 
     public void Dispose() => _stop.Cancel();
 }

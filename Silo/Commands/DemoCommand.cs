@@ -50,15 +50,36 @@ internal static class DemoCommand
         var y = await all.GatherAsync<double>("y");
         Report("gather y", step, $"{y.Count:N0} values");
 
+        // Load balancing: uneven tasks (counting primes below n grows with n) farmed out in chunks.
+        var lb = rc.LoadBalancedView();
+        var limits = Enumerable.Range(1, 1_000).Select(i => i * 20).ToArray();
+        var primeCounts = await lb.MapAsync((int n) => PrimesBelow(n), limits, chunkSize: 25);
+        Report("load-balanced map", step, $"primes below {limits.Length:N0} limits in {limits.Length / 25} chunks, spread by the scheduler");
+
         var localSum = data.Sum(Math.Sqrt);
         Report("local sum (1 core)", step, "for comparison");
+        var primesOk = primeCounts.SequenceEqual(limits.Select(PrimesBelow));
         var sumOk = Math.Abs(parallelSum - localSum) <= 1e-9 * Math.Abs(localSum) && again == parallelSum;
         var yOk = y.Count == count && y.Select((v, i) => v == 2.0 * i + 1).All(b => b);
         Console.WriteLine();
         Console.WriteLine($"sum(sqrt(i)) for i < {count:N0} = {parallelSum:R} (local {localSum:R}) {(sumOk ? "OK" : "MISMATCH")}");
         Console.WriteLine($"gathered y == 2i + 1 for all i: {(yOk ? "OK" : "MISMATCH")}");
+        Console.WriteLine($"prime counts from the load-balanced map match a local count: {(primesOk ? "OK" : "MISMATCH")} (below {limits[^1]:N0}: {primeCounts[^1]:N0})");
         Console.WriteLine($"total {total.Elapsed.TotalMilliseconds:F0} ms");
-        return sumOk && yOk ? 0 : 1;
+        return sumOk && yOk && primesOk ? 0 : 1;
+    }
+
+    /// <summary>How many primes are below <paramref name="n"/> (trial division: deliberately uneven work).</summary>
+    private static int PrimesBelow(int n)
+    {
+        var count = 0;
+        for (var k = 2; k < n; k++)
+        {
+            var prime = true;
+            for (var d = 2; d * d <= k && prime; d++) prime = k % d != 0;
+            if (prime) count++;
+        }
+        return count;
     }
 
     private static void Report(string what, Stopwatch step, string detail)
