@@ -58,31 +58,13 @@ public sealed partial class LoadBalancedView
     /// its error from the enumeration.
     /// </summary>
     public IAsyncEnumerable<TResult> IMap<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize = 1,
-        bool ordered = true, int? maxOutstanding = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        var reader = items.GetEnumerator();
-        return Lazy<T, TResult>(function, (size, _) =>
-        {
-            var chunk = new List<T>(size);
-            while (chunk.Count < size && reader.MoveNext()) chunk.Add(reader.Current);
-            return ValueTask.FromResult(chunk.ToArray());
-        }, reader.Dispose, chunkSize, ordered, maxOutstanding, cancellationToken);
-    }
+        bool ordered = true, int? maxOutstanding = null, CancellationToken cancellationToken = default) =>
+        LazySync<T, TResult>(function, items, chunkSize, ordered, maxOutstanding, cancellationToken);
 
     /// <inheritdoc cref="IMap{T, TResult}(Func{T, TResult}, IEnumerable{T}, int, bool, int?, CancellationToken)"/>
     public IAsyncEnumerable<TResult> IMap<T, TResult>(Func<T, Task<TResult>> function, IEnumerable<T> items, int chunkSize = 1,
-        bool ordered = true, int? maxOutstanding = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        var reader = items.GetEnumerator();
-        return Lazy<T, TResult>(function, (size, _) =>
-        {
-            var chunk = new List<T>(size);
-            while (chunk.Count < size && reader.MoveNext()) chunk.Add(reader.Current);
-            return ValueTask.FromResult(chunk.ToArray());
-        }, reader.Dispose, chunkSize, ordered, maxOutstanding, cancellationToken);
-    }
+        bool ordered = true, int? maxOutstanding = null, CancellationToken cancellationToken = default) =>
+        LazySync<T, TResult>(function, items, chunkSize, ordered, maxOutstanding, cancellationToken);
 
     /// <inheritdoc cref="IMap{T, TResult}(Func{T, TResult}, IEnumerable{T}, int, bool, int?, CancellationToken)"/>
     public IAsyncEnumerable<TResult> IMap<T, TResult>(Func<T, TResult> function, IAsyncEnumerable<T> items, int chunkSize = 1,
@@ -93,6 +75,19 @@ public sealed partial class LoadBalancedView
     public IAsyncEnumerable<TResult> IMap<T, TResult>(Func<T, Task<TResult>> function, IAsyncEnumerable<T> items, int chunkSize = 1,
         bool ordered = true, int? maxOutstanding = null, CancellationToken cancellationToken = default) =>
         LazyAsync<T, TResult>(function, items, chunkSize, ordered, maxOutstanding, cancellationToken);
+
+    private IAsyncEnumerable<TResult> LazySync<T, TResult>(Delegate function, IEnumerable<T> items, int chunkSize,
+        bool ordered, int? maxOutstanding, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var reader = items.GetEnumerator();
+        return Lazy<T, TResult>(function, (size, _) =>
+        {
+            var chunk = new List<T>(size);
+            while (chunk.Count < size && reader.MoveNext()) chunk.Add(reader.Current);
+            return ValueTask.FromResult(chunk.ToArray());
+        }, reader.Dispose, chunkSize, ordered, maxOutstanding, cancellationToken);
+    }
 
     private IAsyncEnumerable<TResult> LazyAsync<T, TResult>(Delegate function, IAsyncEnumerable<T> items, int chunkSize,
         bool ordered, int? maxOutstanding, CancellationToken cancellationToken)
