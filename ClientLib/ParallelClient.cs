@@ -168,8 +168,15 @@ public sealed class ParallelClient : IAsyncDisposable
     /// </summary>
     internal Bulk.BulkEndpoint? CommonBulk(IReadOnlyList<int>? engineIds)
     {
-        var endpoints = (engineIds ?? Ids).Select(_directory.BulkOf).Distinct().ToArray();
-        return endpoints.Length == 1 ? endpoints[0] : null;
+        if (engineIds is null) return _directory.CommonBulkOfAll; // every call of a view over all engines asks
+        Bulk.BulkEndpoint? common = null;
+        for (var i = 0; i < engineIds.Count; i++)
+        {
+            var endpoint = _directory.BulkOf(engineIds[i]);
+            if (endpoint is null || (i > 0 && !endpoint.Equals(common))) return null;
+            common = endpoint;
+        }
+        return common;
     }
 
     /// <summary>Queue status of the given engines (all when null).</summary>

@@ -40,12 +40,17 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     /// <summary>The bulk endpoint of an engine's silo (null when unknown, or when the silo has none).</summary>
     public BulkEndpoint? BulkOf(int engineId) => _byId.TryGetValue(engineId, out var known) ? known.Bulk : null;
 
+    /// <summary>The bulk endpoint every engine shares (all on one silo), or null.</summary>
+    public BulkEndpoint? CommonBulkOfAll { get; private set; }
+
     public async Task RefreshAsync()
     {
         var directory = await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync().ConfigureAwait(false);
         if (directory.Version == _directory.Version) return;
         _byId = directory.Engines.ToDictionary(e => e.EngineId, e => (_grains.GetGrain<IEngineGrain>(e.Incarnation), e.Bulk));
         Ids = directory.Engines.Select(e => e.EngineId).ToArray();
+        var endpoints = directory.Engines.Select(e => e.Bulk).Distinct().ToArray();
+        CommonBulkOfAll = endpoints.Length == 1 ? endpoints[0] : null;
         _directory = directory;
         Changed?.Invoke();
     }

@@ -143,6 +143,10 @@ internal sealed class TaskDispatcher : ITaskObserver
     }
 
     /// <summary>The values of a result: one, or each of the <c>object?[]</c> of a multi-name pull.</summary>
+    /// <summary>A result that arrives as it is: no wrapper to unpack, no array to fetch.</summary>
+    private static bool IsPlain(object? result) =>
+        result is null or string || result.GetType().IsPrimitive;
+
     private static bool IsSeveral(object? result) => result is object?[] values && values.GetType() == typeof(object[]);
 
     public Task OnTaskEndedAsync(TaskReply reply) => OnTaskCompletedAsync(reply);
@@ -151,6 +155,11 @@ internal sealed class TaskDispatcher : ITaskObserver
     {
         if (!_pending.TryRemove(reply.MsgId, out var message)) return Task.CompletedTask;
         Recent.Record(reply.MsgId, reply.Status, reply.EngineId);
+        if (IsPlain(reply.Result))
+        {
+            message.Complete(reply); // a plain value, as most small results are: nothing to unpack
+            return Task.CompletedTask;
+        }
         var values = IsSeveral(reply.Result) ? (object?[])reply.Result! : [reply.Result];
         // Arrays offered in bulk are fetched off the observer call, which must not wait for them.
         if (values.Any(v => BulkOf(v) is not null)) _ = CompleteAsync(message, reply, values);

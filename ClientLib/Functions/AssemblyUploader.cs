@@ -35,9 +35,14 @@ internal sealed class AssemblyUploader(IGrainFactory grains)
     /// <summary>Uploads what the cluster lacks; completes at once when everything is there already.</summary>
     public Task Upload(IEnumerable<ShippedAssembly> assemblies)
     {
-        var tasks = assemblies.Select(a => _uploads.GetOrAdd(a.Reference.ContentHash!, _ => new Lazy<Task>(() => UploadAsync(a))).Value)
-            .Where(t => !t.IsCompletedSuccessfully).ToArray();
-        return tasks.Length == 0 ? Task.CompletedTask : Task.WhenAll(tasks);
+        List<Task>? pending = null;
+        foreach (var assembly in assemblies)
+        {
+            if (assembly.Bytes is null) continue; // silos have it
+            var upload = _uploads.GetOrAdd(assembly.Reference.ContentHash!, static (_, a) => new Lazy<Task>(() => a.Uploader.UploadAsync(a.Assembly)), (Uploader: this, Assembly: assembly)).Value;
+            if (!upload.IsCompletedSuccessfully) (pending ??= []).Add(upload);
+        }
+        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
     }
 
     private async Task UploadAsync(ShippedAssembly assembly)

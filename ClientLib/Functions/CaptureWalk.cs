@@ -11,28 +11,37 @@ namespace Orleans.Parallel.Functions;
 /// </summary>
 internal sealed class CaptureWalk(FunctionShipper shipper)
 {
-    private readonly Dictionary<object, int> _closureIds = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, ShippedAssembly> _uploads = new();
+    // Both made on first use: a walk over plain values (most calls) needs neither.
+    private Dictionary<object, int>? _closureIds;
+    private Dictionary<string, ShippedAssembly>? _uploads;
+    private List<Task>? _methodUploads;
 
     /// <summary>Completes when the cluster has every assembly met in the walk.</summary>
-    public Task Uploaded => shipper.Uploader.Upload(_uploads.Values);
+    public Task Uploaded
+    {
+        get
+        {
+            var values = _uploads is null ? Task.CompletedTask : shipper.Uploader.Upload(_uploads.Values);
+            if (_methodUploads is null) return values;
+            return values.IsCompletedSuccessfully && _methodUploads.Count == 1 ? _methodUploads[0] : Task.WhenAll([.. _methodUploads, values]);
+        }
+    }
 
     /// <summary>A value as it travels.</summary>
     public object? Value(object? value, string path) => Value(value, path, fieldsUsed: null);
 
     /// <summary>A delegate as it travels; its payload lists the uploaded assemblies it needs.</summary>
-    public FunctionPayload Function(Delegate function, string path)
+    public FunctionPayload Function(Delegate function, string path) => Function(function, path, out _);
+
+    /// <summary>A delegate as it travels, and the description of its method.</summary>
+    public FunctionPayload Function(Delegate function, string path, out FunctionShipper.MethodDescription method)
     {
-        var method = shipper.Method(function, path);
-        foreach (var shipped in method.Needs) Require(shipped);
-        var used = function.Target is { } target && ClosureFieldScanner.IsCompilerGenerated(target.GetType())
-            ? ClosureFieldScanner.UsedBy(function.Method)
-            : null;
-        return method.Payload with
-        {
-            Target = Value(function.Target, path + ".Target", used),
-            Uploaded = method.Needs.Where(n => n.Bytes is not null).Select(n => n.Reference).ToArray(),
-        };
+        method = shipper.Method(function, path);
+        var uploaded = method.Uploaded(shipper.Uploader);
+        if (!uploaded.IsCompletedSuccessfully) (_methodUploads ??= []).Add(uploaded);
+        if (function.Target is null) return method.Payload; // the same instance every call: a batch carries it once
+        var used = ClosureFieldScanner.IsCompilerGenerated(function.Target.GetType()) ? ClosureFieldScanner.UsedBy(function.Method) : null;
+        return method.Payload with { Target = Value(function.Target, path + ".Target", used) };
     }
 
     private void RequireAssembly(Assembly assembly)
@@ -42,7 +51,7 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
 
     private void Require(ShippedAssembly shipped)
     {
-        if (shipped.Bytes is not null) _uploads.TryAdd(shipped.Reference.ContentHash!, shipped);
+        if (shipped.Bytes is not null) (_uploads ??= []).TryAdd(shipped.Reference.ContentHash!, shipped);
     }
 
     private object? Value(object? value, string path, IReadOnlySet<FieldInfo>? fieldsUsed)
@@ -61,6 +70,7 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
         if (MemoryValue.IsPrimitiveMemory(type)) return value; // sent as its array's bytes
         if (!ClosureFieldScanner.IsCompilerGenerated(type))
             return OrleansCarriage.Carries(shipper.Serializer, value) ? value : UserValue(value, path);
+        _closureIds ??= new(ReferenceEqualityComparer.Instance);
         if (_closureIds.TryGetValue(value, out var seen)) return new ClosureRef(seen);
         var id = _closureIds.Count;
         _closureIds[value] = id;

@@ -20,17 +20,55 @@ internal sealed class FunctionShipper(IGrainFactory grains, Orleans.Serializatio
     public AssemblyUploader Uploader { get; } = new(grains);
 
     /// <summary>A method as it travels, without its target, and the assemblies it needs.</summary>
-    public sealed record MethodDescription(FunctionPayload Payload, IReadOnlyList<ShippedAssembly> Needs);
+    public sealed class MethodDescription(FunctionPayload payload, IReadOnlyList<ShippedAssembly> needs, int parameterCount)
+    {
+        /// <summary>The payload with no target; static functions send this very instance every time.</summary>
+        public FunctionPayload Payload { get; } = payload;
+
+        public IReadOnlyList<ShippedAssembly> Needs { get; } = needs;
+
+        public int ParameterCount { get; } = parameterCount;
+
+        private Task? _uploaded;
+
+        /// <summary>
+        /// Completes when the cluster has every assembly the method needs. Asked once per method:
+        /// after that, a call of the same function costs no upload bookkeeping at all (a failed
+        /// upload is asked for again on the next call).
+        /// </summary>
+        public Task Uploaded(AssemblyUploader uploader)
+        {
+            var uploaded = Volatile.Read(ref _uploaded);
+            if (uploaded is null || uploaded.IsFaulted || uploaded.IsCanceled)
+                Volatile.Write(ref _uploaded, uploaded = uploader.Upload(Needs));
+            return uploaded;
+        }
+    }
 
     /// <summary>A function ready to send, and the uploads that must finish first.</summary>
-    public readonly record struct Prepared(FunctionPayload Payload, CaptureWalk Walk);
+    public readonly record struct Prepared(FunctionPayload Payload, CaptureWalk Walk, int ParameterCount)
+    {
+        private static readonly string[] ArgumentPaths = [.. Enumerable.Range(0, 16).Select(i => $"argument {i}")];
+
+        /// <summary>The call's arguments as they travel, checked against the function's parameters.</summary>
+        public object?[] Arguments(object?[] args)
+        {
+            if (ParameterCount != args.Length)
+                throw new ArgumentException($"The function takes {ParameterCount} argument(s) but {args.Length} were given.", nameof(args));
+            var walked = new object?[args.Length];
+            for (var i = 0; i < args.Length; i++)
+                walked[i] = args[i] is Views.Reference r ? r.ToWire() : Walk.Value(args[i], i < ArgumentPaths.Length ? ArgumentPaths[i] : $"argument {i}");
+            return walked;
+        }
+    }
 
     /// <summary>Describes <paramref name="function"/>; throws at once if it cannot be shipped.</summary>
     public Prepared Prepare(Delegate function)
     {
         ArgumentNullException.ThrowIfNull(function);
         var walk = new CaptureWalk(this);
-        return new Prepared(walk.Function(function, "function"), walk);
+        var payload = walk.Function(function, "function", out var method);
+        return new Prepared(payload, walk, method.ParameterCount);
     }
 
     public CaptureWalk Walk() => new(this);
@@ -67,7 +105,9 @@ internal sealed class FunctionShipper(IGrainFactory grains, Orleans.Serializatio
             delegateType.AssemblyQualifiedName!,
             Target: null,
             Uploaded: []);
-        return new MethodDescription(payload, needs.DistinctBy(n => n.Reference.FullName).ToArray());
+        var distinct = needs.DistinctBy(n => n.Reference.FullName).ToArray();
+        payload = payload with { Uploaded = distinct.Where(n => n.Bytes is not null).Select(n => n.Reference).ToArray() };
+        return new MethodDescription(payload, distinct, method.GetParameters().Length);
     }
 
     private void AddTypeAssemblies(Type type, List<ShippedAssembly> needs)

@@ -20,14 +20,12 @@ internal sealed class BalancedOperations(ParallelClient client)
     public PendingMessage Apply(BalancedFlags flags, Delegate function, object?[] args)
     {
         var prepared = Client.Shipper.Prepare(function);
-        var parameters = function.Method.GetParameters();
-        if (parameters.Length != args.Length)
-            throw new ArgumentException($"The function takes {parameters.Length} argument(s) but {args.Length} were given.", nameof(args));
-        var walked = args.Select((a, i) => a is Reference r ? r.ToWire() : prepared.Walk.Value(a, $"argument {i}")).ToArray();
+        var walked = prepared.Arguments(args);
         return Submit(flags, wire =>
         {
             wire.MarkReferences(); // captured values travel by reference inside the function payload
-            return new ApplyRequest(prepared.Payload, walked.Select(wire.Pack).ToArray());
+            for (var i = 0; i < walked.Length; i++) walked[i] = wire.Pack(walked[i]);
+            return new ApplyRequest(prepared.Payload, walked);
         }, prepared.Walk.Uploaded);
     }
 
@@ -73,8 +71,9 @@ internal sealed class BalancedOperations(ParallelClient client)
         var sent = wire.StartSending();
         message.TrackSend(sent, flags.Track, wire.HoldsReferences);
         // Almost always all done already (nothing to upload, no bulk arrays): no combined task per call then.
-        Task[] pending = [.. new[] { before, sent, uploads }.OfType<Task>().Where(t => !t.IsCompletedSuccessfully)];
-        var ready = pending.Length == 0 ? Task.CompletedTask : Task.WhenAll(pending);
+        var ready = Task.CompletedTask;
+        if (before is { IsCompletedSuccessfully: false } || !sent.IsCompletedSuccessfully || uploads is { IsCompletedSuccessfully: false })
+            ready = Task.WhenAll(new[] { before, sent, uploads }.OfType<Task>());
 
         void Go(IReadOnlyList<int>? targets, TimeSpan? timeout)
         {

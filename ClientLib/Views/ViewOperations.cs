@@ -51,10 +51,7 @@ internal sealed class ViewOperations(ParallelClient client)
     public PendingMessage[] Apply(IReadOnlyList<int> targets, Delegate function, object?[] args)
     {
         var prepared = Client.Shipper.Prepare(function);
-        var parameters = function.Method.GetParameters();
-        if (parameters.Length != args.Length)
-            throw new ArgumentException($"The function takes {parameters.Length} argument(s) but {args.Length} were given.", nameof(args));
-        var walked = args.Select((a, i) => a is Reference r ? r.ToWire() : prepared.Walk.Value(a, $"argument {i}")).ToArray();
+        var walked = prepared.Arguments(args);
         return Send(targets, (_, wire) =>
         {
             wire.MarkReferences(); // captured values travel by reference inside the function payload

@@ -22,7 +22,8 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
         foreach (var reference in uploaded)
         {
             if (reference.ContentHash is null || DefaultAssemblies.ByMvid(reference.Mvid) is not null) continue;
-            context ??= _sessions.GetOrAdd(sessionId, id => new SessionLoadContext(id));
+            context ??= _sessions.TryGetValue(sessionId, out var known) ? known : _sessions.GetOrAdd(sessionId, id => new SessionLoadContext(id));
+            if (context.HoldsBuild(reference.ContentHash)) continue;
             if (context.Knows(reference))
             {
                 if (!context.Holds(reference))

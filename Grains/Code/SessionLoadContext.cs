@@ -19,14 +19,23 @@ internal sealed class SessionLoadContext(Guid sessionId)
 {
     private readonly ConcurrentDictionary<string, byte[]> _bytesByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string?> _hashByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, byte> _heldHashes = new(StringComparer.Ordinal);
     private readonly Lock _loading = new();
 
     /// <summary>Makes an uploaded assembly known under its simple name.</summary>
     public void Register(AssemblyRef reference, byte[] bytes)
     {
         var name = new AssemblyName(reference.FullName).Name!;
-        if (_bytesByName.TryAdd(name, bytes)) _hashByName[name] = reference.ContentHash;
+        if (!_bytesByName.TryAdd(name, bytes)) return;
+        _hashByName[name] = reference.ContentHash;
+        if (reference.ContentHash is not null) _heldHashes.TryAdd(reference.ContentHash, 0);
     }
+
+    /// <summary>
+    /// Whether this context holds the build with that content hash: the check every task makes, so
+    /// it is one lookup (parsing the assembly's name, as <see cref="Holds"/> does, costs microseconds).
+    /// </summary>
+    public bool HoldsBuild(string contentHash) => _heldHashes.ContainsKey(contentHash);
 
     /// <summary>The uploaded image of an assembly this context loaded (null for its private copies).</summary>
     public byte[]? ImageOf(Assembly assembly) =>

@@ -59,18 +59,47 @@ public sealed partial class EngineGrain
     /// A load-balanced task ended: its client gets the reply (unless its queue is to retry it) and
     /// its queue a report.
     /// </summary>
-    private void CompleteBalanced(QueuedTask queued, BalancedOrigin origin, TaskReply reply)
+    private void CompleteBalanced(QueuedTask queued, BalancedOrigin origin, TaskReply reply, bool ranHere)
     {
         _balanced--;
-        if (!_reports.TryGetValue(origin.Queue, out var report)) _reports[origin.Queue] = report = ([], []);
         var unmet = reply.Error?.ExceptionType == SchedulerErrors.Unmet;
-        if (reply.Status == TaskStatus.Error && (origin.ReportFailure || unmet)) report.Failed.Add(new BalancedFailure(reply, queued.Observer));
-        else
+        var failed = reply.Status == TaskStatus.Error && (origin.ReportFailure || unmet);
+        if (!failed) _ = ReportAsync(queued.Observer, reply);
+        if (ranHere && origin.Queue == localQueue.Key && !_stopped
+            && ReportLocally(failed ? [] : [reply.MsgId], failed ? [new BalancedFailure(reply, queued.Observer)] : []))
         {
-            _ = ReportAsync(queued.Observer, reply);
-            report.Done.Add(reply.MsgId);
+            if (_turnedAway.Count > 0 && FreeSlots > 0) StartReporting(); // other silos' queues wait to hear there is room
+            return;
         }
+        if (!_reports.TryGetValue(origin.Queue, out var report)) _reports[origin.Queue] = report = ([], []);
+        if (failed) report.Failed.Add(new BalancedFailure(reply, queued.Observer));
+        else report.Done.Add(reply.MsgId);
         StartReporting();
+    }
+
+    /// <summary>
+    /// Reports a task that just ran to this silo's queue, by method call in this turn: its next task
+    /// is queued before the drain loop looks again, so with a high-water mark of 1 the engine goes
+    /// from one task to the next without another turn in between. False if the report failed (it
+    /// then goes the asynchronous way, with retries).
+    /// </summary>
+    private bool ReportLocally(List<Guid> done, List<BalancedFailure> failed)
+    {
+        var queue = localQueue.Key;
+        _turnedAway.Remove(queue);
+        var free = _highWaterMark == 0 ? UnlimitedAsk : FreeSlots;
+        IReadOnlyList<BalancedAssignment> next;
+        try
+        {
+            next = localQueue.Report(new EngineReport(_engineId, done, failed, free));
+        }
+        catch (Exception e)
+        {
+            LogQueueReportFailed(logger, e, queue, 0);
+            return false;
+        }
+        Accept(next, next.Count, queue);
+        return true;
     }
 
     private void StartReporting()

@@ -170,7 +170,7 @@ public sealed partial class EngineGrain(
                 var (reply, sent) = await RunAsync(next);
                 _running = null;
                 _completed++;
-                Complete(next, reply);
+                Complete(next, reply, ranHere: true);
                 // A result array offered in bulk may be a namespace variable, sent from the engine's
                 // own memory: the next task must not change it while the client still reads it.
                 if (sent is not null) await sent.WaitAsync(BulkOutbox.Lifetime).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
@@ -230,9 +230,12 @@ public sealed partial class EngineGrain(
     /// Hands the reply to the submission call still waiting for it, or else sends it to the observer
     /// without holding up the queue.
     /// </summary>
-    private void Complete(QueuedTask queued, TaskReply reply)
+    /// <param name="queued">The task.</param>
+    /// <param name="reply">How it ended.</param>
+    /// <param name="ranHere">The task ran (the drain loop ends it), rather than being aborted while waiting.</param>
+    private void Complete(QueuedTask queued, TaskReply reply, bool ranHere = false)
     {
-        if (queued.Balanced is { } origin) CompleteBalanced(queued, origin, reply);
+        if (queued.Balanced is { } origin) CompleteBalanced(queued, origin, reply, ranHere);
         else if (queued.InlineReply is { } inline) inline.TrySetResult(reply);
         else _ = ReportAsync(queued.Observer, reply);
     }

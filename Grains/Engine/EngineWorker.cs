@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Orleans.Parallel.Grains.Engine;
 
 /// <summary>
@@ -8,8 +6,12 @@ namespace Orleans.Parallel.Grains.Engine;
 /// </summary>
 internal sealed class EngineWorker : IDisposable
 {
-    private readonly BlockingCollection<Action> _work = new();
+    // A plain monitor rather than a BlockingCollection: its wait spins (sched_yield) before it
+    // sleeps, and between two tasks of a busy engine that spinning took the core the silo's other
+    // threads needed to hand the engine its next task.
+    private readonly Queue<Action> _work = new();
     private readonly Thread _thread;
+    private bool _stopped;
 
     public EngineWorker(string name)
     {
@@ -23,18 +25,44 @@ internal sealed class EngineWorker : IDisposable
         // Continuations are not forced asynchronous: the awaiting grain turn is queued to its own
         // scheduler anyway, and forcing would add a thread-pool hop to every task.
         var done = new TaskCompletionSource<T>();
-        _work.Add(() =>
+        lock (_work)
         {
-            try { done.SetResult(work()); }
-            catch (Exception e) { done.SetException(e); }
-        });
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            _work.Enqueue(() =>
+            {
+                try { done.SetResult(work()); }
+                catch (Exception e) { done.SetException(e); }
+            });
+            Monitor.Pulse(_work);
+        }
         return done.Task;
     }
 
     private void Loop()
     {
-        foreach (var item in _work.GetConsumingEnumerable()) item();
+        while (true)
+        {
+            Action item;
+            lock (_work)
+            {
+                while (_work.Count == 0)
+                {
+                    if (_stopped) return;
+                    Monitor.Wait(_work);
+                }
+                item = _work.Dequeue();
+            }
+            item();
+        }
     }
 
-    public void Dispose() => _work.CompleteAdding();
+    /// <summary>Stops the thread once the work already queued has run.</summary>
+    public void Dispose()
+    {
+        lock (_work)
+        {
+            _stopped = true;
+            Monitor.Pulse(_work);
+        }
+    }
 }
