@@ -151,6 +151,12 @@ internal sealed class TaskDispatcher : ITaskObserver
 
     public Task OnTaskEndedAsync(TaskReply reply) => OnTaskCompletedAsync(reply);
 
+    public Task OnTasksEndedAsync(IReadOnlyList<TaskReply> replies)
+    {
+        foreach (var reply in replies) OnTaskCompletedAsync(reply);
+        return Task.CompletedTask;
+    }
+
     public Task OnTaskCompletedAsync(TaskReply reply)
     {
         if (!_pending.TryRemove(reply.MsgId, out var message)) return Task.CompletedTask;

@@ -17,4 +17,8 @@ public interface ITaskObserver : IGrainObserver
     /// </summary>
     [Orleans.Concurrency.OneWay, Alias("Ended")]
     Task OnTaskEndedAsync(TaskReply reply);
+
+    /// <summary>Several such reports in one message, in the order the tasks ended on the silo.</summary>
+    [Orleans.Concurrency.OneWay, Alias("EndedMany")]
+    Task OnTasksEndedAsync(IReadOnlyList<TaskReply> replies);
 }

@@ -11,7 +11,10 @@ public static class ReplyDelivery
 
     /// <summary>Sends <paramref name="reply"/> the cheapest safe way.</summary>
     public static Task SendAsync(ITaskObserver observer, TaskReply reply) =>
-        IsSafe(reply.Result) ? observer.OnTaskEndedAsync(reply) : observer.OnTaskCompletedAsync(reply);
+        TravelsOneWay(reply) ? observer.OnTaskEndedAsync(reply) : observer.OnTaskCompletedAsync(reply);
+
+    /// <summary>Whether the reply cannot fail to serialize, so it may go one-way (and be batched with others).</summary>
+    public static bool TravelsOneWay(TaskReply reply) => IsSafe(reply.Result);
 
     private static bool IsSafe(object? result) => result switch
     {

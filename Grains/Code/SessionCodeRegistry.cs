@@ -39,6 +39,19 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
         }
     }
 
+    /// <summary>Whether <see cref="PrepareAsync"/> would have nothing to do: every uploaded assembly is the silo's or the session's already.</summary>
+    public bool IsPrepared(Guid sessionId, IReadOnlyList<AssemblyRef> uploaded)
+    {
+        if (uploaded.Count == 0) return true;
+        _sessions.TryGetValue(sessionId, out var context);
+        foreach (var reference in uploaded)
+        {
+            if (reference.ContentHash is null || DefaultAssemblies.ByMvid(reference.Mvid) is not null) continue;
+            if (context is null || !context.HoldsBuild(reference.ContentHash)) return false;
+        }
+        return true;
+    }
+
     /// <summary>The context that resolves names for a session (the default one when it uploaded nothing).</summary>
     internal AssemblyLoadContext ContextFor(Guid sessionId) =>
         _sessions.TryGetValue(sessionId, out var context) ? context : AssemblyLoadContext.Default;

@@ -26,8 +26,13 @@ public sealed partial class EngineGrain
     {
         ThrowIfNotRunning();
         _highWaterMark = highWaterMark;
-        var taken = Math.Min(tasks.Count, FreeSlots);
-        Accept(tasks, taken, queue);
+        int taken;
+        lock (_gate)
+        {
+            taken = Math.Min(tasks.Count, FreeSlots);
+            _balanced += taken;
+        }
+        if (taken > 0) Enqueue(Queued(tasks, taken, queue));
         if (taken < tasks.Count)
         {
             _turnedAway.Add(queue);
@@ -36,11 +41,11 @@ public sealed partial class EngineGrain
         return Task.FromResult(taken);
     }
 
+    /// <summary>Room for more load-balanced tasks (read under <see cref="_gate"/>).</summary>
     private int FreeSlots => _highWaterMark == 0 ? int.MaxValue : Math.Max(0, _highWaterMark - _balanced);
 
-    private void Accept(IReadOnlyList<BalancedAssignment> tasks, int count, string queue)
+    private static List<QueuedTask> Queued(IReadOnlyList<BalancedAssignment> tasks, int count, string queue)
     {
-        if (count == 0) return;
         var ready = new List<QueuedTask>(count);
         for (var i = 0; i < count; i++)
         {
@@ -51,9 +56,12 @@ public sealed partial class EngineGrain
                 Balanced = new BalancedOrigin(queue, assignment.ReportFailure, assignment.Require),
             });
         }
-        _balanced += count;
-        Enqueue(ready);
+        return ready;
     }
+
+    /// <summary>Whether a failed task goes back to its queue (to be retried elsewhere, or to skip an engine that lacks what it requires).</summary>
+    private static bool GoesBackToQueue(BalancedOrigin origin, TaskReply reply) =>
+        reply.Status == TaskStatus.Error && (origin.ReportFailure || reply.Error?.ExceptionType == SchedulerErrors.Unmet);
 
     /// <summary>
     /// A load-balanced task ended: its client gets the reply (unless its queue is to retry it) and
@@ -61,14 +69,13 @@ public sealed partial class EngineGrain
     /// </summary>
     private void CompleteBalanced(QueuedTask queued, BalancedOrigin origin, TaskReply reply, bool ranHere)
     {
-        _balanced--;
-        var unmet = reply.Error?.ExceptionType == SchedulerErrors.Unmet;
-        var failed = reply.Status == TaskStatus.Error && (origin.ReportFailure || unmet);
+        lock (_gate) _balanced--;
+        var failed = GoesBackToQueue(origin, reply);
         if (!failed) _ = ReportAsync(queued.Observer, reply);
         if (ranHere && origin.Queue == localQueue.Key && !_stopped
-            && ReportLocally(failed ? [] : [reply.MsgId], failed ? [new BalancedFailure(reply, queued.Observer)] : []))
+            && ReportLocally(failed ? [] : [reply.MsgId], failed ? [new BalancedFailure(reply, queued.Observer)] : [], onEngineThread: false))
         {
-            if (_turnedAway.Count > 0 && FreeSlots > 0) StartReporting(); // other silos' queues wait to hear there is room
+            StartReportingIfRoom(); // other silos' queues wait to hear there is room
             return;
         }
         if (!_reports.TryGetValue(origin.Queue, out var report)) _reports[origin.Queue] = report = ([], []);
@@ -78,17 +85,27 @@ public sealed partial class EngineGrain
     }
 
     /// <summary>
-    /// Reports a task that just ran to this silo's queue, by method call in this turn: its next task
-    /// is queued before the drain loop looks again, so with a high-water mark of 1 the engine goes
-    /// from one task to the next without another turn in between. False if the report failed (it
-    /// then goes the asynchronous way, with retries).
+    /// Reports a task that just ran to this silo's queue by method call; the answer, its next tasks,
+    /// is queued at once. False if the report failed (it then goes the asynchronous way, with retries).
     /// </summary>
-    private bool ReportLocally(List<Guid> done, List<BalancedFailure> failed)
+    /// <param name="done">Tasks that ended for good.</param>
+    /// <param name="failed">Tasks that go back to the queue.</param>
+    /// <param name="onEngineThread">
+    /// Called from the engine thread between two tasks (<see cref="RunHere"/>): the next tasks are
+    /// only queued, for the engine thread to take; the turn-bound bookkeeping waits for the drain loop.
+    /// </param>
+    private bool ReportLocally(List<Guid> done, List<BalancedFailure> failed, bool onEngineThread)
     {
         var queue = localQueue.Key;
-        _turnedAway.Remove(queue);
-        var free = _highWaterMark == 0 ? UnlimitedAsk : FreeSlots;
-        IReadOnlyList<BalancedAssignment> next;
+        if (!onEngineThread) _turnedAway.Remove(queue);
+        int free;
+        lock (_gate)
+        {
+            // Reserved until the answer is in, as for any report: an offer meanwhile must not overfill the engine.
+            free = _highWaterMark == 0 ? UnlimitedAsk : FreeSlots;
+            _balanced += free;
+        }
+        IReadOnlyList<BalancedAssignment> next = [];
         try
         {
             next = localQueue.Report(new EngineReport(_engineId, done, failed, free));
@@ -98,8 +115,26 @@ public sealed partial class EngineGrain
             LogQueueReportFailed(logger, e, queue, 0);
             return false;
         }
-        Accept(next, next.Count, queue);
+        finally
+        {
+            lock (_gate) _balanced += next.Count - free;
+        }
+        if (next.Count == 0) return true;
+        var ready = Queued(next, next.Count, queue);
+        if (onEngineThread)
+            lock (_gate) foreach (var task in ready) _queue.Enqueue(task);
+        else Enqueue(ready);
         return true;
+    }
+
+    private bool HasRoom()
+    {
+        lock (_gate) return FreeSlots > 0;
+    }
+
+    private void StartReportingIfRoom()
+    {
+        if (_turnedAway.Count > 0 && HasRoom()) StartReporting();
     }
 
     private void StartReporting()
@@ -129,14 +164,18 @@ public sealed partial class EngineGrain
                     _reports.Remove(queue);
                     _turnedAway.Remove(queue);
                 }
-                else if (FreeSlots > 0 && _turnedAway.Count > 0)
+                else if (_turnedAway.Count > 0 && HasRoom())
                 {
                     queue = _turnedAway.First();
                     _turnedAway.Remove(queue);
                 }
                 else break;
-                var free = _highWaterMark == 0 ? UnlimitedAsk : FreeSlots;
-                if (_highWaterMark > 0) _balanced += free;
+                int free;
+                lock (_gate)
+                {
+                    free = _highWaterMark == 0 ? UnlimitedAsk : FreeSlots;
+                    if (_highWaterMark > 0) _balanced += free;
+                }
                 IReadOnlyList<BalancedAssignment> next = [];
                 try
                 {
@@ -144,9 +183,13 @@ public sealed partial class EngineGrain
                 }
                 finally
                 {
-                    if (_highWaterMark > 0) _balanced -= free;
+                    if (_highWaterMark > 0) lock (_gate) _balanced -= free;
                 }
-                if (!_stopped) Accept(next, next.Count, queue);
+                if (!_stopped && next.Count > 0)
+                {
+                    lock (_gate) _balanced += next.Count;
+                    Enqueue(Queued(next, next.Count, queue));
+                }
             }
         }
         finally

@@ -22,11 +22,17 @@ public sealed partial class EngineGrain(
     BulkServer bulk,
     BulkOutbox outbox,
     Scheduling.SiloTaskQueue localQueue,
+    ReplyOutbox replies,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
     /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>
     private static readonly TimeSpan InlineReplyWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Guards what the engine thread also touches while it runs load-balanced tasks back to back:
+    /// the queue, the running task, the counters and the drain flag.
+    /// </summary>
+    private readonly Lock _gate = new();
     private readonly Queue<QueuedTask> _queue = new();
     private readonly SubmissionOrder _order = new();
     private IGrainTimer? _gapTimer;
@@ -70,18 +76,23 @@ public sealed partial class EngineGrain(
     /// <summary>Ends queued and held tasks that match as aborted; returns how many.</summary>
     private int AbortWaiting(Func<QueuedTask, bool> match)
     {
-        var kept = new Queue<QueuedTask>();
-        var aborted = 0;
-        while (_queue.TryDequeue(out var queued))
+        var removed = new List<QueuedTask>();
+        lock (_gate)
         {
-            if (!match(queued)) kept.Enqueue(queued);
-            else
+            var kept = new Queue<QueuedTask>();
+            while (_queue.TryDequeue(out var queued))
             {
-                Complete(queued, Aborted(queued.Task));
-                aborted++;
+                if (!match(queued)) kept.Enqueue(queued);
+                else removed.Add(queued);
             }
+            foreach (var item in kept) _queue.Enqueue(item);
         }
-        foreach (var item in kept) _queue.Enqueue(item);
+        var aborted = 0;
+        foreach (var queued in removed)
+        {
+            Complete(queued, Aborted(queued.Task));
+            aborted++;
+        }
         foreach (var held in _order.MarkAborted(match))
         {
             Complete(held, Aborted(held.Task));
@@ -118,15 +129,21 @@ public sealed partial class EngineGrain(
         }
     }
 
-    public Task<EngineQueueStatus> QueueStatusAsync() =>
-        Task.FromResult(new EngineQueueStatus(_engineId,
-            _queue.Concat(_order.Held).Where(q => !q.Aborted).Select(q => q.Task.MsgId).ToArray(), _running, _completed));
+    public Task<EngineQueueStatus> QueueStatusAsync()
+    {
+        lock (_gate)
+            return Task.FromResult(new EngineQueueStatus(_engineId,
+                _queue.Concat(_order.Held).Where(q => !q.Aborted).Select(q => q.Task.MsgId).ToArray(), _running, _completed));
+    }
 
     private void Enqueue(IReadOnlyList<QueuedTask> ready)
     {
-        foreach (var task in ready) _queue.Enqueue(task);
-        if (_queue.Count == 0 || _draining) return;
-        _draining = true;
+        lock (_gate)
+        {
+            foreach (var task in ready) _queue.Enqueue(task);
+            if (_queue.Count == 0 || _draining) return;
+            _draining = true;
+        }
         _ = DrainAsync();
     }
 
@@ -163,14 +180,17 @@ public sealed partial class EngineGrain(
     {
         try
         {
-            while (!_stopped && _queue.TryDequeue(out var next))
+            while (TryDequeue(out var next))
             {
-                if (next.Aborted) continue;
-                _running = next.Task.MsgId;
-                var (reply, sent) = await RunAsync(next);
-                _running = null;
-                _completed++;
-                Complete(next, reply, ranHere: true);
+                var (last, reply, sent) = await RunAsync(next);
+                FinishLateReports();
+                if (last is null) continue; // the engine thread finished every task it ran
+                lock (_gate)
+                {
+                    _running = null;
+                    _completed++;
+                }
+                Complete(last, reply!, ranHere: true);
                 // A result array offered in bulk may be a namespace variable, sent from the engine's
                 // own memory: the next task must not change it while the client still reads it.
                 if (sent is not null) await sent.WaitAsync(BulkOutbox.Lifetime).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
@@ -178,11 +198,33 @@ public sealed partial class EngineGrain(
         }
         finally
         {
-            _draining = false;
+            // Only this activation's turns add to an idle queue, and they start a drain when none runs.
+            lock (_gate) _draining = false;
         }
     }
 
-    private async Task<(TaskReply Reply, Task? Sent)> RunAsync(QueuedTask queued)
+    /// <summary>The next task to run (skipping aborted ones), marked as running; false when there is none.</summary>
+    private bool TryDequeue(out QueuedTask next)
+    {
+        lock (_gate)
+        {
+            while (!_stopped && _queue.TryDequeue(out next!))
+            {
+                if (next.Aborted) continue;
+                _running = next.Task.MsgId;
+                return true;
+            }
+            next = null!;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="queued"/> on the engine thread, which may go on to further load-balanced
+    /// tasks of this silo's queue (see <see cref="RunHere"/>). Returns the task left for this turn to
+    /// finish (null when the engine thread finished them all).
+    /// </summary>
+    private async Task<RunOutcome> RunAsync(QueuedTask queued)
     {
         var task = queued.Task;
         var require = queued.Balanced?.Require;
@@ -193,26 +235,31 @@ public sealed partial class EngineGrain(
         }
         catch (Exception e)
         {
-            return (Failed(task, started, e, "", ""), null);
+            return new RunOutcome(queued, Failed(task, started, e, "", ""), null);
         }
-        if (_stopped) return (Failed(task, started, new InvalidOperationException("The engine stopped before the task could run."), "", ""), null);
-        return await _worker!.RunAsync<(TaskReply, Task?)>(() =>
+        if (_stopped) return new RunOutcome(queued, Failed(task, started, new InvalidOperationException("The engine stopped before the task could run."), "", ""), null);
+        return await _worker!.RunAsync(() => RunHere(queued, started));
+    }
+
+    /// <summary>Runs one task on the engine thread: its requirement, then the request, with its output captured.</summary>
+    private (TaskReply Reply, Task? Sent) Execute(QueuedTask queued, DateTime started)
+    {
+        var task = queued.Task;
+        var require = queued.Balanced?.Require;
+        var output = new TaskOutput();
+        using var capture = OutputCapture.Begin(output);
+        try
         {
-            var output = new TaskOutput();
-            using var capture = OutputCapture.Begin(output);
-            try
-            {
-                if (require is not null && RequirementCheck.Unmet(require, task.SessionId, _namespace, functions) is { } unmet)
-                    return (Unmet(task, started, unmet), null);
-                var outcome = executor.Run(task, _namespace);
-                return (new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
-                    DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult), outcome.Sent);
-            }
-            catch (Exception e)
-            {
-                return (Failed(task, started, e, output.Stdout, output.Stderr), null);
-            }
-        });
+            if (require is not null && RequirementCheck.Unmet(require, task.SessionId, _namespace, functions) is { } unmet)
+                return (Unmet(task, started, unmet), null);
+            var outcome = executor.Run(task, _namespace);
+            return (new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
+                DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult), outcome.Sent);
+        }
+        catch (Exception e)
+        {
+            return (Failed(task, started, e, output.Stdout, output.Stderr), null);
+        }
     }
 
     private TaskReply Failed(EngineTask task, DateTime started, Exception e, string stdout, string stderr) =>
@@ -242,6 +289,11 @@ public sealed partial class EngineGrain(
 
     private async Task ReportAsync(ITaskObserver observer, TaskReply reply)
     {
+        if (ReplyDelivery.TravelsOneWay(reply))
+        {
+            replies.Send(observer, reply);
+            return;
+        }
         try
         {
             await ReplyDelivery.SendAsync(observer, reply);

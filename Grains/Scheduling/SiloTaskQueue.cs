@@ -22,6 +22,7 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
 
     private readonly IGrainFactory _grains;
     private readonly ILogger<SiloTaskQueue> _logger;
+    private readonly Engine.ReplyOutbox _replies;
     private readonly TaskQueue _queue;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
@@ -30,8 +31,9 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
     private DateTime _lastRefresh;
     private int _started;
 
-    public SiloTaskQueue(IGrainFactory grains, ILocalSiloDetails silo, IOptions<SchedulerOptions> options, ILogger<SiloTaskQueue> logger)
+    public SiloTaskQueue(IGrainFactory grains, ILocalSiloDetails silo, IOptions<SchedulerOptions> options, Engine.ReplyOutbox replies, ILogger<SiloTaskQueue> logger)
     {
+        _replies = replies;
         var settings = options.Value;
         settings.Validate();
         _grains = grains;
@@ -155,6 +157,11 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
 
     private async Task ReplyAsync(ITaskObserver observer, TaskReply reply)
     {
+        if (ReplyDelivery.TravelsOneWay(reply))
+        {
+            _replies.Send(observer, reply);
+            return;
+        }
         try { await ReplyDelivery.SendAsync(observer, reply); }
         catch (Exception e) { LogReplyFailed(_logger, e, reply.MsgId); }
     }

@@ -29,6 +29,7 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BulkServer>());
         // The silo's task queue is a silo service (engines here report to it by method call); its
         // grain is placed on the silo its key names. Registered with the engines, which depend on it.
+        services.AddSingleton<Grains.Engine.ReplyOutbox>(); // one-way task replies, batched per client
         services.AddSingleton<Grains.Scheduling.SiloTaskQueue>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Grains.Scheduling.SiloTaskQueue>());
         services.AddPlacementDirector<Grains.Scheduling.Placement.SiloBoundPlacement, Grains.Scheduling.Placement.SiloBoundPlacementDirector>();

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Orleans.Parallel.Engine;
+
+namespace Orleans.Parallel.Grains.Engine;
+
+/// <summary>
+/// The silo's one-way replies, gathered per client. A reply is queued and a flush is scheduled on
+/// the thread pool; every reply queued by the time the flush runs (from any engine or queue on this
+/// silo) goes to its client in one message. An idle silo pays one thread-pool hop per reply; a busy
+/// one sends several replies per message, saving the send, the socket write and the client's
+/// receive of all but one. Replies that might not fit a message do not come here (see
+/// <see cref="ReplyDelivery"/>).
+/// </summary>
+public sealed partial class ReplyOutbox(ILogger<ReplyOutbox> logger)
+{
+    /// <summary>At most this many replies in one message.</summary>
+    internal const int MaxBatch = 512;
+
+    /// <summary>At most about this many bytes of strings in one message; a bigger reply goes alone.</summary>
+    internal const int MaxBatchBytes = 1 << 20;
+
+    private readonly ConcurrentQueue<(ITaskObserver Observer, TaskReply Reply)> _queue = new();
+    private int _scheduled;
+
+    /// <summary>Queues <paramref name="reply"/> for <paramref name="observer"/>; it must be one <see cref="ReplyDelivery.TravelsOneWay"/> accepts.</summary>
+    public void Send(ITaskObserver observer, TaskReply reply)
+    {
+        _queue.Enqueue((observer, reply));
+        if (Interlocked.Exchange(ref _scheduled, 1) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(static outbox => outbox.Flush(), this, preferLocal: false);
+    }
+
+    private void Flush()
+    {
+        // Cleared before draining: a reply queued from here on schedules the next flush itself.
+        Volatile.Write(ref _scheduled, 0);
+        var batches = new Dictionary<GrainId, Batch>();
+        while (_queue.TryDequeue(out var item))
+        {
+            var id = item.Observer.GetGrainId();
+            if (!batches.TryGetValue(id, out var batch)) batches[id] = batch = new Batch(item.Observer);
+            var size = SizeOf(item.Reply);
+            if (batch.Replies.Count == MaxBatch || (batch.Replies.Count > 0 && batch.Bytes + size > MaxBatchBytes))
+            {
+                Deliver(batch);
+                batches[id] = batch = new Batch(item.Observer);
+            }
+            batch.Replies.Add(item.Reply);
+            batch.Bytes += size;
+        }
+        foreach (var batch in batches.Values) Deliver(batch);
+    }
+
+    private void Deliver(Batch batch)
+    {
+        try
+        {
+            var sent = batch.Replies.Count == 1
+                ? batch.Observer.OnTaskEndedAsync(batch.Replies[0])
+                : batch.Observer.OnTasksEndedAsync(batch.Replies.ToArray());
+            if (!sent.IsCompletedSuccessfully) _ = ObserveAsync(sent, batch.Replies.Count);
+        }
+        catch (Exception e)
+        {
+            LogSendFailed(logger, e, batch.Replies.Count);
+        }
+    }
+
+    private async Task ObserveAsync(Task sent, int count)
+    {
+        try { await sent.ConfigureAwait(false); }
+        catch (Exception e) { LogSendFailed(logger, e, count); }
+    }
+
+    private static int SizeOf(TaskReply reply)
+    {
+        var chars = reply.Stdout.Length + reply.Stderr.Length + (reply.ExecuteResult?.Length ?? 0) + ((reply.Result as string)?.Length ?? 0);
+        return 128 + 2 * chars + ((reply.Result as Orleans.Parallel.Wire.PackedArray)?.Data.Length ?? 0);
+    }
+
+    private sealed class Batch(ITaskObserver observer)
+    {
+        public ITaskObserver Observer { get; } = observer;
+        public List<TaskReply> Replies { get; } = [];
+        public int Bytes { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} task replies could not be sent to their client")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, int count);
+}
