@@ -94,6 +94,8 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
         _delivered.TrySetResult();
         if (_reply.Task.IsCompleted) return; // the reply won the race; it stands
         LocalError ??= error;
-        Complete(new TaskReply(MsgId, EngineId, Engine.TaskStatus.Error, null, null, null, DateTime.UtcNow, "", "", null));
+        // Aborted on the client (before it left) reads as aborted in its metadata too, as one aborted at a queue or engine does.
+        var status = error is Errors.TaskAbortedException ? Engine.TaskStatus.Aborted : Engine.TaskStatus.Error;
+        Complete(new TaskReply(MsgId, EngineId, status, null, null, null, DateTime.UtcNow, "", "", null));
     }
 }
