@@ -58,8 +58,10 @@ public sealed partial class EngineGrain(
     {
         if (_engineId < 0 || _stopped) return;
         _stopped = true;
-        await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
+        // Aborts first, then the registry: a client that sees the engine leave fails what it still
+        // waits for from it with EngineException, so the "aborted" replies must be on their way by then.
         AbortWaiting(_ => true);
+        await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
         DeactivateOnIdle();
     }
 
