@@ -78,7 +78,11 @@ public sealed class ParallelClient : IAsyncDisposable
     {
         var client = new ParallelClient(cluster, ownedHost);
         client.Dispatcher.Attach();
-        client._directory.Changed += () => client.Dispatcher.FailEnginesGone(client.Ids.ToHashSet());
+        client._directory.Changed += change =>
+        {
+            if (change.Removed.Count > 0) client.Dispatcher.FailEnginesGone(change.Ids.ToHashSet());
+            client.EnginesChanged?.Invoke(client, change);
+        };
         await client._directory.StartAsync().ConfigureAwait(false);
         return client;
     }
@@ -102,12 +106,11 @@ public sealed class ParallelClient : IAsyncDisposable
     /// <summary>The ids of the live engines, sorted; refreshed in the background.</summary>
     public IReadOnlyList<int> Ids => _directory.Ids;
 
-    /// <summary>Raised when engines come or go.</summary>
-    public event Action? EnginesChanged
-    {
-        add => _directory.Changed += value;
-        remove => _directory.Changed -= value;
-    }
+    /// <summary>
+    /// Raised when engines come or go, with which did. The cluster pushes each change, so
+    /// <see cref="Ids"/> follows within a message's time; raised on a thread-pool thread.
+    /// </summary>
+    public event EventHandler<EnginesChangedEventArgs>? EnginesChanged;
 
     /// <summary>Waits until at least <paramref name="count"/> engines are registered.</summary>
     /// <exception cref="TimeoutException">Fewer engines arrived within <paramref name="timeout"/>.</exception>
@@ -116,13 +119,18 @@ public sealed class ParallelClient : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var wait = Timeouts.Check(timeout);
         var deadline = wait < 0 ? DateTime.MaxValue : DateTime.UtcNow.AddMilliseconds(wait);
+        await _directory.RefreshAsync().ConfigureAwait(false);
         while (true)
         {
-            await _directory.RefreshAsync().ConfigureAwait(false);
+            var change = _directory.NextChange; // taken before the check, so a change in between is not missed
             if (Ids.Count >= count) return;
-            if (DateTime.UtcNow >= deadline)
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
                 throw new TimeoutException($"Only {Ids.Count} of {count} engines registered within {timeout}.");
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            // Woken by the registry's push; a one-second look of its own covers a push that was lost.
+            var wake = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
+            try { await change.WaitAsync(wake, cancellationToken).ConfigureAwait(false); }
+            catch (TimeoutException) { await _directory.RefreshAsync().ConfigureAwait(false); }
         }
     }
 

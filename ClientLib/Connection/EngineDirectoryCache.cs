@@ -5,30 +5,51 @@ using Orleans.Parallel.Registry;
 namespace Orleans.Parallel.Connection;
 
 /// <summary>
-/// The client's copy of the engine registry: which ids exist and which grain each is, refreshed in
-/// the background so <see cref="ParallelClient.Ids"/> stays current without a call per read.
+/// The client's copy of the engine registry: which ids exist and which grain each is. The registry
+/// pushes every change (the client subscribes as it starts, and renews the subscription); a slow
+/// poll in the background catches a change whose push was lost, or a registry that started anew.
 /// </summary>
 internal sealed class EngineDirectoryCache : IAsyncDisposable
 {
-    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromMinutes(1);
 
     private readonly IGrainFactory _grains;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private readonly Listener _listener;
+    private IEngineDirectoryObserver? _reference;
     private EngineDirectory _directory = new(-1, []);
     private Dictionary<int, (IEngineGrain Grain, BulkEndpoint? Bulk)> _byId = new();
+    private TaskCompletionSource _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
 
-    public EngineDirectoryCache(IGrainFactory grains) => _grains = grains;
+    public EngineDirectoryCache(IGrainFactory grains)
+    {
+        _grains = grains;
+        _listener = new Listener(this);
+    }
 
     public IReadOnlyList<int> Ids { get; private set; } = [];
 
-    public event Action? Changed;
+    /// <summary>Raised (off any lock) with who came and who went, after <see cref="Ids"/> changed.</summary>
+    public event Action<EnginesChangedEventArgs>? Changed;
+
+    /// <summary>Completes at the next change of <see cref="Ids"/>.</summary>
+    public Task NextChange
+    {
+        get { lock (_gate) return _nextChange.Task; }
+    }
 
     public async Task StartAsync()
     {
-        await RefreshAsync().ConfigureAwait(false);
+        _reference = _grains.CreateObjectReference<IEngineDirectoryObserver>(_listener);
+        await SubscribeAsync().ConfigureAwait(false);
         _loop = LoopAsync();
     }
+
+    private async Task SubscribeAsync() =>
+        Apply(await _grains.GetGrain<IEngineRegistryGrain>(0).SubscribeAsync(_reference!).ConfigureAwait(false));
 
     public bool TryGet(int engineId, out IEngineGrain engine)
     {
@@ -43,30 +64,62 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     /// <summary>The bulk endpoint every engine shares (all on one silo), or null.</summary>
     public BulkEndpoint? CommonBulkOfAll { get; private set; }
 
-    public async Task RefreshAsync()
+    public async Task RefreshAsync() =>
+        Apply(await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync().ConfigureAwait(false));
+
+    /// <summary>Takes <paramref name="directory"/> if it differs from the one held (a push and a poll may bring the same).</summary>
+    private void Apply(EngineDirectory directory)
     {
-        var directory = await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync().ConfigureAwait(false);
-        if (directory.Version == _directory.Version) return;
-        _byId = directory.Engines.ToDictionary(e => e.EngineId, e => (_grains.GetGrain<IEngineGrain>(e.Incarnation), e.Bulk));
-        Ids = directory.Engines.Select(e => e.EngineId).ToArray();
-        var endpoints = directory.Engines.Select(e => e.Bulk).Distinct().ToArray();
-        CommonBulkOfAll = endpoints.Length == 1 ? endpoints[0] : null;
-        _directory = directory;
-        Changed?.Invoke();
+        EnginesChangedEventArgs change;
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            if (directory.Version == _directory.Version) return;
+            var before = Ids;
+            _byId = directory.Engines.ToDictionary(e => e.EngineId, e => (_grains.GetGrain<IEngineGrain>(e.Incarnation), e.Bulk));
+            Ids = directory.Engines.Select(e => e.EngineId).ToArray();
+            var endpoints = directory.Engines.Select(e => e.Bulk).Distinct().ToArray();
+            CommonBulkOfAll = endpoints.Length == 1 ? endpoints[0] : null;
+            _directory = directory;
+            change = new EnginesChangedEventArgs([.. Ids.Except(before)], [.. before.Except(Ids)], Ids);
+            changed = _nextChange;
+            _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+        if (change.Added.Count > 0 || change.Removed.Count > 0) Changed?.Invoke(change);
     }
 
     private async Task LoopAsync()
     {
-        using var timer = new PeriodicTimer(RefreshInterval);
+        using var timer = new PeriodicTimer(PollInterval);
+        var renewed = DateTime.UtcNow;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
-                try { await RefreshAsync().ConfigureAwait(false); }
+                try
+                {
+                    if (DateTime.UtcNow - renewed < RenewEvery) await RefreshAsync().ConfigureAwait(false);
+                    else
+                    {
+                        await SubscribeAsync().ConfigureAwait(false);
+                        renewed = DateTime.UtcNow;
+                    }
+                }
                 catch (Exception) { /* the cluster may be busy, restarting or gone; try again next tick */ }
             }
         }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Receives the registry's pushes.</summary>
+    private sealed class Listener(EngineDirectoryCache cache) : IEngineDirectoryObserver
+    {
+        public Task OnEnginesChangedAsync(EngineDirectory directory)
+        {
+            cache.Apply(directory);
+            return Task.CompletedTask;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -74,5 +127,12 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         // A refresh in flight to a cluster that is gone can take a whole response timeout; do not wait for it.
         if (_loop is not null) await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        if (_reference is null) return;
+        try
+        {
+            await _grains.GetGrain<IEngineRegistryGrain>(0).UnsubscribeAsync(_reference).WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (Exception) { /* the registry lets the subscription lapse */ }
+        _grains.DeleteObjectReference<IEngineDirectoryObserver>(_reference);
     }
 }

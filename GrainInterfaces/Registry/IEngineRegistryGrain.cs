@@ -20,4 +20,18 @@ public interface IEngineRegistryGrain : IGrainWithIntegerKey
     /// <summary>All live engines with a version that grows on every change.</summary>
     [Alias("GetEngines")]
     Task<EngineDirectory> GetEnginesAsync();
+
+    /// <summary>
+    /// Sends every later change to <paramref name="observer"/> and returns the list as it is now. A
+    /// subscription lapses after <see cref="SubscriptionLifetime"/> unless renewed by subscribing again.
+    /// </summary>
+    [Alias("Subscribe")]
+    Task<EngineDirectory> SubscribeAsync(IEngineDirectoryObserver observer);
+
+    /// <summary>Stops sending changes to <paramref name="observer"/>.</summary>
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IEngineDirectoryObserver observer);
+
+    /// <summary>How long a subscription lasts without being renewed.</summary>
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(5);
 }

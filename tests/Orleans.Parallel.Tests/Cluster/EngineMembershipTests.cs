@@ -1,4 +1,5 @@
 using Orleans.Parallel.Hosting;
+using Orleans.Parallel.Registry;
 using Orleans.TestingHost;
 
 namespace Orleans.Parallel.Tests.Cluster;
@@ -21,23 +22,52 @@ public sealed class EngineMembershipTests
         await using var rc = await ParallelClient.FromClusterClientAsync(cluster.Client);
         await rc.WaitForEnginesAsync(1, TimeSpan.FromSeconds(10));
         Assert.Equal([0], rc.Ids);
-        var changes = 0;
-        rc.EnginesChanged += () => Interlocked.Increment(ref changes);
+        var changes = new System.Collections.Concurrent.ConcurrentQueue<EnginesChangedEventArgs>();
+        rc.EnginesChanged += (sender, change) =>
+        {
+            Assert.Same(rc, sender);
+            changes.Enqueue(change);
+        };
         var everyEngine = rc[..];
+
+        // The registry's own push, seen by an observer of our own (no poll involved).
+        var pushed = new PushedDirectories();
+        var reference = cluster.Client.CreateObjectReference<IEngineDirectoryObserver>(pushed);
+        var registry = cluster.Client.GetGrain<IEngineRegistryGrain>(0);
+        Assert.Single((await registry.SubscribeAsync(reference)).Engines);
 
         var second = await cluster.StartAdditionalSiloAsync();
         await ClusterAssert.EventuallyAsync(() => Task.FromResult(rc.Ids.Count == 2), "the new silo's engine appears in Ids");
 
         Assert.Equal([0, 1], rc.Ids);
-        Assert.True(Volatile.Read(ref changes) >= 1);
+        await ClusterAssert.EventuallyAsync(() => Task.FromResult(changes.Any(c => c.Added.SequenceEqual([1]))), "EnginesChanged names the engine that came");
+        Assert.All(changes, c => Assert.Empty(c.Removed));
+        await ClusterAssert.EventuallyAsync(() => Task.FromResult(pushed.Latest?.Engines.Count == 2), "the registry pushed the new list");
+        await registry.UnsubscribeAsync(reference);
         await everyEngine.PushAsync(new { member_a = 1 });
         Assert.Equal([1, 1], await everyEngine.PullAsync<int>("member_a"));
 
         await cluster.StopSiloAsync(second);
         await ClusterAssert.EventuallyAsync(() => Task.FromResult(rc.Ids.Count == 1), "the stopped silo's engine leaves Ids");
+        await ClusterAssert.EventuallyAsync(() => Task.FromResult(changes.Any(c => c.Removed.SequenceEqual([1]) && c.Ids.SequenceEqual([0]))),
+            "EnginesChanged names the engine that went");
+        Assert.Equal(2, pushed.Latest!.Engines.Count); // unsubscribed: no more pushes
 
         Assert.Equal([0], rc.Ids);
         Assert.Contains("1", Assert.Throws<ArgumentOutOfRangeException>(() => rc[1]).Message);
         Assert.Equal([1], await everyEngine.PullAsync<int>("member_a"));
+    }
+
+    private sealed class PushedDirectories : IEngineDirectoryObserver
+    {
+        private EngineDirectory? _latest;
+
+        public EngineDirectory? Latest => Volatile.Read(ref _latest);
+
+        public Task OnEnginesChangedAsync(EngineDirectory directory)
+        {
+            Volatile.Write(ref _latest, directory);
+            return Task.CompletedTask;
+        }
     }
 }
