@@ -9,10 +9,6 @@ public static class ReplyDelivery
     /// <summary>Longest string result sent one-way; longer ones might not fit a message.</summary>
     private const int OneWayStringLimit = 64 * 1024;
 
-    /// <summary>Sends <paramref name="reply"/> the cheapest safe way.</summary>
-    public static Task SendAsync(ITaskObserver observer, TaskReply reply) =>
-        TravelsOneWay(reply) ? observer.OnTaskEndedAsync(reply) : observer.OnTaskCompletedAsync(reply);
-
     /// <summary>Whether the reply cannot fail to serialize, so it may go one-way (and be batched with others).</summary>
     public static bool TravelsOneWay(TaskReply reply) => IsSafe(reply.Result);
 

@@ -291,14 +291,9 @@ public sealed partial class EngineGrain(
 
     private async Task ReportAsync(ITaskObserver observer, TaskReply reply)
     {
-        if (ReplyDelivery.TravelsOneWay(reply))
-        {
-            replies.Send(observer, reply);
-            return;
-        }
         try
         {
-            await ReplyDelivery.SendAsync(observer, reply);
+            await replies.SendAsync(observer, reply);
         }
         catch (Exception e) when (reply.Result is not null)
         {

@@ -23,6 +23,18 @@ public sealed partial class ReplyOutbox(ILogger<ReplyOutbox> logger)
     private readonly ConcurrentQueue<(ITaskObserver Observer, TaskReply Reply)> _queue = new();
     private int _scheduled;
 
+    /// <summary>
+    /// Sends <paramref name="reply"/> the cheapest safe way: queued for a one-way batch when it
+    /// cannot fail to travel (the task completes at once), else a two-way call of its own, whose
+    /// failure (a result too large for a message) the caller sees.
+    /// </summary>
+    public Task SendAsync(ITaskObserver observer, TaskReply reply)
+    {
+        if (!ReplyDelivery.TravelsOneWay(reply)) return observer.OnTaskCompletedAsync(reply);
+        Send(observer, reply);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Queues <paramref name="reply"/> for <paramref name="observer"/>; it must be one <see cref="ReplyDelivery.TravelsOneWay"/> accepts.</summary>
     public void Send(ITaskObserver observer, TaskReply reply)
     {

@@ -157,12 +157,7 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
 
     private async Task ReplyAsync(ITaskObserver observer, TaskReply reply)
     {
-        if (ReplyDelivery.TravelsOneWay(reply))
-        {
-            _replies.Send(observer, reply);
-            return;
-        }
-        try { await ReplyDelivery.SendAsync(observer, reply); }
+        try { await _replies.SendAsync(observer, reply); }
         catch (Exception e) { LogReplyFailed(_logger, e, reply.MsgId); }
     }
 

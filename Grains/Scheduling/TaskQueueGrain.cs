@@ -11,7 +11,7 @@ namespace Orleans.Parallel.Grains.Scheduling;
 /// epoch (so clients re-send what the lost queue held) and failures passed straight to their clients.
 /// </summary>
 [Reentrant, KeepAlive, SiloBoundPlacement]
-public sealed class TaskQueueGrain(SiloTaskQueue local) : Grain, ITaskQueueGrain
+public sealed class TaskQueueGrain(SiloTaskQueue local, Engine.ReplyOutbox replies) : Grain, ITaskQueueGrain
 {
     private readonly Guid _standInEpoch = Guid.NewGuid();
 
@@ -29,7 +29,7 @@ public sealed class TaskQueueGrain(SiloTaskQueue local) : Grain, ITaskQueueGrain
     public Task<IReadOnlyList<BalancedAssignment>> ReportAsync(EngineReport report)
     {
         if (Queue is { } queue) return Task.FromResult(queue.Report(report));
-        foreach (var failure in report.Failed) _ = ReplyDelivery.SendAsync(failure.Observer, failure.Reply);
+        foreach (var failure in report.Failed) _ = replies.SendAsync(failure.Observer, failure.Reply);
         return Task.FromResult<IReadOnlyList<BalancedAssignment>>([]);
     }
 
