@@ -9,6 +9,8 @@ using Orleans.Parallel.Engine;
 using Orleans.Parallel.Functions;
 using Orleans.Parallel.Results;
 using Orleans.Parallel.Views;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace Orleans.Parallel;
 
@@ -16,7 +18,7 @@ namespace Orleans.Parallel;
 /// A connection to an Orleans.Parallel cluster: knows the engines (<see cref="Ids"/>) and hands out
 /// views over them (<c>rc[0]</c>, <c>rc[..]</c>, <see cref="DirectView"/>).
 /// </summary>
-public sealed class ParallelClient : IAsyncDisposable
+public sealed partial class ParallelClient : IAsyncDisposable
 {
     private readonly IHost? _ownedHost;
     private readonly EngineDirectoryCache _directory;
@@ -52,6 +54,7 @@ public sealed class ParallelClient : IAsyncDisposable
                 o.ServiceId = options.ServiceId;
             });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
+            client.AddMemoryStreams(OutputStreams.Provider); // live output of running tasks
         });
         var host = builder.Build();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -84,8 +87,26 @@ public sealed class ParallelClient : IAsyncDisposable
             client.EnginesChanged?.Invoke(client, change);
         };
         await client._directory.StartAsync().ConfigureAwait(false);
+        await client.SubscribeToOutputAsync(cluster).ConfigureAwait(false);
         return client;
     }
+
+    private StreamSubscriptionHandle<OutputChunk>? _output;
+
+    /// <summary>
+    /// Receives the live output of this session's running tasks, if the Orleans client has the output
+    /// stream provider (<see cref="ConnectAsync"/> adds it; a host's own client needs
+    /// <c>AddMemoryStreams(OutputStreams.Provider)</c>). Without it, output arrives with each reply.
+    /// </summary>
+    private async Task SubscribeToOutputAsync(IClusterClient cluster)
+    {
+        if (cluster.ServiceProvider.GetKeyedService<IStreamProvider>(OutputStreams.Provider) is not { } streams) return;
+        var stream = streams.GetStream<OutputChunk>(StreamId.Create(OutputStreams.Namespace, SessionId));
+        _output = await stream.SubscribeAsync((chunk, _) => Dispatcher.OnOutputAsync(chunk)).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether running tasks' output streams to this client while they run (see <see cref="Results.AsyncResult.Output"/>).</summary>
+    public bool LiveOutput => _output is not null;
 
     internal IGrainFactory Grains { get; }
     internal TaskDispatcher Dispatcher { get; }
@@ -187,10 +208,6 @@ public sealed class ParallelClient : IAsyncDisposable
         return common;
     }
 
-    /// <summary>Queue status of the given engines (all when null).</summary>
-    public Task<IReadOnlyList<EngineQueueStatus>> QueueStatusAsync(IEnumerable<int>? engineIds = null) =>
-        (engineIds is null ? DirectView() : this[engineIds]).QueueStatusAsync();
-
     /// <summary>Waits for every task this client has outstanding; false if some are still running at the timeout.</summary>
     public Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         WaitForAsync(Dispatcher.Outstanding.ToArray(), timeout, cancellationToken);
@@ -268,6 +285,14 @@ public sealed class ParallelClient : IAsyncDisposable
         catch (Exception)
         {
             // Best effort: an engine that cannot be reached has nothing of this session left to free.
+        }
+        try
+        {
+            if (_output is not null) await _output.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Best effort: a stream that cannot be reached keeps no subscriber alive for long.
         }
         Dispatcher.FailAll(m => new ObjectDisposedException(nameof(ParallelClient), $"The client was disposed before task {m.MsgId} ended."));
         Dispatcher.Detach();

@@ -77,7 +77,7 @@ internal sealed class TaskDispatcher : ITaskObserver
         lock (_channels)
         {
             if (!_channels.TryGetValue(message.EngineId, out var channel)) _channels[message.EngineId] = channel = new Channel();
-            var task = new EngineTask(message.MsgId, SessionId, message.Submitted, request, channel.NextSeq++);
+            var task = new EngineTask(message.MsgId, SessionId, message.Submitted, request, channel.NextSeq++, message.Label);
             if (before.IsCompleted && channel.Issued.IsCompleted && !message.BulkSent.IsFaulted) _ = SendNowAsync(message, engine, task);
             else channel.Issued = IssueAfterAsync(channel.Issued, before, message, engine, task);
         }
@@ -157,9 +157,42 @@ internal sealed class TaskDispatcher : ITaskObserver
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Messages whose reply came before all of their streamed output (chunks and replies travel
+    /// different ways), held until the rest arrives or <see cref="PendingMessage.OutputGrace"/> passes.
+    /// </summary>
+    private readonly ConcurrentDictionary<Guid, PendingMessage> _streaming = new();
+    private DateTime _lastSweep = DateTime.UtcNow;
+
+    /// <summary>A chunk of a running task's output, from this session's output stream.</summary>
+    public Task OnOutputAsync(OutputChunk chunk)
+    {
+        if (_pending.TryGetValue(chunk.MsgId, out var message)) message.LiveOutput().Add(chunk);
+        else if (_streaming.TryGetValue(chunk.MsgId, out message))
+        {
+            message.LiveOutput().Add(chunk);
+            if (message.OutputComplete) _streaming.TryRemove(chunk.MsgId, out _);
+        }
+        SweepStreaming();
+        return Task.CompletedTask;
+    }
+
+    private void SweepStreaming()
+    {
+        if (_streaming.IsEmpty || DateTime.UtcNow - _lastSweep < PendingMessage.OutputGrace) return;
+        _lastSweep = DateTime.UtcNow;
+        foreach (var (id, message) in _streaming)
+            if (message.OutputComplete) _streaming.TryRemove(id, out _);
+    }
+
     public Task OnTaskCompletedAsync(TaskReply reply)
     {
         if (!_pending.TryRemove(reply.MsgId, out var message)) return Task.CompletedTask;
+        if (reply.Streamed > (message.Live?.Count ?? 0))
+        {
+            _streaming[reply.MsgId] = message;
+            SweepStreaming();
+        }
         Recent.Record(reply.MsgId, reply.Status, reply.EngineId);
         if (IsPlain(reply.Result))
         {
@@ -171,6 +204,16 @@ internal sealed class TaskDispatcher : ITaskObserver
         if (values.Any(v => BulkOf(v) is not null)) _ = CompleteAsync(message, reply, values);
         else Complete(message, reply, values, null);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Ends a message with a reply that did not come through this dispatcher (a task record read
+    /// from the hub): its values are unpacked the same way. Records never hold bulk references.
+    /// </summary>
+    public static void Finish(PendingMessage message, TaskReply reply)
+    {
+        if (IsPlain(reply.Result)) message.Complete(reply);
+        else Complete(message, reply, IsSeveral(reply.Result) ? (object?[])reply.Result! : [reply.Result], null);
     }
 
     /// <summary>The bulk transfer a result value waits for: its own array, or a large user value's text.</summary>

@@ -56,11 +56,62 @@ public class AsyncResult
     /// <summary>Per-task metadata, in the order of <see cref="MsgIds"/>.</summary>
     public IReadOnlyList<TaskMetadata> Metadata => Messages.Select(Describe).ToArray();
 
-    /// <summary>What each task wrote to standard output, in the order of <see cref="MsgIds"/>.</summary>
-    public IReadOnlyList<string> Stdout => Messages.Select(m => m.Done?.Stdout ?? "").ToArray();
+    /// <summary>
+    /// What each task wrote to standard output, in the order of <see cref="MsgIds"/>. Grows while the
+    /// tasks run (their output streams in); at most the last 1 Mi characters per task are kept.
+    /// </summary>
+    public IReadOnlyList<string> Stdout => Messages.Select(m => m.Done?.Stdout ?? m.Live?.Stdout ?? "").ToArray();
 
-    /// <summary>What each task wrote to standard error, in the order of <see cref="MsgIds"/>.</summary>
-    public IReadOnlyList<string> Stderr => Messages.Select(m => m.Done?.Stderr ?? "").ToArray();
+    /// <summary>What each task wrote to standard error, in the order of <see cref="MsgIds"/>; grows while they run, as <see cref="Stdout"/>.</summary>
+    public IReadOnlyList<string> Stderr => Messages.Select(m => m.Done?.Stderr ?? m.Live?.Stderr ?? "").ToArray();
+
+    /// <summary>
+    /// The tasks' output as they write it: chunks of stdout and stderr, each tagged with its task and
+    /// engine, in the order each task wrote them; ends when every task has ended and its output is in.
+    /// Same as <see cref="ReadOutputAsync"/>.
+    /// </summary>
+    public IAsyncEnumerable<Engine.OutputChunk> Output => ReadOutputAsync();
+
+    /// <summary>
+    /// Reads the tasks' output as they write it (see <see cref="Output"/>). Output written before the
+    /// reading began comes first, as one chunk per task and stream. A reader more than 4 Mi characters
+    /// behind loses the oldest chunks and gets a notice in their place, so a chatty task cannot
+    /// exhaust the client's memory.
+    /// </summary>
+    public async IAsyncEnumerable<Engine.OutputChunk> ReadOutputAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var reader = new OutputReader();
+        var earlier = new List<Engine.OutputChunk>();
+        foreach (var message in Messages) earlier.AddRange(message.LiveOutput().Attach(reader, message.MsgId, message.EngineId));
+        foreach (var message in Messages) _ = message.Reply.ContinueWith(_ => reader.Signal(), TaskScheduler.Default);
+        try
+        {
+            foreach (var chunk in earlier) yield return chunk;
+            var finished = new HashSet<PendingMessage>();
+            while (true)
+            {
+                while (reader.TryTake(out var chunk)) yield return chunk;
+                foreach (var message in Messages)
+                {
+                    if (finished.Contains(message) || !message.OutputComplete) continue;
+                    finished.Add(message);
+                    // Output that was not streamed (the task ended before its first tick) is in the reply.
+                    if (message.Done is { Streamed: 0 } done && message.Live?.Count is null or 0)
+                    {
+                        var engine = done.EngineId >= 0 ? done.EngineId : message.EngineId;
+                        if (done.Stdout.Length > 0) yield return new Engine.OutputChunk(message.MsgId, engine, false, done.Stdout, 0);
+                        if (done.Stderr.Length > 0) yield return new Engine.OutputChunk(message.MsgId, engine, true, done.Stderr, 1);
+                    }
+                }
+                if (finished.Count == Messages.Count && !reader.TryPeekAny()) yield break;
+                await reader.WaitAsync(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var message in Messages) message.Live?.Detach(reader);
+        }
+    }
 
     /// <summary>Blocks until every task has ended or <paramref name="timeout"/> passes (null waits forever).</summary>
     /// <returns>Whether the result is ready.</returns>

@@ -55,6 +55,27 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
     /// <summary>The engine accepted the message (or it will never be sent).</summary>
     public void Delivered() => _delivered.TrySetResult();
 
+    private LiveOutput? _live;
+
+    /// <summary>Its output as it streams in while it runs; null until the first chunk (or reader).</summary>
+    public LiveOutput? Live => Volatile.Read(ref _live);
+
+    /// <summary>The live output, made on first use.</summary>
+    public LiveOutput LiveOutput() => Volatile.Read(ref _live) ?? Interlocked.CompareExchange(ref _live, new LiveOutput(), null) ?? _live!;
+
+    /// <summary>
+    /// Whether every chunk of its output that was streamed has arrived (or it ended long enough ago
+    /// that a missing one is taken as lost).
+    /// </summary>
+    public bool OutputComplete => Done is { } done
+        && (done.Streamed <= (Live?.Count ?? 0) || DateTime.UtcNow - (Received ?? DateTime.UtcNow) > OutputGrace);
+
+    /// <summary>How long after its reply a task's last streamed chunks are waited for.</summary>
+    public static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>The label of the view that sent it (kept in its task record).</summary>
+    public string? Label { get; set; }
+
     /// <summary>Whether this is a load-balanced task (its engine is chosen by the scheduler).</summary>
     public bool LoadBalanced { get; set; }
 

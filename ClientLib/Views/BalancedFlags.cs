@@ -10,4 +10,5 @@ internal sealed record BalancedFlags(
     int Retries,
     TimeSpan? Timeout,
     Requirement? Require,
-    bool Track);
+    bool Track,
+    string? Label);

@@ -78,12 +78,24 @@ internal sealed class BalancedOperations(ParallelClient client)
         void Go(IReadOnlyList<int>? targets, TimeSpan? timeout)
         {
             message.Balanced = new BalancedTask(message.MsgId, message.Submitted, request,
-                new TaskPlacement(targets, [], flags.Retries, timeout, require));
+                new TaskPlacement(targets, [], flags.Retries, timeout, require), flags.Label);
             Client.Balanced.Submit(message, ready);
         }
 
         if (flags.After is null && flags.Follow is null) Go(flags.Targets, flags.Timeout);
         else DependencyHold.Start(Client.Dispatcher, message, flags.After, flags.Follow, flags.Targets, flags.Timeout, Go);
+        return message;
+    }
+
+    /// <summary>Sends a request already in wire form (a resubmitted task) with its placement, under a new msg id.</summary>
+    public PendingMessage Resend(EngineRequest request, TaskPlacement placement, string? label)
+    {
+        Client.ThrowIfDisposed();
+        var message = Client.Dispatcher.Track(-1);
+        message.LoadBalanced = true;
+        message.Label = label;
+        message.Balanced = new BalancedTask(message.MsgId, message.Submitted, request, placement, label);
+        Client.Balanced.Submit(message, Task.CompletedTask);
         return message;
     }
 

@@ -26,6 +26,16 @@ public sealed partial class DirectView
     /// <summary>The engines this view addresses.</summary>
     public ViewTargets Targets { get; }
 
+    /// <summary>
+    /// A label the tasks of this view carry into their records (ipyparallel's task metadata), to find
+    /// them again with <see cref="ParallelClient.DbQueryAsync(Hub.TaskQuery, IEnumerable{Hub.TaskField}?, CancellationToken)"/>. Default none.
+    /// </summary>
+    public string? Label
+    {
+        get => _ops.Label;
+        set => _ops.Label = value;
+    }
+
     /// <summary>Whether the plain (<c>Xxx</c>) forms wait for their result before returning it. Default false.</summary>
     public bool Block { get; set; }
 
@@ -45,8 +55,8 @@ public sealed partial class DirectView
     public IReadOnlyList<int> TargetIds => Targets.Resolve(Client);
 
     /// <summary>A copy of this view with other flags, for one call or a few: <c>view.With(block: true).Execute(...)</c>.</summary>
-    public DirectView With(bool? block = null, IEnumerable<int>? targets = null, bool? track = null) =>
-        new(Client, targets is null ? Targets : Client[targets].Targets, block ?? Block, track ?? Track);
+    public DirectView With(bool? block = null, IEnumerable<int>? targets = null, bool? track = null, string? label = null) =>
+        new(Client, targets is null ? Targets : Client[targets].Targets, block ?? Block, track ?? Track) { Label = label ?? Label };
 
     /// <summary>Removes this view's queued tasks from its engines; they end as aborted. Running tasks finish.</summary>
     public async Task<int> AbortAsync()

@@ -26,6 +26,16 @@ public sealed partial class EngineView
     /// <summary>The engine this view addresses.</summary>
     public int EngineId { get; }
 
+    /// <summary>
+    /// A label the tasks of this view carry into their records (ipyparallel's task metadata), to find
+    /// them again with <see cref="ParallelClient.DbQueryAsync(Hub.TaskQuery, IEnumerable{Hub.TaskField}?, CancellationToken)"/>. Default none.
+    /// </summary>
+    public string? Label
+    {
+        get => _ops.Label;
+        set => _ops.Label = value;
+    }
+
     /// <summary>Whether the plain (<c>Xxx</c>) forms wait for their result before returning it. Default false.</summary>
     public bool Block { get; set; }
 
@@ -42,7 +52,8 @@ public sealed partial class EngineView
     }
 
     /// <summary>A copy of this view with other flags.</summary>
-    public EngineView With(bool? block = null, bool? track = null) => new(Client, EngineId, block ?? Block, track ?? Track);
+    public EngineView With(bool? block = null, bool? track = null, string? label = null) =>
+        new(Client, EngineId, block ?? Block, track ?? Track) { Label = label ?? Label };
 
     /// <summary>Runs C# script statements in the engine's namespace; declared variables stay there.</summary>
     public AsyncResult ExecuteAsync(string code) => Plain(_ops.Execute(_target, code));

@@ -26,6 +26,12 @@ public sealed partial class LoadBalancedView
     /// <summary>The engines tasks may run on; null for every engine (as they are when each task is scheduled).</summary>
     public IReadOnlyList<int>? Targets { get; }
 
+    /// <summary>
+    /// A label the tasks of this view carry into their records (ipyparallel's task metadata), to find
+    /// them again with <see cref="ParallelClient.DbQueryAsync(Hub.TaskQuery, IEnumerable{Hub.TaskField}?, CancellationToken)"/>. Default none.
+    /// </summary>
+    public string? Label { get; set; }
+
     /// <summary>Whether the plain (<c>Xxx</c>) forms wait for their result before returning it. Default false.</summary>
     public bool Block { get; set; }
 
@@ -66,7 +72,8 @@ public sealed partial class LoadBalancedView
     /// Pass <see cref="Dependency.None"/> to clear a dependency.
     /// </summary>
     public LoadBalancedView With(bool? block = null, bool? track = null, IEnumerable<int>? targets = null,
-        Dependency? after = null, Dependency? follow = null, int? retries = null, TimeSpan? timeout = null, Requirement? require = null) =>
+        Dependency? after = null, Dependency? follow = null, int? retries = null, TimeSpan? timeout = null, Requirement? require = null,
+        string? label = null) =>
         new(Client, targets is null ? Targets : Client.LoadBalancedView(targets).Targets)
         {
             Block = block ?? Block,
@@ -76,11 +83,12 @@ public sealed partial class LoadBalancedView
             Retries = retries ?? Retries,
             Timeout = timeout ?? Timeout,
             Require = require ?? Require,
+            Label = label ?? Label,
         };
 
     private static Dependency? Clear(Dependency? dependency) => dependency == Dependency.None ? null : dependency;
 
-    internal BalancedFlags Flags => new(Targets, Clear(After), Clear(Follow), Retries, Timeout, Require, Track);
+    internal BalancedFlags Flags => new(Targets, Clear(After), Clear(Follow), Retries, Timeout, Require, Track, Label);
 
     /// <summary>Ends this client's tasks that still wait (for dependencies, or for an engine) as aborted; running tasks finish.</summary>
     public Task AbortAsync() => Client.AbortAsync(Client.Dispatcher.Outstanding.Where(m => m.LoadBalanced).ToArray());

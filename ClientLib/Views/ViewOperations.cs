@@ -18,6 +18,9 @@ internal sealed class ViewOperations(ParallelClient client)
     /// <summary>Whether messages record when their sent memory is no longer read (the views' Track flag).</summary>
     public bool Track { get; set; }
 
+    /// <summary>The label the messages carry into their task records (the views' Label flag).</summary>
+    public string? Label { get; set; }
+
     public PendingMessage[] Execute(IReadOnlyList<int> targets, string code)
     {
         ArgumentNullException.ThrowIfNull(code);
@@ -110,6 +113,7 @@ internal sealed class ViewOperations(ParallelClient client)
             var wire = new OutgoingValues(Client.Bulk, Client.BulkOf(targets[i]));
             var built = request(targets[i], wire);
             messages[i] = Client.Dispatcher.Track(targets[i]);
+            messages[i].Label = Label;
             var sent = wire.StartSending();
             messages[i].TrackSend(sent, Track, wire.HoldsReferences);
             var ready = before is null ? sent : sent.IsCompleted ? before : Task.WhenAll(before, sent);

@@ -6,10 +6,12 @@ namespace Orleans.Parallel.Engine;
 /// <param name="Submitted">When the client submitted it (UTC).</param>
 /// <param name="Request">What to do.</param>
 /// <param name="Seq">The task's number among its session's tasks for this engine (0, 1, 2, …): engines run them in this order.</param>
+/// <param name="Label">The label of the view that sent it, kept in the task's record; null for none.</param>
 [GenerateSerializer, Alias("op.EngineTask")]
 public sealed record EngineTask(
     [property: Id(0)] Guid MsgId,
     [property: Id(1)] Guid SessionId,
     [property: Id(2)] DateTime Submitted,
     [property: Id(3)] EngineRequest Request,
-    [property: Id(4)] long Seq);
+    [property: Id(4)] long Seq,
+    [property: Id(5)] string? Label = null);

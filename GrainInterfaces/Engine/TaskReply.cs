@@ -13,7 +13,11 @@ public enum TaskStatus
     Aborted,
 }
 
-/// <summary>An engine's report of one finished task.</summary>
+/// <summary>
+/// An engine's report of one finished task. <c>Stdout</c> and <c>Stderr</c> keep at most
+/// <see cref="OutputStreams.KeptChars"/> characters each; <c>Streamed</c> says how many
+/// <see cref="OutputChunk"/>s of its output went to the client live (0: all of it is here).
+/// </summary>
 [GenerateSerializer, Alias("op.TaskReply")]
 public sealed record TaskReply(
     [property: Id(0)] Guid MsgId,
@@ -25,4 +29,5 @@ public sealed record TaskReply(
     [property: Id(6)] DateTime Completed,
     [property: Id(7)] string Stdout,
     [property: Id(8)] string Stderr,
-    [property: Id(9)] string? ExecuteResult);
+    [property: Id(9)] string? ExecuteResult,
+    [property: Id(10)] int Streamed = 0);

@@ -7,9 +7,11 @@ namespace Orleans.Parallel.Scheduling;
 /// <param name="Submitted">When the client submitted it (UTC).</param>
 /// <param name="Request">What to do.</param>
 /// <param name="Placement">Which engines may take it, retries and how long it may wait.</param>
+/// <param name="Label">The label of the view that sent it, kept in the task's record; null for none.</param>
 [GenerateSerializer, Immutable, Alias("op.BalancedTask")]
 public sealed record BalancedTask(
     [property: Id(0)] Guid MsgId,
     [property: Id(1)] DateTime Submitted,
     [property: Id(2)] EngineRequest Request,
-    [property: Id(3)] TaskPlacement Placement);
+    [property: Id(3)] TaskPlacement Placement,
+    [property: Id(4)] string? Label = null);

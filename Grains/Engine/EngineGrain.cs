@@ -23,6 +23,8 @@ public sealed partial class EngineGrain(
     BulkOutbox outbox,
     Scheduling.SiloTaskQueue localQueue,
     ReplyOutbox replies,
+    Hub.TaskRecorder recorder,
+    OutputPublisher outputs,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
     /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>
@@ -113,6 +115,7 @@ public sealed partial class EngineGrain(
     public async Task<TaskReply?> SubmitAsync(EngineTask task, ITaskObserver observer)
     {
         ThrowIfNotRunning();
+        recorder.Submitted(task, _engineId);
         var queued = new QueuedTask(task, observer);
         Enqueue(_order.Arrive(queued, DateTime.UtcNow));
         if (_order.HasHeld) _gapTimer ??= this.RegisterGrainTimer(ReleaseOverdueAsync, SubmissionOrder.GapTimeout, TimeSpan.FromSeconds(1));
@@ -243,13 +246,22 @@ public sealed partial class EngineGrain(
         return await _worker!.RunAsync(() => RunHere(queued, started));
     }
 
-    /// <summary>Runs one task on the engine thread: its requirement, then the request, with its output captured.</summary>
+    /// <summary>Runs one task on the engine thread: its requirement, then the request, with its output captured (and streamed while it runs).</summary>
     private (TaskReply Reply, Task? Sent) Execute(QueuedTask queued, DateTime started)
     {
         var task = queued.Task;
+        recorder.Started(task.MsgId, _engineId, started);
+        var output = outputs.Begin(task.MsgId, task.SessionId, _engineId);
+        (TaskReply Reply, Task? Sent) ended;
+        using (OutputCapture.Begin(output)) ended = Run(queued, started, output);
+        var streamed = outputs.End(output);
+        return streamed == 0 ? ended : (ended.Reply with { Streamed = streamed }, ended.Sent);
+    }
+
+    private (TaskReply Reply, Task? Sent) Run(QueuedTask queued, DateTime started, TaskOutput output)
+    {
+        var task = queued.Task;
         var require = queued.Balanced?.Require;
-        var output = new TaskOutput();
-        using var capture = OutputCapture.Begin(output);
         try
         {
             if (require is not null && RequirementCheck.Unmet(require, task.SessionId, _namespace, functions) is { } unmet)
@@ -285,7 +297,11 @@ public sealed partial class EngineGrain(
     private void Complete(QueuedTask queued, TaskReply reply, bool ranHere = false)
     {
         if (queued.Balanced is { } origin) CompleteBalanced(queued, origin, reply, ranHere);
-        else if (queued.InlineReply is { } inline) inline.TrySetResult(reply);
+        else if (queued.InlineReply is { } inline)
+        {
+            recorder.Ended(reply); // the one reply that leaves the silo without the outbox: as the call's answer
+            inline.TrySetResult(reply);
+        }
         else _ = ReportAsync(queued.Observer, reply);
     }
 

@@ -12,7 +12,7 @@ namespace Orleans.Parallel.Grains.Engine;
 /// receive of all but one. Replies that might not fit a message do not come here (see
 /// <see cref="ReplyDelivery"/>).
 /// </summary>
-public sealed partial class ReplyOutbox(ILogger<ReplyOutbox> logger)
+public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<ReplyOutbox> logger)
 {
     /// <summary>At most this many replies in one message.</summary>
     internal const int MaxBatch = 512;
@@ -30,7 +30,11 @@ public sealed partial class ReplyOutbox(ILogger<ReplyOutbox> logger)
     /// </summary>
     public Task SendAsync(ITaskObserver observer, TaskReply reply)
     {
-        if (!ReplyDelivery.TravelsOneWay(reply)) return observer.OnTaskCompletedAsync(reply);
+        if (!ReplyDelivery.TravelsOneWay(reply))
+        {
+            recorder.Ended(reply);
+            return observer.OnTaskCompletedAsync(reply);
+        }
         Send(observer, reply);
         return Task.CompletedTask;
     }
@@ -38,6 +42,7 @@ public sealed partial class ReplyOutbox(ILogger<ReplyOutbox> logger)
     /// <summary>Queues <paramref name="reply"/> for <paramref name="observer"/>; it must be one <see cref="ReplyDelivery.TravelsOneWay"/> accepts.</summary>
     public void Send(ITaskObserver observer, TaskReply reply)
     {
+        recorder.Ended(reply); // every reply that leaves for a client ends its task's record, before it leaves
         _queue.Enqueue((observer, reply));
         if (Interlocked.Exchange(ref _scheduled, 1) == 0)
             ThreadPool.UnsafeQueueUserWorkItem(static outbox => outbox.Flush(), this, preferLocal: false);

@@ -48,25 +48,3 @@ internal static class OutputCapture
         public override void Flush() => Target.Flush();
     }
 }
-
-/// <summary>The stdout and stderr text one task wrote.</summary>
-internal sealed class TaskOutput
-{
-    private readonly StringWriter _out = new();
-    private readonly StringWriter _err = new();
-    private readonly TextWriter _syncOut;
-    private readonly TextWriter _syncErr;
-
-    public TaskOutput()
-    {
-        _syncOut = TextWriter.Synchronized(_out);
-        _syncErr = TextWriter.Synchronized(_err);
-    }
-
-    public TextWriter Writer(bool error) => error ? _syncErr : _syncOut;
-
-    /// <summary>Read once the task has ended; a thread the task left running may still append.</summary>
-    public string Stdout => _out.ToString();
-
-    public string Stderr => _err.ToString();
-}

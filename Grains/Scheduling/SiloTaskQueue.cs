@@ -23,6 +23,7 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
     private readonly IGrainFactory _grains;
     private readonly ILogger<SiloTaskQueue> _logger;
     private readonly Engine.ReplyOutbox _replies;
+    private readonly Hub.TaskRecorder _recorder;
     private readonly TaskQueue _queue;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
@@ -31,9 +32,10 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
     private DateTime _lastRefresh;
     private int _started;
 
-    public SiloTaskQueue(IGrainFactory grains, ILocalSiloDetails silo, IOptions<SchedulerOptions> options, Engine.ReplyOutbox replies, ILogger<SiloTaskQueue> logger)
+    public SiloTaskQueue(IGrainFactory grains, ILocalSiloDetails silo, IOptions<SchedulerOptions> options, Engine.ReplyOutbox replies, Hub.TaskRecorder recorder, ILogger<SiloTaskQueue> logger)
     {
         _replies = replies;
+        _recorder = recorder;
         var settings = options.Value;
         settings.Validate();
         _grains = grains;
@@ -58,6 +60,7 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
             foreach (var task in batch.Tasks)
             {
                 if (_queue.Knows(task.MsgId)) continue; // re-sent by a client that thought it lost
+                _recorder.Submitted(task, batch.SessionId);
                 _queue.Add(new WaitingTask(task, batch.SessionId, batch.Observer, now + task.Placement.Timeout));
                 unknownTarget |= task.Placement.Targets?.Any(t => !_engines.ContainsKey(t)) == true;
             }

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Parallel.Grains.Hub;
+using Orleans.Parallel.Grains.Hub.Store;
+using Orleans.Parallel.Grains.Hub.Store.Postgres;
 using Orleans.Parallel.Grains.Bulk;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Execution;
@@ -21,6 +25,8 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<FunctionMaterializer>();
         services.AddSingleton<ScriptCompiler>();
         services.AddSingleton<TaskExecutor>();
+        services.AddSingleton<OutputPublisher>();
+        AddOutputStreams(builder);
         services.AddOptions<BulkOptions>();
         services.AddSingleton<BulkInbox>();
         services.AddSingleton<BulkOutbox>();
@@ -29,6 +35,7 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BulkServer>());
         // The silo's task queue is a silo service (engines here report to it by method call); its
         // grain is placed on the silo its key names. Registered with the engines, which depend on it.
+        AddHubServices(services);
         services.AddSingleton<Grains.Engine.ReplyOutbox>(); // one-way task replies, batched per client
         services.AddSingleton<Grains.Scheduling.SiloTaskQueue>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Grains.Scheduling.SiloTaskQueue>());
@@ -36,6 +43,51 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EngineHost>());
         return builder;
+    }
+
+    /// <summary>
+    /// Chooses where this silo writes task records (<see cref="TaskStoreOptions"/>: in memory by
+    /// default, PostgreSQL, or none) and their limits. Every silo of a cluster should say the same.
+    /// </summary>
+    public static ISiloBuilder AddParallelHub(this ISiloBuilder builder, Action<TaskStoreOptions> configure)
+    {
+        AddHubServices(builder.Services);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// The stream provider live output travels on: memory streams, unless the host added its own
+    /// provider under <see cref="Engine.OutputStreams.Provider"/>; and the grain storage Orleans keeps
+    /// their subscriptions in, unless the host has one.
+    /// </summary>
+    private static void AddOutputStreams(ISiloBuilder builder)
+    {
+        bool Has(string name) => builder.Services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, name));
+        if (!Has(Engine.OutputStreams.Provider)) builder.AddMemoryStreams(Engine.OutputStreams.Provider);
+        if (!Has(Engine.OutputStreams.PubSubStore)) builder.AddMemoryGrainStorage(Engine.OutputStreams.PubSubStore);
+    }
+
+    /// <summary>The hub's silo side: the task recorder and the store it writes to (once, whoever asks first).</summary>
+    private static void AddHubServices(IServiceCollection services)
+    {
+        if (services.Any(s => s.ServiceType == typeof(TaskRecorder))) return;
+        services.AddOptions<TaskStoreOptions>().Validate(o =>
+        {
+            o.Validate();
+            return true;
+        });
+        services.AddSingleton<ITaskStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<TaskStoreOptions>>().Value;
+            return options.Kind switch
+            {
+                TaskStoreOptions.Postgres => new PostgresTaskStore(options, sp.GetRequiredService<Orleans.Serialization.Serializer>()),
+                _ => new GrainTaskStore(sp.GetRequiredService<IGrainFactory>()),
+            };
+        });
+        services.AddSingleton<TaskRecorder>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<TaskRecorder>());
     }
 
     /// <summary>Runs this silo's load-balanced task queue with <paramref name="configure"/>d options (default: leastload, high-water mark 1).</summary>

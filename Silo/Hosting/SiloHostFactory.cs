@@ -29,6 +29,11 @@ public static class SiloHostFactory
                 o.Scheme = settings.Scheme;
                 o.HighWaterMark = settings.HighWaterMark;
             });
+            silo.AddParallelHub(o =>
+            {
+                var store = settings.StoreOptions();
+                (o.Kind, o.ConnectionString, o.RecordLimit) = (store.Kind, store.ConnectionString, store.RecordLimit);
+            });
             silo.Services.Configure<Grains.Bulk.BulkOptions>(o => o.Port = settings.BulkPort);
         });
         return builder.Build();

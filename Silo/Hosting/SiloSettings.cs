@@ -29,8 +29,21 @@ public sealed record SiloSettings
     /// <summary>At most this many load-balanced tasks outstanding per engine. Default 1; 0 means no limit.</summary>
     public int HighWaterMark { get; init; } = 1;
 
+    /// <summary>Where task records are kept: "memory" (default), "postgres" or "none".</summary>
+    public string TaskStore { get; init; } = Grains.Hub.Store.TaskStoreOptions.Memory;
+
+    /// <summary>For the "postgres" task store: the Npgsql connection string.</summary>
+    public string? TaskStoreConnection { get; init; }
+
+    /// <summary>For the "memory" task store: at most this many records (the oldest finished are culled). Default 100,000.</summary>
+    public int RecordLimit { get; init; } = new Grains.Hub.Store.TaskStoreOptions().RecordLimit;
+
     /// <summary>Lowest level logged to the console. Default Warning.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>The task-store options these settings give.</summary>
+    internal Grains.Hub.Store.TaskStoreOptions StoreOptions() =>
+        new() { Kind = TaskStore, ConnectionString = TaskStoreConnection, RecordLimit = RecordLimit };
 
     internal void Validate()
     {
@@ -40,6 +53,7 @@ public sealed record SiloSettings
         if (SiloPort == GatewayPort) throw new ArgumentException("SiloPort and GatewayPort must differ.");
         if (BulkPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(BulkPort), BulkPort, "BulkPort must be 0 (any free port) or 1..65535.");
         new Grains.Scheduling.SchedulerOptions { Scheme = Scheme, HighWaterMark = HighWaterMark }.Validate();
+        StoreOptions().Validate();
         if (BulkPort == SiloPort || BulkPort == GatewayPort) throw new ArgumentException("BulkPort must differ from SiloPort and GatewayPort.");
     }
 }

@@ -22,6 +22,13 @@ public sealed class TaskStoreOptions
     /// <summary>In memory: the share of the limit culled at once when a limit is passed (ipyparallel culls 10%). Default 0.1.</summary>
     public double CullFraction { get; set; } = 0.1;
 
+    /// <summary>
+    /// The largest result a record keeps, in bytes (results sent beside the messages, in bulk, are
+    /// copied into the record up to this size). A larger one is recorded as
+    /// <see cref="Orleans.Parallel.Hub.ResultNotKept"/>. Default 64 MiB.
+    /// </summary>
+    public long MaxResultBytes { get; set; } = 64L << 20;
+
     /// <summary>For PostgreSQL: an Npgsql connection string.</summary>
     public string? ConnectionString { get; set; }
 
@@ -32,6 +39,7 @@ public sealed class TaskStoreOptions
             throw new ArgumentException($"Unknown task store '{Kind}'; use '{Memory}', '{Postgres}' or '{None}'.", nameof(Kind));
         if (RecordLimit < 1) throw new ArgumentOutOfRangeException(nameof(RecordLimit), RecordLimit, "The record limit must be at least 1.");
         if (SizeLimit < 1) throw new ArgumentOutOfRangeException(nameof(SizeLimit), SizeLimit, "The size limit must be at least 1 byte.");
+        if (MaxResultBytes < 0) throw new ArgumentOutOfRangeException(nameof(MaxResultBytes), MaxResultBytes, "The largest kept result cannot be negative.");
         if (CullFraction is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CullFraction), CullFraction, "The cull fraction must be in (0, 1].");
         if (Kind == Postgres && string.IsNullOrWhiteSpace(ConnectionString))
             throw new ArgumentException("The PostgreSQL task store needs a connection string (for example \"Host=127.0.0.1;Port=5432;Username=op;Database=op\").", nameof(ConnectionString));

@@ -175,23 +175,23 @@ public sealed class ClientTests(ClusterFixture fixture)
     [Fact]
     public async Task QueueStatusAsync_Idle_OneStatusPerEngineInIdOrder()
     {
-        var all = await Rc.QueueStatusAsync();
-        var some = await Rc.QueueStatusAsync([3, 1]);
+        var all = (await Rc.QueueStatusAsync(verbose: true)).Engines;
+        var some = (await Rc.QueueStatusAsync([3, 1])).Engines;
 
         Assert.Equal([0, 1, 2, 3], all.Select(s => s.EngineId));
-        Assert.All(all, s => { Assert.Empty(s.Queued); Assert.Null(s.Running); });
+        Assert.All(all, s => { Assert.Empty(s.Queued); Assert.Equal(0, s.QueueLength); Assert.Null(s.Running); });
         Assert.Equal([3, 1], some.Select(s => s.EngineId));
     }
 
     [Fact]
     public async Task QueueStatusAsync_AfterTasks_CompletedCountGrowsByTaskCount()
     {
-        var before = await Rc.QueueStatusAsync();
+        var before = (await Rc.QueueStatusAsync()).Engines;
 
         await Rc[..].ExecuteAsync("var client_count = 1;");
         await Rc[2].ExecuteAsync("var client_count2 = 2;");
 
-        var after = await Rc.QueueStatusAsync();
+        var after = (await Rc.QueueStatusAsync()).Engines;
         Assert.Equal(before.Select((s, i) => s.Completed + (i == 2 ? 2 : 1)), after.Select(s => s.Completed));
     }
 

@@ -322,7 +322,7 @@ public sealed class FunctionShippingTests(FunctionShippingSilo fixture, ITestOut
     public async Task Closure_CapturingProcessBoundValue_FailsOnClientBeforeSending_EngineUntouched()
     {
         await Rc[..].PushAsync(new { fs_kept = 17 }).AsTask().WaitAsync(Patience);
-        var before = (await Rc.QueueStatusAsync()).Select(s => s.Completed).ToArray();
+        var before = (await Rc.QueueStatusAsync()).Engines.Select(s => s.Completed).ToArray();
 
         using var bufferStream = new MemoryStream([1, 2, 3]);
         using var openSocket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -337,7 +337,7 @@ public sealed class FunctionShippingTests(FunctionShippingSilo fixture, ITestOut
         Refused(() => Rc[..].PushAsync(new { fs_bad = (Func<bool>)(() => tokenSource.IsCancellationRequested) }),
             nameof(tokenSource), typeof(CancellationTokenSource));
 
-        Assert.Equal(before, (await Rc.QueueStatusAsync()).Select(s => s.Completed).ToArray());
+        Assert.Equal(before, (await Rc.QueueStatusAsync()).Engines.Select(s => s.Completed).ToArray());
         Assert.Equal([18, 18], await Rc[..].ApplyAsync((int k) => k + 1, new Reference<int>("fs_kept")).AsTask().WaitAsync(Patience));
         Assert.Equal([17, 17], await Rc[..].PullAsync<int>("fs_kept").AsTask().WaitAsync(Patience));
     }

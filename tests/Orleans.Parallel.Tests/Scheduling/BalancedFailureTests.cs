@@ -35,13 +35,13 @@ public sealed class BalancedFailureTests(ClusterFixture fixture)
         // Any task still on an engine (a direct one from an earlier test) would delay one occupying
         // task until the others have finished, and they would never all run at once.
         await ClusterAssert.EventuallyAsync(async () =>
-            (await Rc.QueueStatusAsync()).All(s => s.Running is null && s.Queued.Count == 0), "the engines are idle before they are occupied");
+            (await Rc.QueueStatusAsync()).Engines.All(s => s.Running is null && s.QueueLength == 0), "the engines are idle before they are occupied");
         var lb = Rc.LoadBalancedView();
         var busy = Rc.Ids.Select(_ => lb.ApplyAsync(() => { Thread.Sleep(sleepMs); return 1; })).ToArray();
         var ids = busy.Select(b => b.MsgIds[0]).ToHashSet();
         await ClusterAssert.EventuallyAsync(async () =>
         {
-            var statuses = await Rc.QueueStatusAsync();
+            var statuses = (await Rc.QueueStatusAsync()).Engines;
             return statuses.All(s => s.Running is { } running && ids.Contains(running));
         }, "every engine runs one of the occupying tasks");
         return busy;
@@ -228,7 +228,7 @@ public sealed class BalancedFailureTests(ClusterFixture fixture)
             await Ended(results);
             // Give a task that was wrongly reported aborted the time to run anyway, then wait for the engines to be idle.
             await Task.Delay(500);
-            await ClusterAssert.EventuallyAsync(async () => (await Rc.QueueStatusAsync()).All(s => s.Running is null && s.Queued.Count == 0), "the engines are idle");
+            await ClusterAssert.EventuallyAsync(async () => (await Rc.QueueStatusAsync()).Engines.All(s => s.Running is null && s.QueueLength == 0), "the engines are idle");
             var ok = results.Count(r => r.Metadata[0].Status == TaskStatus.Ok);
             var ran = Volatile.Read(ref _abortProbeRuns) - before;
             strays += ran - ok;

@@ -69,11 +69,11 @@ public sealed class EngineChainTests(ClusterFixture fixture)
     private async Task IdleAsync()
     {
         Assert.True(await Rc.WaitAsync(Patience), "tasks of an earlier test are still outstanding");
-        await EventuallyAsync(async () => (await Rc.QueueStatusAsync()).All(s => s.Running is null && s.Queued.Count == 0),
+        await EventuallyAsync(async () => (await Rc.QueueStatusAsync()).Engines.All(s => s.Running is null && s.QueueLength == 0),
             "the engines are idle");
     }
 
-    private async Task<long> CompletedSumAsync() => (await Rc.QueueStatusAsync()).Sum(s => s.Completed);
+    private async Task<long> CompletedSumAsync() => (await Rc.QueueStatusAsync()).Engines.Sum(s => s.Completed);
 
     /// <summary>Engine id to the name of the silo it runs on.</summary>
     private async Task<Dictionary<int, string>> SiloOfEnginesAsync()

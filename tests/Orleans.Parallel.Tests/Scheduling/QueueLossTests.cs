@@ -52,11 +52,11 @@ public sealed class QueueLossTests(ClusterFixture fixture)
     public async Task LostQueue_TaskAnEngineRuns_IsNotSentAgain()
     {
         await ClusterAssert.EventuallyAsync(async () =>
-            (await Rc.QueueStatusAsync()).All(s => s.Running is null && s.Queued.Count == 0), "the engines are idle first");
+            (await Rc.QueueStatusAsync()).Engines.All(s => s.Running is null && s.QueueLength == 0), "the engines are idle first");
         var lb = Rc.LoadBalancedView();
         var runs = Enumerable.Range(0, Rc.Ids.Count).Select(_ => lb.ApplyAsync(() => { Thread.Sleep(1500); return Environment.CurrentManagedThreadId; })).ToArray();
         await ClusterAssert.EventuallyAsync(async () =>
-            (await Rc.QueueStatusAsync()).Count(s => s.Running is not null) == Rc.Ids.Count, "every engine runs one of the tasks");
+            (await Rc.QueueStatusAsync()).Engines.Count(s => s.Running is not null) == Rc.Ids.Count, "every engine runs one of the tasks");
         var queued = runs.Select(r => r.Messages[0]).ToArray();
         var real = queued.Select(m => m.Queue).ToArray();
         // The queues "die" while the engines still run the tasks: the engines will answer, so nothing is re-sent.

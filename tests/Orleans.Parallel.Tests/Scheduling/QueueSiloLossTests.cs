@@ -39,7 +39,7 @@ public sealed class QueueSiloLossTests
         // Both engines busy, so tasks handed to a queue wait there.
         var lb = rc.LoadBalancedView();
         var busy = Enumerable.Range(0, 2).Select(_ => lb.ApplyAsync(() => { Thread.Sleep(5000); return 0; })).ToArray();
-        await ClusterAssert.EventuallyAsync(async () => (await rc.QueueStatusAsync()).All(s => s.Running is not null), "both engines run a long task");
+        await ClusterAssert.EventuallyAsync(async () => (await rc.QueueStatusAsync()).Engines.All(s => s.Running is not null), "both engines run a long task");
 
         // Tasks accepted by the second silo's queue, exactly as a client connected there would have them.
         var function = rc.Shipper.Prepare(new Func<int, int>(Twice));

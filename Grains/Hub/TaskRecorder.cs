@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Grains.Bulk;
+using Orleans.Parallel.Grains.Hub.Store;
+using Orleans.Parallel.Hub;
+using Orleans.Parallel.Scheduling;
+using Orleans.Runtime;
+
+namespace Orleans.Parallel.Grains.Hub;
+
+/// <summary>
+/// This silo's writer of task records. Engines and queues tell it when a task is submitted,
+/// started and ended (by method call, on their own threads); it gathers what it hears per task and
+/// writes everything to the task store every <see cref="FlushEvery"/>, in one batch. A tiny task's
+/// three events usually become one record and a share of one store call, which keeps the records'
+/// cost to the load-balanced path small. With the store kind "none" every call returns at once.
+/// </summary>
+public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    /// <summary>How often gathered records go to the store.</summary>
+    public static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>With this many tasks gathered, a flush starts without waiting for the timer.</summary>
+    private const int FlushAt = 16_384;
+
+    /// <summary>
+    /// Records that failed to reach the store are kept and sent again; past this many bytes (a store
+    /// that is down for long) the oldest are dropped, with a warning, so the silo's memory stays bounded.
+    /// </summary>
+    private const long MaxUnsavedBytes = 256L << 20;
+
+    private readonly ITaskStore? _store;
+    private readonly BulkOutbox _bulk;
+    private readonly long _maxResultBytes;
+    private readonly ILogger<TaskRecorder> _logger;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private Dictionary<Guid, RecordDraft> _drafts = new();
+    private List<TaskRecord> _unsaved = [];
+    private long _unsavedBytes;
+    private int _flushQueued;
+
+    public TaskRecorder(IServiceProvider services, IOptions<TaskStoreOptions> options, BulkOutbox bulk, ILogger<TaskRecorder> logger)
+    {
+        var settings = options.Value;
+        settings.Validate();
+        _store = settings.Kind == TaskStoreOptions.None ? null : (ITaskStore)services.GetService(typeof(ITaskStore))!;
+        _bulk = bulk;
+        _maxResultBytes = settings.MaxResultBytes;
+        _logger = logger;
+    }
+
+    /// <summary>Whether records are kept at all (the store kind is not "none").</summary>
+    public bool Enabled => _store is not null;
+
+    /// <summary>A task sent to one engine arrived there.</summary>
+    public void Submitted(EngineTask task, int engineId)
+    {
+        if (_store is null || task.Request is SkipRequest) return;
+        lock (_gate) Draft(task.MsgId).Submitted(task.SessionId, task.Submitted, task.Request, task.Label, engineId, null);
+        FlushIfFull();
+    }
+
+    /// <summary>A load-balanced task arrived at this silo's queue.</summary>
+    public void Submitted(BalancedTask task, Guid session)
+    {
+        if (_store is null) return;
+        lock (_gate) Draft(task.MsgId).Submitted(session, task.Submitted, task.Request, task.Label, -1, task.Placement);
+        FlushIfFull();
+    }
+
+    /// <summary>An engine started a task.</summary>
+    public void Started(Guid msgId, int engineId, DateTime started)
+    {
+        if (_store is null) return;
+        lock (_gate) Draft(msgId).Started(engineId, started);
+    }
+
+    /// <summary>
+    /// A task ended, and this is the reply its client gets. Call it before the reply is sent: a
+    /// result offered in bulk is copied from the outbox, where the client's fetch would take it.
+    /// </summary>
+    public void Ended(TaskReply reply)
+    {
+        if (_store is null) return;
+        var kept = KeptResult.Of(reply.Result, _bulk.Peek, _maxResultBytes);
+        var received = DateTime.UtcNow;
+        lock (_gate) Draft(reply.MsgId).Ended(reply, kept, received);
+        FlushIfFull();
+    }
+
+    private RecordDraft Draft(Guid msgId)
+    {
+        if (!_drafts.TryGetValue(msgId, out var draft)) _drafts[msgId] = draft = new RecordDraft(msgId);
+        return draft;
+    }
+
+    private void FlushIfFull()
+    {
+        if (_drafts.Count < FlushAt || Interlocked.Exchange(ref _flushQueued, 1) == 1) return;
+        _ = Task.Run(async () =>
+        {
+            try { await FlushAsync(); }
+            finally { Volatile.Write(ref _flushQueued, 0); }
+        });
+    }
+
+    /// <summary>Writes everything gathered so far to the store (tests and shutdown call it; a timer does otherwise).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (_store is null) return;
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            Dictionary<Guid, RecordDraft> drafts;
+            lock (_gate)
+            {
+                if (_drafts.Count == 0 && _unsaved.Count == 0) return;
+                drafts = _drafts;
+                _drafts = new Dictionary<Guid, RecordDraft>(Math.Min(drafts.Count, FlushAt));
+            }
+            // Unsaved records from a failed flush go first: a later piece of the same task must merge after them.
+            var batch = _unsaved;
+            var bytes = _unsavedBytes;
+            foreach (var draft in drafts.Values)
+            {
+                batch.Add(draft.ToRecord());
+                bytes += draft.Bytes;
+            }
+            _unsaved = [];
+            _unsavedBytes = 0;
+            try
+            {
+                await _store.SaveAsync(batch, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogSaveFailed(_logger, e, batch.Count);
+                Keep(batch, bytes);
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    /// <summary>Keeps a batch the store refused for the next flush, dropping the oldest past the bound.</summary>
+    private void Keep(List<TaskRecord> batch, long bytes)
+    {
+        var dropped = 0;
+        while (bytes > MaxUnsavedBytes && batch.Count > dropped)
+        {
+            bytes -= bytes / Math.Max(1, batch.Count - dropped); // records are about equal on average
+            dropped++;
+        }
+        if (dropped > 0)
+        {
+            LogDropped(_logger, dropped);
+            batch.RemoveRange(0, dropped);
+        }
+        _unsaved = batch;
+        _unsavedBytes = bytes;
+    }
+
+    private async Task RunAsync()
+    {
+        using var timer = new PeriodicTimer(FlushEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token)) await FlushAsync(); // a save under way finishes even as the silo stops
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Flushes from the silo's start; a last flush as it stops, while the store can still be reached.</summary>
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(TaskRecorder), ServiceLifecycleStage.Active,
+            starting =>
+            {
+                if (_store is not null) _ = Task.Run(RunAsync, CancellationToken.None);
+                return Task.CompletedTask;
+            },
+            async cancellationToken =>
+            {
+                await _stop.CancelAsync();
+                try { await FlushAsync(cancellationToken); }
+                catch (Exception e) { LogSaveFailed(_logger, e, 0); }
+            });
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} task records could not be written to the task store; they are kept for the next try")]
+    private static partial void LogSaveFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The task store has been unreachable for long: the {Count} oldest unsaved task records were dropped")]
+    private static partial void LogDropped(ILogger logger, int count);
+}
