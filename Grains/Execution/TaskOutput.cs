@@ -79,13 +79,25 @@ internal sealed class TaskOutput
         lock (_gate)
         {
             if (last) _ended = true;
-            if (_unsentOut.Length > 0) chunks.Add(new OutputChunk(MsgId, EngineId, false, _unsentOut.ToString(), _chunks++));
-            if (_unsentErr.Length > 0) chunks.Add(new OutputChunk(MsgId, EngineId, true, _unsentErr.ToString(), _chunks++));
+            Split(_unsentOut, error: false, chunks);
+            Split(_unsentErr, error: true, chunks);
             _unsentOut.Clear();
             _unsentErr.Clear();
             Monitor.PulseAll(_gate);
         }
         return chunks;
+    }
+
+    /// <summary>
+    /// Most characters in one chunk. Memory streams cache events in 1 MB blocks and cannot carry a
+    /// larger one; 128 Ki characters stay under that in UTF-8 whatever the text.
+    /// </summary>
+    public const int MaxChunkChars = 128 * 1024;
+
+    private void Split(StringBuilder unsent, bool error, List<OutputChunk> chunks)
+    {
+        for (var start = 0; start < unsent.Length; start += MaxChunkChars)
+            chunks.Add(new OutputChunk(MsgId, EngineId, error, unsent.ToString(start, Math.Min(MaxChunkChars, unsent.Length - start)), _chunks++));
     }
 
     /// <summary>

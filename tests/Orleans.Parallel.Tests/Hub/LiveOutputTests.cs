@@ -26,8 +26,9 @@ public sealed class LiveOutputTests(HubClusterFixture fixture)
         Assert.True(Rc.LiveOutput, "the test cluster's client has the output stream provider");
         var ar = Rc.LoadBalancedView().ApplyAsync(Chatter);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await Cluster.ClusterAssert.EventuallyAsync(() => Task.FromResult(ar.Stdout[0].Contains("first;")), "the first write reaches the client");
-        Assert.False(ar.Ready, "the task still runs (it sleeps 3 s)");
+        Assert.False(ar.Ready, $"the task still runs (it sleeps 3 s); the first write took {clock.ElapsedMilliseconds} ms to arrive");
         Assert.DoesNotContain("third", ar.Stdout[0]);
 
         Assert.Equal(3, await ar.AsTask().WaitAsync(Patience));
