@@ -110,11 +110,8 @@ public sealed partial class OutputPublisher : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _stop.Dispose();
-    }
+    /// <summary>Stops the timer (the container may call this twice: the silo's lifecycle holds the same instance).</summary>
+    public void Dispose() => _stop.Cancel();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live output of task {MsgId} could not be streamed")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, Guid msgId);

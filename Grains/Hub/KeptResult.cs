@@ -15,10 +15,20 @@ internal static class KeptResult
     public static object? Of(object? result, Func<Guid, Array?> offered, long limit)
     {
         if (!HoldsBulk(result)) return result;
+        var size = BulkBytes(result);
+        if (size > limit) return new ResultNotKept(TypeNameOf(result), size, limit); // measured first: a 1 GiB result is never copied
         long bytes = 0;
-        var kept = Copy(result, offered, ref bytes);
-        return bytes <= limit ? kept : new ResultNotKept(TypeNameOf(result), bytes, limit);
+        return Copy(result, offered, ref bytes);
     }
+
+    private static long BulkBytes(object? value) => value switch
+    {
+        BulkRef bulk => bulk.ByteLength,
+        UserValue { Data: BulkRef bulk } => bulk.ByteLength,
+        MemoryValue { Data: BulkRef bulk } => bulk.ByteLength,
+        object?[] several when several.GetType() == typeof(object[]) => several.Sum(BulkBytes),
+        _ => 0,
+    };
 
     private static bool HoldsBulk(object? value) => value switch
     {

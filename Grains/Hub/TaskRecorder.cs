@@ -190,11 +190,8 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
                 catch (Exception e) { LogSaveFailed(_logger, e, 0); }
             });
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _stop.Dispose();
-    }
+    /// <summary>Stops the timer (the container may call this twice: the silo's lifecycle holds the same instance).</summary>
+    public void Dispose() => _stop.Cancel();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} task records could not be written to the task store; they are kept for the next try")]
     private static partial void LogSaveFailed(ILogger logger, Exception exception, int count);
