@@ -40,10 +40,12 @@ public sealed partial class ParallelClient
     /// <exception cref="KeyNotFoundException">Some ids name no task.</exception>
     public async Task<ResultStatus> ResultStatusAsync(IEnumerable<Guid> msgIds, CancellationToken cancellationToken = default)
     {
-        var records = await Hub.GetRecordsAsync(CheckIds(msgIds)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new ResultStatus(
-            records.Where(r => !r.IsDone).Select(r => r.MsgId).ToArray(),
-            records.Where(r => r.IsDone).Select(r => r.MsgId).ToArray());
+        var ids = CheckIds(msgIds);
+        // This client's own outstanding tasks are pending, even before their record reaches the hub.
+        var ask = ids.Where(id => !Dispatcher.TryGetOutstanding(id, out _)).ToArray();
+        var done = ask.Length == 0 ? []
+            : (await Hub.GetRecordsAsync(ask).WaitAsync(cancellationToken).ConfigureAwait(false)).Where(r => r.IsDone).Select(r => r.MsgId).ToHashSet();
+        return new ResultStatus(ids.Where(id => !done.Contains(id)).ToArray(), ids.Where(done.Contains).ToArray());
     }
 
     /// <summary>
@@ -57,7 +59,9 @@ public sealed partial class ParallelClient
     public async Task<AsyncResult<object?[]>> ResubmitAsync(IEnumerable<Guid> msgIds, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var records = await Hub.GetRecordsAsync(CheckIds(msgIds)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var ids = CheckIds(msgIds);
+        ThrowIfOutstanding(ids, "resubmitted");
+        var records = await Hub.GetRecordsAsync(ids).WaitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var record in records) Resubmission.Check(record, this);
         var messages = records.Select(r => Resubmission.Send(r, this)).ToArray();
         await Hub.RecordResubmittedAsync(records.Select(r => r.MsgId).ToArray(), messages.Select(m => m.MsgId).ToArray())
@@ -72,8 +76,12 @@ public sealed partial class ParallelClient
     /// <summary>Forgets the records of these finished tasks; returns how many were removed.</summary>
     /// <exception cref="KeyNotFoundException">Some ids name no task.</exception>
     /// <exception cref="InvalidOperationException">Some of the tasks are still pending (nothing is purged then); the message names them.</exception>
-    public Task<int> PurgeResultsAsync(IEnumerable<Guid> msgIds, CancellationToken cancellationToken = default) =>
-        Hub.PurgeAsync(CheckIds(msgIds)).WaitAsync(cancellationToken);
+    public Task<int> PurgeResultsAsync(IEnumerable<Guid> msgIds, CancellationToken cancellationToken = default)
+    {
+        var ids = CheckIds(msgIds);
+        ThrowIfOutstanding(ids, "purged");
+        return Hub.PurgeAsync(ids).WaitAsync(cancellationToken);
+    }
 
     /// <summary>Forgets the records of every finished task (pending ones stay); returns how many were removed.</summary>
     public Task<int> PurgeAllResultsAsync(CancellationToken cancellationToken = default) =>
@@ -182,6 +190,15 @@ public sealed partial class ParallelClient
         }
         foreach (var message in watched)
             message.Fail(new ObjectDisposedException(nameof(ParallelClient), $"The client was disposed before task {message.MsgId} ended."));
+    }
+
+    /// <summary>This client's own tasks still outstanding are pending, whatever the hub has heard of them yet.</summary>
+    private void ThrowIfOutstanding(IReadOnlyList<Guid> ids, string what)
+    {
+        var pending = ids.Where(id => Dispatcher.TryGetOutstanding(id, out _)).ToArray();
+        if (pending.Length > 0)
+            throw new InvalidOperationException(
+                $"Task{(pending.Length == 1 ? "" : "s")} {string.Join(", ", pending)} {(pending.Length == 1 ? "is" : "are")} still pending; only finished tasks can be {what}. Wait for them first.");
     }
 
     private static Guid[] CheckIds(IEnumerable<Guid> msgIds)
