@@ -10,9 +10,9 @@ namespace Orleans.Parallel.Grains.Hub;
 /// so the store's lock is never contended; each is quick (a batch merge, a scan for a query).
 /// </summary>
 [KeepAlive]
-public sealed class TaskRecordsGrain(IOptions<TaskStoreOptions> options, Orleans.Serialization.Serializer serializer) : Grain, ITaskRecordsGrain
+public sealed class TaskRecordsGrain(IOptions<TaskStoreOptions> options) : Grain, ITaskRecordsGrain
 {
-    private readonly MemoryTaskStore _store = new(options.Value, serializer);
+    private readonly MemoryTaskStore _store = new(options.Value);
 
     public Task SaveAsync(IReadOnlyList<TaskRecord> records) => _store.SaveAsync(records);
 

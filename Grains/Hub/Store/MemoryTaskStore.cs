@@ -1,5 +1,4 @@
 using Orleans.Parallel.Hub;
-using Orleans.Parallel.Engine;
 
 namespace Orleans.Parallel.Grains.Hub.Store;
 
@@ -21,7 +20,6 @@ public sealed partial class MemoryTaskStore : ITaskStore
     internal const int ForgetLimit = 100_000;
 
     private readonly TaskStoreOptions _options;
-    private readonly Orleans.Serialization.Serializer _serializer;
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, Entry> _byId = [];
     private readonly SortedSet<Entry> _order = new(Entry.SubmissionOrder);
@@ -31,20 +29,11 @@ public sealed partial class MemoryTaskStore : ITaskStore
     private long _size;
 
     /// <summary>An empty store with the limits of <paramref name="options"/>.</summary>
-    /// <param name="options">Limits.</param>
-    /// <param name="serializer">
-    /// Packs each record's object-valued fields (request, placement, result, error) into one byte
-    /// array. A store of 100,000 records would otherwise hold 100,000 object graphs, which every
-    /// full garbage collection of the silo walks; measured on the load-balanced path, that cost more
-    /// than the records themselves.
-    /// </param>
-    public MemoryTaskStore(TaskStoreOptions options, Orleans.Serialization.Serializer serializer)
+    public MemoryTaskStore(TaskStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(serializer);
         options.Validate();
         _options = options;
-        _serializer = serializer;
     }
 
     /// <summary>How many records are held.</summary>
@@ -60,19 +49,15 @@ public sealed partial class MemoryTaskStore : ITaskStore
     }
 
     /// <summary>One stored record and where it sorts: by submission time (unknown last), then arrival.</summary>
-    private sealed class Entry(TaskRecord record, byte[]? objects, long arrival)
+    private sealed class Entry(TaskRecord record, long arrival)
     {
         public static readonly IComparer<Entry> SubmissionOrder = Comparer<Entry>.Create((a, b) =>
             a.SubmittedKey != b.SubmittedKey ? a.SubmittedKey.CompareTo(b.SubmittedKey) : a.Arrival.CompareTo(b.Arrival));
 
-        /// <summary>The record with its object-valued fields stood in for (see <see cref="Packed"/>): enough to match and order it.</summary>
         public TaskRecord Record = record;
-
-        /// <summary>The object-valued fields, serialized; null when the record has none.</summary>
-        public byte[]? Objects = objects;
         public long SubmittedKey = KeyOf(record);
         public readonly long Arrival = arrival;
-        public long Size = SizeOf(record) + (objects?.Length ?? 0);
+        public long Size = SizeOf(record);
 
         public static long KeyOf(TaskRecord record) => record.Submitted?.Ticks ?? long.MaxValue;
     }
@@ -101,7 +86,7 @@ public sealed partial class MemoryTaskStore : ITaskStore
         lock (_lock)
         {
             foreach (var id in msgIds)
-                if (_byId.TryGetValue(id, out var entry)) found.Add(Unpacked(entry));
+                if (_byId.TryGetValue(id, out var entry)) found.Add(entry.Record);
         }
         return Task.FromResult<IReadOnlyList<TaskRecord>>(found);
     }
@@ -116,9 +101,8 @@ public sealed partial class MemoryTaskStore : ITaskStore
         var matched = new List<TaskRecord>();
         lock (_lock)
         {
-            var unpack = selected is null || selected.Contains(TaskField.Result) || selected.Contains(TaskField.Error) || selected.Contains(TaskField.Request);
             foreach (var entry in _order)
-                if (valid.Matches(entry.Record)) matched.Add(unpack ? Unpacked(entry) : entry.Record);
+                if (valid.Matches(entry.Record)) matched.Add(entry.Record);
         }
         if (selected is not null)
             for (var i = 0; i < matched.Count; i++) matched[i] = TaskRecordProjection.Project(matched[i], selected);
@@ -153,14 +137,13 @@ public sealed partial class MemoryTaskStore : ITaskStore
         if (_forgotten.Contains(piece.MsgId)) return;
         if (!_byId.TryGetValue(piece.MsgId, out var entry))
         {
-            var (light, objects) = Packed(piece);
-            entry = new Entry(light, objects, _arrivals++);
+            entry = new Entry(piece, _arrivals++);
             _byId.Add(piece.MsgId, entry);
             _order.Add(entry);
             _size += entry.Size;
             return;
         }
-        var (merged, packed) = Packed(TaskRecord.Merge(Unpacked(entry), piece));
+        var merged = TaskRecord.Merge(entry.Record, piece);
         var key = Entry.KeyOf(merged);
         if (key != entry.SubmittedKey)
         {
@@ -170,47 +153,9 @@ public sealed partial class MemoryTaskStore : ITaskStore
             _order.Add(entry);
         }
         entry.Record = merged;
-        entry.Objects = packed;
-        var size = SizeOf(merged) + (packed?.Length ?? 0);
+        var size = SizeOf(merged);
         _size += size - entry.Size;
         entry.Size = size;
-    }
-
-    /// <summary>Stand-ins for packed fields: a query asks of them only whether they are set.</summary>
-    private static class Packing
-    {
-        public static readonly object Result = new();
-        public static readonly RemoteError Error = new("", "", "", []);
-        public static readonly Orleans.Parallel.Engine.EngineRequest Request = new Orleans.Parallel.Engine.SkipRequest();
-        public static readonly Orleans.Parallel.Scheduling.TaskPlacement Placement = Orleans.Parallel.Scheduling.TaskPlacement.Anywhere;
-    }
-
-    /// <summary>The record with its object-valued fields packed into bytes (stand-ins left where they were set).</summary>
-    private (TaskRecord Light, byte[]? Objects) Packed(TaskRecord record)
-    {
-        if (record is { Request: null, Placement: null, Result: null, Error: null }) return (record, null);
-        var objects = _serializer.SerializeToArray<object?[]>([record.Request, record.Placement, record.Result, record.Error]);
-        return (record with
-        {
-            Request = record.Request is null ? null : Packing.Request,
-            Placement = record.Placement is null ? null : Packing.Placement,
-            Result = record.Result is null ? null : Packing.Result,
-            Error = record.Error is null ? null : Packing.Error,
-        }, objects);
-    }
-
-    /// <summary>The whole record, its packed fields read back.</summary>
-    private TaskRecord Unpacked(Entry entry)
-    {
-        if (entry.Objects is null) return entry.Record;
-        var objects = _serializer.Deserialize<object?[]>(entry.Objects)!;
-        return entry.Record with
-        {
-            Request = (Orleans.Parallel.Engine.EngineRequest?)objects[0],
-            Placement = (Orleans.Parallel.Scheduling.TaskPlacement?)objects[1],
-            Result = objects[2],
-            Error = (RemoteError?)objects[3],
-        };
     }
 
     /// <summary>

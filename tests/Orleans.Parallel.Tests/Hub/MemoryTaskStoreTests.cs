@@ -11,7 +11,7 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
 {
     private static readonly DateTime T0 = new(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc);
 
-    protected override Task<ITaskStore> CreateStoreAsync() => Task.FromResult<ITaskStore>(new MemoryTaskStore(new TaskStoreOptions(), TestSerializer.Instance));
+    protected override Task<ITaskStore> CreateStoreAsync() => Task.FromResult<ITaskStore>(new MemoryTaskStore(new TaskStoreOptions()));
 
     private static TaskRecord Done(int i, string? stdout = null) =>
         new() { MsgId = Guid.NewGuid(), EngineId = 0, Submitted = T0.AddSeconds(i), Completed = T0.AddSeconds(i + 1), Status = TaskStatus.Ok, Stdout = stdout };
@@ -24,7 +24,7 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
     [Fact]
     public async Task RecordLimit_Passed_CullsOldestFinished_DownToTheCullFraction_KeepingPending()
     {
-        var store = new MemoryTaskStore(new TaskStoreOptions { RecordLimit = 10, CullFraction = 0.5 }, TestSerializer.Instance);
+        var store = new MemoryTaskStore(new TaskStoreOptions { RecordLimit = 10, CullFraction = 0.5 });
         var records = Enumerable.Range(0, 10).Select(i => i < 3 ? Pending(i) : Done(i)).ToArray();
         await store.SaveAsync(records);
         Assert.Equal(10, store.Count);
@@ -40,7 +40,7 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
     [Fact]
     public async Task RecordLimit_AllPending_NothingCulled_UntilTheyEnd()
     {
-        var store = new MemoryTaskStore(new TaskStoreOptions { RecordLimit = 4, CullFraction = 0.5 }, TestSerializer.Instance);
+        var store = new MemoryTaskStore(new TaskStoreOptions { RecordLimit = 4, CullFraction = 0.5 });
         var records = Enumerable.Range(0, 6).Select(i => Pending(i)).ToArray();
         await store.SaveAsync(records);
         Assert.Equal(6, store.Count);
@@ -56,7 +56,7 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
     {
         var record = Done(0, new string('x', 10_000));
         var each = MemoryTaskStore.SizeOf(record);
-        var store = new MemoryTaskStore(new TaskStoreOptions { SizeLimit = each * 10, CullFraction = 0.4 }, TestSerializer.Instance);
+        var store = new MemoryTaskStore(new TaskStoreOptions { SizeLimit = each * 10, CullFraction = 0.4 });
         var records = Enumerable.Range(0, 10).Select(i => i == 0 ? Pending(i, record.Stdout) : Done(i, record.Stdout)).ToArray();
         await store.SaveAsync(records);
         Assert.Equal(10, store.Count);
@@ -73,7 +73,7 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
     [Fact]
     public async Task Culled_LatePieces_AreDropped_NotMadeIntoPendingRecords()
     {
-        var store = new MemoryTaskStore(new TaskStoreOptions { RecordLimit = 2, CullFraction = 0.5 }, TestSerializer.Instance);
+        var store = new MemoryTaskStore(new TaskStoreOptions { RecordLimit = 2, CullFraction = 0.5 });
         var records = Enumerable.Range(0, 3).Select(i => Done(i)).ToArray();
         await store.SaveAsync(records);
         Assert.Equal([records[2].MsgId], await store.HistoryAsync());
@@ -88,7 +88,7 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
     [Fact]
     public async Task History_UnknownSubmittedGoesLast_TiesByArrival_AndMovesWhenKnown()
     {
-        var store = new MemoryTaskStore(new TaskStoreOptions(), TestSerializer.Instance);
+        var store = new MemoryTaskStore(new TaskStoreOptions());
         var early = Guid.NewGuid();
         var sameA = Guid.NewGuid();
         var sameB = Guid.NewGuid();
@@ -128,7 +128,7 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
     [Fact]
     public async Task Size_FollowsMergesAndRemovals()
     {
-        var store = new MemoryTaskStore(new TaskStoreOptions(), TestSerializer.Instance);
+        var store = new MemoryTaskStore(new TaskStoreOptions());
         var id = Guid.NewGuid();
         await store.SaveAsync([new TaskRecord { MsgId = id, Submitted = T0 }]);
         await store.SaveAsync([new TaskRecord { MsgId = id, Status = TaskStatus.Ok, Stdout = new string('o', 100) }]);
@@ -142,7 +142,7 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
     [Fact]
     public async Task ConcurrentSaves_AllKept_InSubmissionOrder()
     {
-        var store = new MemoryTaskStore(new TaskStoreOptions(), TestSerializer.Instance);
+        var store = new MemoryTaskStore(new TaskStoreOptions());
         var records = Enumerable.Range(0, 400).Select(i => Done(i)).ToArray();
 
         await Task.WhenAll(records.Chunk(10).Select(chunk => Task.Run(async () =>
@@ -161,6 +161,6 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
     [Fact]
     public void Constructor_BadOptions_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryTaskStore(new TaskStoreOptions { RecordLimit = 0 }, TestSerializer.Instance));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryTaskStore(new TaskStoreOptions { RecordLimit = 0 }));
     }
 }
