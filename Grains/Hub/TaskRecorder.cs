@@ -34,10 +34,12 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     private readonly BulkOutbox _bulk;
     private readonly long _maxResultBytes;
     private readonly ILogger<TaskRecorder> _logger;
-    private readonly Lock _gate = new();
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private Dictionary<Guid, RecordDraft> _drafts = new();
+    // Engine threads and the queue report at once; a lock-free queue keeps them from waiting on each
+    // other (on two cores a contended lock costs more than the record). The flush sorts it out.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<RecordEvent> _events = new();
+    private int _eventCount;
     private List<TaskRecord> _unsaved = [];
     private long _unsavedBytes;
     private int _flushQueued;
@@ -59,23 +61,21 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     public void Submitted(EngineTask task, int engineId)
     {
         if (_store is null || task.Request is SkipRequest) return;
-        lock (_gate) Draft(task.MsgId).Submitted(task.SessionId, task.Submitted, task.Request, task.Label, engineId, null);
-        FlushIfFull();
+        Add(new RecordEvent(task.MsgId, engineId, task.Submitted, task.SessionId, task.Request, task.Label, null, null, null));
     }
 
     /// <summary>A load-balanced task arrived at this silo's queue.</summary>
     public void Submitted(BalancedTask task, Guid session)
     {
         if (_store is null) return;
-        lock (_gate) Draft(task.MsgId).Submitted(session, task.Submitted, task.Request, task.Label, -1, task.Placement);
-        FlushIfFull();
+        Add(new RecordEvent(task.MsgId, -1, task.Submitted, session, task.Request, task.Label, task.Placement ?? TaskPlacement.Anywhere, null, null));
     }
 
     /// <summary>An engine started a task.</summary>
     public void Started(Guid msgId, int engineId, DateTime started)
     {
         if (_store is null) return;
-        lock (_gate) Draft(msgId).Started(engineId, started);
+        Add(new RecordEvent(msgId, engineId, started, default, null, null, null, null, null));
     }
 
     /// <summary>
@@ -86,20 +86,25 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     {
         if (_store is null) return;
         var kept = KeptResult.Of(reply.Result, _bulk.Peek, _maxResultBytes);
-        var received = DateTime.UtcNow;
-        lock (_gate) Draft(reply.MsgId).Ended(reply, kept, received);
-        FlushIfFull();
+        Add(new RecordEvent(reply.MsgId, reply.EngineId, DateTime.UtcNow, default, null, null, null, reply, kept));
     }
 
-    private RecordDraft Draft(Guid msgId)
+    /// <summary>
+    /// One thing heard about a task: submitted (with a request), started (neither request nor reply)
+    /// or ended (with the reply, and the result as the record keeps it).
+    /// </summary>
+    private readonly record struct RecordEvent(
+        Guid MsgId, int EngineId, DateTime Time, Guid Session, EngineRequest? Request, string? Label,
+        TaskPlacement? Placement, TaskReply? Reply, object? Kept);
+
+    private void Add(RecordEvent e)
     {
-        if (!_drafts.TryGetValue(msgId, out var draft)) _drafts[msgId] = draft = new RecordDraft(msgId);
-        return draft;
+        _events.Enqueue(e);
+        if (Interlocked.Increment(ref _eventCount) >= FlushAt && Interlocked.Exchange(ref _flushQueued, 1) == 0) FlushSoon();
     }
 
-    private void FlushIfFull()
+    private void FlushSoon()
     {
-        if (_drafts.Count < FlushAt || Interlocked.Exchange(ref _flushQueued, 1) == 1) return;
         _ = Task.Run(async () =>
         {
             try { await FlushAsync(); }
@@ -114,12 +119,16 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
         await _flushing.WaitAsync(cancellationToken);
         try
         {
-            Dictionary<Guid, RecordDraft> drafts;
-            lock (_gate)
+            if (_events.IsEmpty && _unsaved.Count == 0) return;
+            // A task's submitted, started and ended usually all arrived since the last flush: one record.
+            var drafts = new Dictionary<Guid, RecordDraft>();
+            while (_events.TryDequeue(out var e))
             {
-                if (_drafts.Count == 0 && _unsaved.Count == 0) return;
-                drafts = _drafts;
-                _drafts = new Dictionary<Guid, RecordDraft>(Math.Min(drafts.Count, FlushAt));
+                Interlocked.Decrement(ref _eventCount);
+                if (!drafts.TryGetValue(e.MsgId, out var draft)) drafts[e.MsgId] = draft = new RecordDraft(e.MsgId);
+                if (e.Reply is { } reply) draft.Ended(reply, e.Kept, e.Time);
+                else if (e.Request is { } request) draft.Submitted(e.Session, e.Time, request, e.Label, e.EngineId, e.Placement);
+                else draft.Started(e.EngineId, e.Time);
             }
             // Unsaved records from a failed flush go first: a later piece of the same task must merge after them.
             var batch = _unsaved;

@@ -55,12 +55,12 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
         await StartAsync();
         var now = DateTime.UtcNow;
         var unknownTarget = false;
+        foreach (var task in batch.Tasks) _recorder.Submitted(task, batch.SessionId); // outside the lock; a re-sent task's record merges
         lock (_gate)
         {
             foreach (var task in batch.Tasks)
             {
                 if (_queue.Knows(task.MsgId)) continue; // re-sent by a client that thought it lost
-                _recorder.Submitted(task, batch.SessionId);
                 _queue.Add(new WaitingTask(task, batch.SessionId, batch.Observer, now + task.Placement.Timeout));
                 unknownTarget |= task.Placement.Targets?.Any(t => !_engines.ContainsKey(t)) == true;
             }

@@ -16,6 +16,8 @@ internal static class RecordsOverhead
     public static async Task MeasureAsync(int engines, int highWaterMark, Sizes sizes, Figures figures, CancellationToken cancellationToken)
     {
         var rates = new Dictionary<string, List<double>> { ["memory"] = [], ["none"] = [] };
+        var siloCpu = new Dictionary<string, double> { ["memory"] = 0, ["none"] = 0 };
+        var clientCpu = new Dictionary<string, double> { ["memory"] = 0, ["none"] = 0 };
         for (var round = 0; round < Rounds; round++)
             foreach (var store in rates.Keys)
             {
@@ -25,7 +27,12 @@ internal static class RecordsOverhead
                 await rc.WaitForEnginesAsync(engines, TimeSpan.FromSeconds(60), cancellationToken);
                 var lb = rc.LoadBalancedView();
                 Pass(lb, sizes.LbTasks); // warm-up
+                using var process = System.Diagnostics.Process.GetProcessById(silo.ProcessId);
+                var (silo0, client0) = (CpuSeconds(process), CpuSeconds(System.Diagnostics.Process.GetCurrentProcess()));
                 for (var i = 0; i < Passes; i++) rates[store].Add(Pass(lb, sizes.LbTasks));
+                process.Refresh();
+                siloCpu[store] += CpuSeconds(process) - silo0;
+                clientCpu[store] += CpuSeconds(System.Diagnostics.Process.GetCurrentProcess()) - client0;
             }
         double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
         var with = Median(rates["memory"]);
@@ -33,7 +40,15 @@ internal static class RecordsOverhead
         figures.Add("lb_tasks_per_s_records_median", with);
         figures.Add("lb_tasks_per_s_no_records_median", without);
         figures.Add("records_overhead_pct", (1 - with / without) * 100);
+        // CPU per task says where the cost lands, and is steadier than the rate on a busy machine.
+        var tasks = (double)Rounds * Passes * sizes.LbTasks;
+        figures.Add("records_silo_cpu_us_per_task", siloCpu["memory"] / tasks * 1e6);
+        figures.Add("no_records_silo_cpu_us_per_task", siloCpu["none"] / tasks * 1e6);
+        figures.Add("records_client_cpu_us_per_task", clientCpu["memory"] / tasks * 1e6);
+        figures.Add("no_records_client_cpu_us_per_task", clientCpu["none"] / tasks * 1e6);
     }
+
+    private static double CpuSeconds(System.Diagnostics.Process process) => process.TotalProcessorTime.TotalSeconds;
 
     private static double Pass(Views.LoadBalancedView lb, int tasks) => tasks / (Clock.Ms(() =>
     {
