@@ -97,7 +97,11 @@ public sealed partial class ParallelClient
     {
         ArgumentNullException.ThrowIfNull(query);
         var checkedQuery = query.Validate(); // bad input fails here, before anything is sent
-        var records = await Hub.QueryAsync(checkedQuery, keys?.Distinct().ToArray()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var fields = keys?.Distinct().ToArray();
+        foreach (var key in fields ?? [])
+            if (!Enum.IsDefined(key))
+                throw new ArgumentOutOfRangeException(nameof(keys), key, $"{key} is not a task record field; use the TaskField names ({string.Join(", ", Enum.GetNames<TaskField>())}).");
+        var records = await Hub.QueryAsync(checkedQuery, fields).WaitAsync(cancellationToken).ConfigureAwait(false);
         return records.Select(RecordValues.Unpack).ToArray();
     }
 

@@ -13,7 +13,7 @@ var ipp = new Option<bool>("--ipp") { Description = "Also run ipp_bench.py on ip
 var ippScript = new Option<string?>("--ipp-script") { Description = "Path of ipp_bench.py (default: shared/anchors/ipp_bench.py above this directory)." };
 var hwm = new Option<int>("--hwm") { Description = "The silo's high-water mark for load-balanced tasks (its default is 1).", DefaultValueFactory = _ => 1 };
 var lazyTasks = new Option<int?>("--imap-tasks") { Description = "Tasks in the lazy IMap memory figure (default 1,000,000; 0 skips it)." };
-var only = new Option<string?>("--only") { Description = "Run one group of figures: direct, balanced, code, busy, memory (1M dropped tasks) or records (their overhead; default: all)." };
+var only = new Option<string?>("--only") { Description = "Run one group of figures: direct, balanced, code, busy, memory (1M dropped tasks, a task printing 100 MB) or records (their overhead; default: all)." };
 var root = new RootCommand("Orleans.Parallel benchmark: ipp_bench.py's workload against a real silo process.") { engines, json, quick, breakdown, ipp, ippScript, only, hwm, lazyTasks };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -36,6 +36,7 @@ root.SetAction(async (parse, cancellationToken) =>
         if (group is null or "code") CodeFigures.Measure(rc, silo.ProcessId, sizes, figures);
         if (group is null or "busy") BusyEngines.Measure(rc, silo.ProcessId, sizes.BusySeconds, figures);
         if (group is null or "memory") ClientMemory.Measure(rc, silo.ProcessId, sizes.DroppedTasks, figures);
+        if (group is null or "memory") ChattyOutput.Measure(rc, silo.ProcessId, figures);
         Memory.Measure(silo.ProcessId, figures);
     }
     // Silos of their own (with and without records), after the main one has stopped.
