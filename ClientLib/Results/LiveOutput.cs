@@ -60,7 +60,9 @@ internal sealed class LiveOutput
     {
         kept.Append(text);
         var over = kept.Length - OutputStreams.KeptChars;
-        if (over > 0) kept.Remove(0, Math.Max(over, Math.Min(kept.Length, OutputStreams.KeptChars / 4)));
+        if (over <= 0) return;
+        kept.Remove(0, Math.Max(over, Math.Min(kept.Length, OutputStreams.KeptChars / 4)));
+        if (kept.Length > 0 && char.IsLowSurrogate(kept[0])) kept.Remove(0, 1); // never half a character
     }
 }
 
@@ -81,7 +83,9 @@ internal sealed class OutputReader
     public void Push(OutputChunk chunk)
     {
         _queue.Enqueue(chunk);
-        if (Interlocked.Add(ref _queuedChars, chunk.Text.Length) > MaxQueuedChars && _queue.TryDequeue(out var oldest))
+        Interlocked.Add(ref _queuedChars, chunk.Text.Length);
+        // As many of the oldest as it takes: one large chunk may stand for many small ones.
+        while (Interlocked.Read(ref _queuedChars) > MaxQueuedChars && _queue.TryDequeue(out var oldest))
         {
             Interlocked.Add(ref _queuedChars, -oldest.Text.Length);
             Interlocked.Add(ref _dropped, oldest.Text.Length);

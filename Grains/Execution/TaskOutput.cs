@@ -96,8 +96,14 @@ internal sealed class TaskOutput
 
     private void Split(StringBuilder unsent, bool error, List<OutputChunk> chunks)
     {
-        for (var start = 0; start < unsent.Length; start += MaxChunkChars)
-            chunks.Add(new OutputChunk(MsgId, EngineId, error, unsent.ToString(start, Math.Min(MaxChunkChars, unsent.Length - start)), _chunks++));
+        for (var start = 0; start < unsent.Length;)
+        {
+            var length = Math.Min(MaxChunkChars, unsent.Length - start);
+            // A cut between the two halves of a character would reach the client as two U+FFFD.
+            if (start + length < unsent.Length && char.IsHighSurrogate(unsent[start + length - 1])) length--;
+            chunks.Add(new OutputChunk(MsgId, EngineId, error, unsent.ToString(start, length), _chunks++));
+            start += length;
+        }
     }
 
     /// <summary>
@@ -133,6 +139,7 @@ internal sealed class TaskOutput
             {
                 _dropped += _text.Length + text.Length - OutputStreams.KeptChars;
                 _text.Clear().Append(text[^OutputStreams.KeptChars..]);
+                DropHalfCharacter();
                 return;
             }
             _text.Append(text);
@@ -142,6 +149,15 @@ internal sealed class TaskOutput
             var cut = Math.Max(over, OutputStreams.KeptChars / 4);
             _text.Remove(0, cut);
             _dropped += cut;
+            DropHalfCharacter();
+        }
+
+        /// <summary>A tail must not start with the second half of a character whose first half was cut off.</summary>
+        private void DropHalfCharacter()
+        {
+            if (_text.Length == 0 || !char.IsLowSurrogate(_text[0])) return;
+            _text.Remove(0, 1);
+            _dropped++;
         }
 
         public override string ToString() => _dropped == 0

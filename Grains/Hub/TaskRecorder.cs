@@ -40,6 +40,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     // other (on two cores a contended lock costs more than the record). The flush sorts it out.
     private readonly System.Collections.Concurrent.ConcurrentQueue<RecordEvent> _events = new();
     private int _eventCount;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _skipped = new();
     private List<TaskRecord> _unsaved = [];
     private long _unsavedBytes;
     private int _flushQueued;
@@ -60,7 +61,14 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     /// <summary>A task sent to one engine arrived there.</summary>
     public void Submitted(EngineTask task, int engineId)
     {
-        if (_store is null || task.Request is SkipRequest) return;
+        if (_store is null) return;
+        if (task.Request is SkipRequest)
+        {
+            // A filler for a task the client could not send: the engine runs it like any task, but its
+            // start and end must not make a record that says the lost task succeeded.
+            _skipped.TryAdd(task.MsgId, 0);
+            return;
+        }
         Add(new RecordEvent(task.MsgId, engineId, task.Submitted, task.SessionId, task.Request, task.Label, null, null, null));
     }
 
@@ -74,7 +82,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     /// <summary>An engine started a task.</summary>
     public void Started(Guid msgId, int engineId, DateTime started)
     {
-        if (_store is null) return;
+        if (_store is null || (!_skipped.IsEmpty && _skipped.ContainsKey(msgId))) return;
         Add(new RecordEvent(msgId, engineId, started, default, null, null, null, null, null));
     }
 
@@ -84,7 +92,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     /// </summary>
     public void Ended(TaskReply reply)
     {
-        if (_store is null) return;
+        if (_store is null || (!_skipped.IsEmpty && _skipped.TryRemove(reply.MsgId, out _))) return;
         var kept = KeptResult.Of(reply.Result, _bulk.Peek, _maxResultBytes);
         Add(new RecordEvent(reply.MsgId, reply.EngineId, DateTime.UtcNow, default, null, null, null, reply, kept));
     }

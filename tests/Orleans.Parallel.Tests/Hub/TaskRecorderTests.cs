@@ -311,7 +311,7 @@ public sealed class TaskRecorderTests
     /// record that says a task that failed on the client succeeded, and if the real task did reach
     /// the engine they overwrite its end.
     /// </summary>
-    [Fact(Skip = "Product bug: Started/Ended of a SkipRequest task are recorded (only Submitted filters skips); see the report")]
+    [Fact]
     public async Task SkipRequest_StartedAndEnded_AsTheEngineReportsThem_NotRecorded()
     {
         using var rig = new Rig();
