@@ -106,7 +106,8 @@ public sealed class HubBehaviourTests(HubClusterFixture fixture)
     public async Task PurgeResults_PendingTask_FailsNamingIt_AndKeepsEveryRecord()
     {
         var done = (await RunAsync(1))[0];
-        var slow = Rc[0].ApplyAsync(() => { Thread.Sleep(1000); return 0; });
+        var slow = Rc[0].ApplyAsync(() => { Thread.Sleep(1500); return 0; });
+        await RunningAsync(slow.MsgIds[0]); // the hub hears of a task once it reaches a queue or engine
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Rc.PurgeResultsAsync([done, slow.MsgIds[0]]));
 
@@ -116,6 +117,9 @@ public sealed class HubBehaviourTests(HubClusterFixture fixture)
         Assert.Contains(slow.MsgIds[0], history);
         await slow;
     }
+
+    private Task RunningAsync(Guid msgId) => Cluster.ClusterAssert.EventuallyAsync(
+        async () => (await Rc.QueueStatusAsync(verbose: true)).Engines.Any(e => e.Running == msgId), $"task {msgId} runs");
 
     [Fact]
     public async Task PurgeAllResults_EmptiesTheHistory()

@@ -37,12 +37,14 @@ public sealed class TaskRecordTests(HubClusterFixture fixture)
     [Fact]
     public async Task GetResultAsync_FromAnotherClient_PendingTask_CompletesWhenTheTaskEnds()
     {
-        var ar = Rc.LoadBalancedView().ApplyAsync(() => { Thread.Sleep(700); return "late"; });
+        var ar = Rc.LoadBalancedView().ApplyAsync(() => { Thread.Sleep(1500); return "late"; });
+        await Cluster.ClusterAssert.EventuallyAsync( // the hub hears of a task once it reaches a queue or engine
+            async () => (await Rc.QueueStatusAsync(verbose: true)).Engines.Any(e => e.Running == ar.MsgIds[0]), "the task runs");
         await using var other = await fixture.SecondClientAsync();
 
         var again = await other.GetResultAsync(ar.MsgIds[0]);
 
-        Assert.False(again.Ready, "the task takes 700 ms; its record is still pending");
+        Assert.False(again.Ready, "the task takes 1.5 s; its record is still pending");
         Assert.Equal("late", await again.AsTask().WaitAsync(Patience));
         Assert.Equal("late", await ar);
     }
