@@ -69,6 +69,15 @@ public sealed partial class ParallelClient
         return new AsyncResult<object?[]>(this, messages, scalar: false, replies => replies.Select(r => r.Result).ToArray());
     }
 
+    /// <summary>Runs one finished task again under a new msg id; see <see cref="ResubmitAsync(IEnumerable{Guid}, CancellationToken)"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No task has that id.</exception>
+    /// <exception cref="InvalidOperationException">The task is still pending, its engine is gone, or its request cannot be run again.</exception>
+    public async Task<AsyncResult<object?>> ResubmitAsync(Guid msgId, CancellationToken cancellationToken = default)
+    {
+        var again = await ResubmitAsync([msgId], cancellationToken).ConfigureAwait(false);
+        return new AsyncResult<object?>(this, again.Messages, scalar: true, replies => replies[0].Result);
+    }
+
     /// <summary>Every recorded task's msg id, in submission order (ipyparallel's <c>hub_history</c>).</summary>
     public Task<IReadOnlyList<Guid>> HubHistoryAsync(CancellationToken cancellationToken = default) =>
         Hub.HistoryAsync().WaitAsync(cancellationToken);

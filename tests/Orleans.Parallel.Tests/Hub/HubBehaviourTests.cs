@@ -53,16 +53,30 @@ public sealed class HubBehaviourTests(HubClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Resubmit_FromAnotherClient_RunsTheFirstClientsFunction()
+    {
+        var offset = 100;
+        var first = Rc.LoadBalancedView().ApplyAsync((int x) => x + offset, 1);
+        Assert.Equal(101, await first);
+        await using var other = await fixture.SecondClientAsync();
+
+        var again = await other.ResubmitAsync(first.MsgIds[0]);
+
+        Assert.Equal(101, await again.AsTask().WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task Resubmit_DirectTask_RunsOnTheSameEngineAgain()
     {
         var engine = Rc.Ids[^1];
         var first = Rc[engine].ExecuteAsync("var resubmitted_counter = 1;");
         await first;
 
-        var again = await Rc.ResubmitAsync(first.MsgIds);
+        var again = await Rc.ResubmitAsync(first.MsgIds[0]);
         await again.AsTask().WaitAsync(Patience);
 
         Assert.Equal(engine, again.Metadata[0].EngineId);
+        Assert.Equal(2, await Rc[engine].ApplyAsync(() => 2));
     }
 
     [Fact]
