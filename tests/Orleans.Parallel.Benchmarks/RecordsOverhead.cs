@@ -25,6 +25,7 @@ internal static class RecordsOverhead
                     ["--hwm", highWaterMark.ToString(System.Globalization.CultureInfo.InvariantCulture), "--task-store", store]);
                 await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions, cancellationToken);
                 await rc.WaitForEnginesAsync(engines, TimeSpan.FromSeconds(60), cancellationToken);
+                rc[..].ExecuteSync("var records_warm = 1;"); // waits out the silo's background Roslyn warm-up
                 var lb = rc.LoadBalancedView();
                 Pass(lb, sizes.LbTasks); // warm-up
                 using var process = System.Diagnostics.Process.GetProcessById(silo.ProcessId);
