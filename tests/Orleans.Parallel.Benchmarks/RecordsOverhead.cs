@@ -25,10 +25,10 @@ internal static class RecordsOverhead
                     ["--hwm", highWaterMark.ToString(System.Globalization.CultureInfo.InvariantCulture), "--task-store", store]);
                 await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions, cancellationToken);
                 await rc.WaitForEnginesAsync(engines, TimeSpan.FromSeconds(60), cancellationToken);
-                rc[..].ExecuteSync("var records_warm = 1;"); // waits out the silo's background Roslyn warm-up
                 var lb = rc.LoadBalancedView();
                 Pass(lb, sizes.LbTasks); // warm-up
                 using var process = System.Diagnostics.Process.GetProcessById(silo.ProcessId);
+                Quiesce(process);
                 var (silo0, client0) = (CpuSeconds(process), CpuSeconds(System.Diagnostics.Process.GetCurrentProcess()));
                 for (var i = 0; i < Passes; i++) rates[store].Add(Pass(lb, sizes.LbTasks));
                 process.Refresh();
@@ -47,6 +47,23 @@ internal static class RecordsOverhead
         figures.Add("no_records_silo_cpu_us_per_task", siloCpu["none"] / tasks * 1e6);
         figures.Add("records_client_cpu_us_per_task", clientCpu["memory"] / tasks * 1e6);
         figures.Add("no_records_client_cpu_us_per_task", clientCpu["none"] / tasks * 1e6);
+    }
+
+    /// <summary>
+    /// Waits until the silo is idle: as it starts it compiles a first script in the background
+    /// (Roslyn, seconds of CPU), which would otherwise land in one silo's figures and not the other's.
+    /// </summary>
+    private static void Quiesce(System.Diagnostics.Process silo)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            silo.Refresh();
+            var before = CpuSeconds(silo);
+            Thread.Sleep(500);
+            silo.Refresh();
+            if (CpuSeconds(silo) - before < 0.05) return; // under 10% of a core
+        }
     }
 
     private static double CpuSeconds(System.Diagnostics.Process process) => process.TotalProcessorTime.TotalSeconds;
