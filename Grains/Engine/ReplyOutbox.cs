@@ -10,7 +10,8 @@ namespace Orleans.Parallel.Grains.Engine;
 /// silo) goes to its client in one message. An idle silo pays one thread-pool hop per reply; a busy
 /// one sends several replies per message, saving the send, the socket write and the client's
 /// receive of all but one. Replies that might not fit a message do not come here (see
-/// <see cref="ReplyDelivery"/>).
+/// <see cref="ReplyDelivery"/>). Every reply sent here (one-way or not) first ends its task's
+/// record in the silo's <see cref="Hub.TaskRecorder"/>.
 /// </summary>
 public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<ReplyOutbox> logger)
 {

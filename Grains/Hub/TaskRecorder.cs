@@ -31,7 +31,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     private const long MaxUnsavedBytes = 256L << 20;
 
     private readonly ITaskStore? _store;
-    private readonly BulkOutbox _bulk;
+    private readonly Func<Guid, Array?> _offered; // the outbox's Peek, made once: Ended runs for every task
     private readonly long _maxResultBytes;
     private readonly ILogger<TaskRecorder> _logger;
     private readonly SemaphoreSlim _flushing = new(1, 1);
@@ -50,7 +50,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
         var settings = options.Value;
         settings.Validate();
         _store = settings.Kind == TaskStoreOptions.None ? null : (ITaskStore)services.GetService(typeof(ITaskStore))!;
-        _bulk = bulk;
+        _offered = bulk.Peek;
         _maxResultBytes = settings.MaxResultBytes;
         _logger = logger;
     }
@@ -93,7 +93,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     public void Ended(TaskReply reply)
     {
         if (_store is null || (!_skipped.IsEmpty && _skipped.TryRemove(reply.MsgId, out _))) return;
-        var kept = KeptResult.Of(reply.Result, _bulk.Peek, _maxResultBytes);
+        var kept = KeptResult.Of(reply.Result, _offered, _maxResultBytes);
         Add(new RecordEvent(reply.MsgId, reply.EngineId, DateTime.UtcNow, default, null, null, null, reply, kept));
     }
 
