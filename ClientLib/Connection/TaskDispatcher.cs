@@ -217,13 +217,7 @@ internal sealed class TaskDispatcher : ITaskObserver
     }
 
     /// <summary>The bulk transfer a result value waits for: its own array, or a large user value's text.</summary>
-    private static BulkRef? BulkOf(object? value) => value switch
-    {
-        BulkRef bulk => bulk,
-        UserValue { Data: BulkRef bulk } => bulk,
-        MemoryValue { Data: BulkRef bulk } => bulk,
-        _ => null,
-    };
+    private static BulkRef? BulkOf(object? value) => BulkRefs.In(value);
 
     private async Task CompleteAsync(PendingMessage message, TaskReply reply, object?[] values)
     {

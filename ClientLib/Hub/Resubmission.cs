@@ -45,12 +45,5 @@ internal static class Resubmission
         _ => false,
     };
 
-    private static bool HoldsBulk(object? value) => value switch
-    {
-        BulkRef => true,
-        UserValue { Data: BulkRef } => true,
-        MemoryValue { Data: BulkRef } => true,
-        object?[] several => several.Any(HoldsBulk),
-        _ => false,
-    };
+    private static bool HoldsBulk(object? value) => value is object?[] several ? several.Any(HoldsBulk) : BulkRefs.In(value) is not null;
 }

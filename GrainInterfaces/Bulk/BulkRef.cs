@@ -17,3 +17,16 @@ public sealed record BulkRef(
     [property: Id(1)] string ElementType,
     [property: Id(2)] long ByteLength,
     [property: Id(3)] BulkEndpoint? Source);
+
+/// <summary>Finds the bulk transfer behind a value.</summary>
+public static class BulkRefs
+{
+    /// <summary>The bulk transfer a value stands on: its own array, or the data of a large user value or memory; null for a value carried in the message.</summary>
+    public static BulkRef? In(object? value) => value switch
+    {
+        BulkRef bulk => bulk,
+        Wire.UserValue { Data: BulkRef bulk } => bulk,
+        Wire.MemoryValue { Data: BulkRef bulk } => bulk,
+        _ => null,
+    };
+}

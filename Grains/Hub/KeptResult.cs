@@ -21,23 +21,13 @@ internal static class KeptResult
         return Copy(result, offered, ref bytes);
     }
 
-    private static long BulkBytes(object? value) => value switch
-    {
-        BulkRef bulk => bulk.ByteLength,
-        UserValue { Data: BulkRef bulk } => bulk.ByteLength,
-        MemoryValue { Data: BulkRef bulk } => bulk.ByteLength,
-        object?[] several when several.GetType() == typeof(object[]) => several.Sum(BulkBytes),
-        _ => 0,
-    };
+    private static long BulkBytes(object? value) => value is object?[] several && several.GetType() == typeof(object[])
+        ? several.Sum(BulkBytes)
+        : BulkRefs.In(value)?.ByteLength ?? 0;
 
-    private static bool HoldsBulk(object? value) => value switch
-    {
-        BulkRef => true,
-        UserValue { Data: BulkRef } => true,
-        MemoryValue { Data: BulkRef } => true,
-        object?[] several when several.GetType() == typeof(object[]) => Array.Exists(several, HoldsBulk),
-        _ => false,
-    };
+    private static bool HoldsBulk(object? value) => value is object?[] several && several.GetType() == typeof(object[])
+        ? Array.Exists(several, HoldsBulk)
+        : BulkRefs.In(value) is not null;
 
     private static object? Copy(object? value, Func<Guid, Array?> offered, ref long bytes)
     {

@@ -254,4 +254,33 @@ public sealed class RecordLimitTests : IClassFixture<SmallStoreFixture>
         Assert.Equal(ids.TakeLast(history.Count), history);
         await Assert.ThrowsAsync<KeyNotFoundException>(() => rc.GetResultAsync(ids[0]));
     }
+
+    [Fact]
+    public async Task ResultOverTheStoresLimit_ItsClientHasIt_AnotherClientIsToldItWasNotKept()
+    {
+        var rc = _fixture.Client;
+        var ar = rc[0].ApplyAsync(() => new double[300_000]); // 2.4 MB, sent in bulk, over the 1 MiB kept per result
+        Assert.Equal(300_000, (await ar).Length);
+        await using var other = await ParallelClient.FromClusterClientAsync(_fixture.Cluster.Client);
+
+        var again = await other.GetResultAsync(ar.MsgIds[0]);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => again.AsTask());
+        Assert.Contains("was not kept", error.Message);
+        Assert.Contains("2,400,000 bytes", error.Message);
+    }
+
+    [Fact]
+    public async Task Resubmit_TaskWhoseArgumentsWentInBulk_FailsSayingWhy_AndRunsNothing()
+    {
+        var rc = _fixture.Client;
+        var ar = rc[0].ApplyAsync((double[] x) => x.Length, new double[300_000]);
+        Assert.Equal(300_000, await ar);
+        var before = (await rc.QueueStatusAsync()).Engines.Sum(e => e.Completed);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => rc.ResubmitAsync(ar.MsgIds[0]));
+
+        Assert.Contains("cannot be resubmitted", error.Message);
+        Assert.Equal(before, (await rc.QueueStatusAsync()).Engines.Sum(e => e.Completed));
+    }
 }

@@ -17,12 +17,15 @@ public class HubClusterFixture : IAsyncLifetime
     /// <summary>The record limit of the silos' memory stores (large by default; a small one lets a test see the cull).</summary>
     protected virtual int RecordLimit => 100_000;
 
+    /// <summary>The largest result a record keeps (the default; a small one lets a test see a result not kept).</summary>
+    protected virtual long MaxResultBytes => new Orleans.Parallel.Grains.Hub.Store.TaskStoreOptions().MaxResultBytes;
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo
             .AddParallelEngines(o => (o.Engines, o.WarmUpScripts) = (1, false))
-            .AddParallelHub(o => o.RecordLimit = RecordLimit));
+            .AddParallelHub(o => (o.RecordLimit, o.MaxResultBytes) = (RecordLimit, MaxResultBytes)));
         builder.ConfigureClient(client => client.AddMemoryStreams(Orleans.Parallel.Engine.OutputStreams.Provider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -50,6 +53,8 @@ public sealed class HubCollection : ICollectionFixture<HubClusterFixture>
 public sealed class SmallStoreFixture : HubClusterFixture
 {
     public const int Limit = 20;
+    public const long ResultLimit = 1 << 20;
 
     protected override int RecordLimit => Limit;
+    protected override long MaxResultBytes => ResultLimit;
 }
