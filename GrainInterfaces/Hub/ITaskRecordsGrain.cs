@@ -8,9 +8,12 @@ namespace Orleans.Parallel.Hub;
 [Alias("op.ITaskRecordsGrain")]
 public interface ITaskRecordsGrain : IGrainWithIntegerKey
 {
-    /// <summary>Merges pieces of records into the store.</summary>
+    /// <summary>
+    /// Merges pieces of records into the store. The batch is passed as immutable: its sender never
+    /// touches it again, and copying thousands of records a second within the silo was pure cost.
+    /// </summary>
     [Alias("Save")]
-    Task SaveAsync(IReadOnlyList<TaskRecord> records);
+    Task SaveAsync(Orleans.Concurrency.Immutable<IReadOnlyList<TaskRecord>> records);
 
     /// <summary>The stored records among <paramref name="msgIds"/>, in the order asked.</summary>
     [Alias("Get")]

@@ -173,12 +173,10 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
             bytes -= bytes / Math.Max(1, batch.Count - dropped); // records are about equal on average
             dropped++;
         }
-        if (dropped > 0)
-        {
-            LogDropped(_logger, dropped);
-            batch.RemoveRange(0, dropped);
-        }
-        _unsaved = batch;
+        if (dropped > 0) LogDropped(_logger, dropped);
+        // A new list: the refused one may still be read by a save that timed out here but runs there
+        // (the in-memory store takes batches without copying them).
+        _unsaved = batch.GetRange(dropped, batch.Count - dropped);
         _unsavedBytes = bytes;
     }
 

@@ -14,7 +14,7 @@ public sealed class TaskRecordsGrain(IOptions<TaskStoreOptions> options) : Grain
 {
     private readonly MemoryTaskStore _store = new(options.Value);
 
-    public Task SaveAsync(IReadOnlyList<TaskRecord> records) => _store.SaveAsync(records);
+    public Task SaveAsync(Orleans.Concurrency.Immutable<IReadOnlyList<TaskRecord>> records) => _store.SaveAsync(records.Value);
 
     public Task<IReadOnlyList<TaskRecord>> GetAsync(IReadOnlyList<Guid> msgIds) => _store.GetAsync(msgIds);
 

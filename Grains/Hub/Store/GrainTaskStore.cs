@@ -11,7 +11,7 @@ public sealed class GrainTaskStore(IGrainFactory grains) : ITaskStore
     private ITaskRecordsGrain Records => grains.GetGrain<ITaskRecordsGrain>(0);
 
     public Task SaveAsync(IReadOnlyList<TaskRecord> records, CancellationToken cancellationToken = default) =>
-        Records.SaveAsync(records);
+        Records.SaveAsync(new Orleans.Concurrency.Immutable<IReadOnlyList<TaskRecord>>(records));
 
     public Task<IReadOnlyList<TaskRecord>> GetAsync(IReadOnlyList<Guid> msgIds, CancellationToken cancellationToken = default) =>
         Records.GetAsync(msgIds);

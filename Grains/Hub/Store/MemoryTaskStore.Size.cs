@@ -33,10 +33,14 @@ public sealed partial class MemoryTaskStore
     public static long SizeOf(TaskRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return RecordOverhead
-            + TextSize(record.Label) + TextSize(record.Stdout) + TextSize(record.Stderr) + TextSize(record.ExecuteResult)
-            + ValueSize(record.Result, 0) + ErrorSize(record.Error) + RequestSize(record.Request) + PlacementSize(record.Placement);
+        return SizeWithoutRequest(record) + RequestSize(record.Request);
     }
+
+    /// <summary>All of <see cref="SizeOf"/> but the request, which the store measures once per task.</summary>
+    private static long SizeWithoutRequest(TaskRecord record) =>
+        RecordOverhead
+        + TextSize(record.Label) + TextSize(record.Stdout) + TextSize(record.Stderr) + TextSize(record.ExecuteResult)
+        + ValueSize(record.Result, 0) + ErrorSize(record.Error) + PlacementSize(record.Placement);
 
     private static long TextSize(string? text) => text is null ? 0 : ObjectOverhead + 2L * text.Length;
 

@@ -21,8 +21,8 @@ public sealed partial class MemoryTaskStore : ITaskStore
 
     private readonly TaskStoreOptions _options;
     private readonly Lock _lock = new();
-    private readonly Dictionary<Guid, Entry> _byId = [];
-    private readonly SortedSet<Entry> _order = new(Entry.SubmissionOrder);
+    private readonly Dictionary<Guid, StoredRecord> _byId = [];
+    private readonly RecordOrder _order = new();
     private readonly HashSet<Guid> _forgotten = [];
     private readonly Queue<Guid> _forgottenOrder = new();
     private long _arrivals;
@@ -46,20 +46,6 @@ public sealed partial class MemoryTaskStore : ITaskStore
     public long Size
     {
         get { lock (_lock) return _size; }
-    }
-
-    /// <summary>One stored record and where it sorts: by submission time (unknown last), then arrival.</summary>
-    private sealed class Entry(TaskRecord record, long arrival)
-    {
-        public static readonly IComparer<Entry> SubmissionOrder = Comparer<Entry>.Create((a, b) =>
-            a.SubmittedKey != b.SubmittedKey ? a.SubmittedKey.CompareTo(b.SubmittedKey) : a.Arrival.CompareTo(b.Arrival));
-
-        public TaskRecord Record = record;
-        public long SubmittedKey = KeyOf(record);
-        public readonly long Arrival = arrival;
-        public long Size = SizeOf(record);
-
-        public static long KeyOf(TaskRecord record) => record.Submitted?.Ticks ?? long.MaxValue;
     }
 
     /// <inheritdoc />
@@ -101,8 +87,8 @@ public sealed partial class MemoryTaskStore : ITaskStore
         var matched = new List<TaskRecord>();
         lock (_lock)
         {
-            foreach (var entry in _order)
-                if (valid.Matches(entry.Record)) matched.Add(entry.Record);
+            foreach (var stored in _order.InOrder())
+                if (valid.Matches(stored.Record)) matched.Add(stored.Record);
         }
         if (selected is not null)
             for (var i = 0; i < matched.Count; i++) matched[i] = TaskRecordProjection.Project(matched[i], selected);
@@ -114,7 +100,7 @@ public sealed partial class MemoryTaskStore : ITaskStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
-            return Task.FromResult<IReadOnlyList<Guid>>(_order.Select(e => e.Record.MsgId).ToArray());
+            return Task.FromResult<IReadOnlyList<Guid>>(_order.InOrder().Select(e => e.Record.MsgId).ToArray());
     }
 
     /// <inheritdoc />
@@ -124,38 +110,37 @@ public sealed partial class MemoryTaskStore : ITaskStore
         lock (_lock)
         {
             var victims = msgIds is null
-                ? _order.Where(e => e.Record.IsDone).ToList()
-                : msgIds.Distinct().Select(id => _byId.GetValueOrDefault(id)).OfType<Entry>().Where(e => e.Record.IsDone).ToList();
+                ? _order.InOrder().Where(e => e.Record.IsDone).ToList()
+                : msgIds.Distinct().Select(id => _byId.GetValueOrDefault(id)).OfType<StoredRecord>().Where(e => e.Record.IsDone).ToList();
             foreach (var entry in victims) Remove(entry);
             return Task.FromResult(victims.Count);
         }
     }
 
-    /// <summary>Merges one piece in (or adds it), keeping the order and the size total. Caller holds the lock.</summary>
+    /// <summary>
+    /// Merges one piece in (or adds it), keeping the order and the size total. A merged record
+    /// replaces the stored one, which the order drops later; it keeps its arrival, so ties still
+    /// sort as they first came. Caller holds the lock.
+    /// </summary>
     private void Save(TaskRecord piece)
     {
         if (_forgotten.Contains(piece.MsgId)) return;
-        if (!_byId.TryGetValue(piece.MsgId, out var entry))
+        if (!_byId.TryGetValue(piece.MsgId, out var stored))
         {
-            entry = new Entry(piece, _arrivals++);
-            _byId.Add(piece.MsgId, entry);
-            _order.Add(entry);
-            _size += entry.Size;
+            Add(new StoredRecord(piece, _arrivals++, RequestSize(piece.Request), SizeWithoutRequest(piece)));
             return;
         }
-        var merged = TaskRecord.Merge(entry.Record, piece);
-        var key = Entry.KeyOf(merged);
-        if (key != entry.SubmittedKey)
-        {
-            // The sorted set finds an entry by its key, so it leaves under the old key and comes back under the new.
-            _order.Remove(entry);
-            entry.SubmittedKey = key;
-            _order.Add(entry);
-        }
-        entry.Record = merged;
-        var size = SizeOf(merged);
-        _size += size - entry.Size;
-        entry.Size = size;
+        var merged = TaskRecord.Merge(stored.Record, piece);
+        var requestSize = ReferenceEquals(merged.Request, stored.Record.Request) ? stored.RequestSize : RequestSize(merged.Request);
+        Remove(stored, forget: false);
+        Add(new StoredRecord(merged, stored.Arrival, requestSize, SizeWithoutRequest(merged)));
+    }
+
+    private void Add(StoredRecord stored)
+    {
+        _byId[stored.Record.MsgId] = stored;
+        _order.Add(stored);
+        _size += stored.Size;
     }
 
     /// <summary>
@@ -172,8 +157,8 @@ public sealed partial class MemoryTaskStore : ITaskStore
         var countTarget = (long)Math.Floor(_options.RecordLimit * (1 - _options.CullFraction));
         var sizeTarget = (long)Math.Floor(_options.SizeLimit * (1 - _options.CullFraction));
         long count = _byId.Count, size = _size;
-        var victims = new List<Entry>();
-        foreach (var entry in _order)
+        var victims = new List<StoredRecord>();
+        foreach (var entry in _order.InOrder())
         {
             if (!(overCount && count > countTarget) && !(overSize && size > sizeTarget)) break;
             if (!entry.Record.IsDone) continue;
@@ -184,13 +169,14 @@ public sealed partial class MemoryTaskStore : ITaskStore
         foreach (var entry in victims) Remove(entry);
     }
 
-    /// <summary>Drops a record and remembers its id, so late pieces do not bring it back. Caller holds the lock.</summary>
-    private void Remove(Entry entry)
+    /// <summary>Drops a record and (when culled or purged) remembers its id, so late pieces do not bring it back. Caller holds the lock.</summary>
+    private void Remove(StoredRecord stored, bool forget = true)
     {
-        var id = entry.Record.MsgId;
+        var id = stored.Record.MsgId;
+        _order.Remove(stored);
+        _size -= stored.Size;
+        if (!forget) return;
         _byId.Remove(id);
-        _order.Remove(entry);
-        _size -= entry.Size;
         if (!_forgotten.Add(id)) return;
         _forgottenOrder.Enqueue(id);
         if (_forgottenOrder.Count > ForgetLimit) _forgotten.Remove(_forgottenOrder.Dequeue());

@@ -159,6 +159,56 @@ public sealed class MemoryTaskStoreTests : TaskStoreContract
     }
 
     [Fact]
+    public async Task OverlappingBatches_LateSubmittedTimes_AndPurges_KeepTheSubmissionOrder()
+    {
+        // Batches from several silos overlap in time, some pieces learn their submitted time late, and
+        // purges leave gaps: after each step the history is exactly the records sorted by submitted
+        // time (unknown last), ties by first arrival.
+        var store = new MemoryTaskStore(new TaskStoreOptions());
+        var random = new Random(7);
+        var expected = new Dictionary<Guid, (long Key, int Arrival)>();
+        var arrivals = 0;
+        for (var step = 0; step < 60; step++)
+        {
+            var batch = new List<TaskRecord>();
+            var from = step * 40 - random.Next(0, 120); // overlaps the last few batches
+            for (var i = 0; i < 50; i++)
+            {
+                var known = random.Next(10) > 0;
+                var record = new TaskRecord
+                {
+                    MsgId = Guid.NewGuid(),
+                    Submitted = known ? T0.AddMilliseconds(from + random.Next(0, 60)) : null,
+                    Status = TaskStatus.Ok,
+                };
+                batch.Add(record);
+                expected[record.MsgId] = (record.Submitted?.Ticks ?? long.MaxValue, arrivals++);
+            }
+            // A few earlier records without a time learn it now, which moves them.
+            foreach (var id in expected.Where(e => e.Value.Key == long.MaxValue).Select(e => e.Key).Take(2).ToList())
+            {
+                var submitted = T0.AddMilliseconds(random.Next(0, step * 40 + 1));
+                batch.Add(new TaskRecord { MsgId = id, Submitted = submitted });
+                expected[id] = (submitted.Ticks, expected[id].Arrival);
+            }
+            await store.SaveAsync(batch);
+            if (step % 7 == 3)
+            {
+                var victims = expected.Keys.Where(_ => random.Next(5) == 0).ToList();
+                await store.PurgeAsync(victims);
+                foreach (var id in victims) expected.Remove(id);
+            }
+            if (step % 5 == 0 || step == 59)
+            {
+                var order = expected.OrderBy(e => e.Value.Key).ThenBy(e => e.Value.Arrival).Select(e => e.Key).ToArray();
+                Assert.Equal(order, await store.HistoryAsync());
+            }
+        }
+        Assert.Equal(expected.Count, store.Count);
+        Assert.Equal(expected.Count * MemoryTaskStore.RecordOverhead, store.Size);
+    }
+
+    [Fact]
     public void Constructor_BadOptions_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryTaskStore(new TaskStoreOptions { RecordLimit = 0 }));
