@@ -109,7 +109,7 @@ internal sealed class OutputReader
         var dropped = Interlocked.Exchange(ref _dropped, 0);
         if (dropped > 0 && _queue.TryPeek(out var next))
         {
-            chunk = next with { Text = $"[… {dropped:N0} characters of output dropped: this reader fell behind …]\n", Seq = -1 };
+            chunk = next with { Text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[… {dropped:N0} characters of output dropped: this reader fell behind …]\n"), Seq = -1 };
             return true;
         }
         if (!_queue.TryDequeue(out chunk!)) return false;

@@ -8,10 +8,12 @@ namespace Orleans.Parallel.Grains.Hub;
 /// <summary>
 /// The part of one task's record a silo has seen since its last flush: submitted, started and
 /// ended usually all land here before the flush, so the store gets one record per task, not three.
-/// Mutable, and only touched under the recorder's lock.
+/// A mutable struct, held in the flush's table and changed through a reference to it (one object
+/// fewer per task); only the flush touches it.
 /// </summary>
-internal sealed class RecordDraft(Guid msgId)
+internal struct RecordDraft(Guid msgId)
 {
+    private readonly Guid _msgId = msgId;
     private int _engineId = -1;
     private DateTime? _submitted, _started, _completed, _received;
     private TaskStatus _status;
@@ -59,9 +61,9 @@ internal sealed class RecordDraft(Guid msgId)
         Bytes += 2L * (reply.Stdout.Length + reply.Stderr.Length + (reply.ExecuteResult?.Length ?? 0));
     }
 
-    public TaskRecord ToRecord() => new()
+    public readonly TaskRecord ToRecord() => new()
     {
-        MsgId = msgId,
+        MsgId = _msgId,
         EngineId = _engineId,
         Submitted = _submitted,
         Started = _started,

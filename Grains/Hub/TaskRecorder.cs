@@ -41,6 +41,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     private readonly System.Collections.Concurrent.ConcurrentQueue<RecordEvent> _events = new();
     private int _eventCount;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _skipped = new();
+    private readonly Dictionary<Guid, RecordDraft> _drafts = []; // reused by each flush (under _flushing): drafts are structs in it
     private List<TaskRecord> _unsaved = [];
     private long _unsavedBytes;
     private int _flushQueued;
@@ -76,8 +77,18 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     public void Submitted(BalancedTask task, Guid session)
     {
         if (_store is null) return;
-        Add(new RecordEvent(task.MsgId, -1, task.Submitted, session, task.Request, task.Label, task.Placement ?? TaskPlacement.Anywhere, null, null));
+        Add(new RecordEvent(task.MsgId, -1, task.Submitted, session, task.Request, task.Label, Kept(task.Placement), null, null));
     }
+
+    /// <summary>
+    /// The placement as the record keeps it: the shared <see cref="TaskPlacement.Anywhere"/> for the
+    /// usual task that may run anywhere, so a hundred thousand records do not each hold a copy.
+    /// </summary>
+    private static TaskPlacement Kept(TaskPlacement? placement) =>
+        placement is null || (placement.Targets is null && placement.Excluded is not { Count: > 0 } && placement.Retries == 0
+                              && placement.Timeout is null && placement.Require is null)
+            ? TaskPlacement.Anywhere
+            : placement;
 
     /// <summary>An engine started a task.</summary>
     public void Started(Guid msgId, int engineId, DateTime started)
@@ -129,11 +140,13 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
         {
             if (_events.IsEmpty && _unsaved.Count == 0) return;
             // A task's submitted, started and ended usually all arrived since the last flush: one record.
-            var drafts = new Dictionary<Guid, RecordDraft>();
+            var drafts = _drafts;
+            drafts.Clear();
             while (_events.TryDequeue(out var e))
             {
                 Interlocked.Decrement(ref _eventCount);
-                if (!drafts.TryGetValue(e.MsgId, out var draft)) drafts[e.MsgId] = draft = new RecordDraft(e.MsgId);
+                ref var draft = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(drafts, e.MsgId, out var known);
+                if (!known) draft = new RecordDraft(e.MsgId);
                 if (e.Reply is { } reply) draft.Ended(reply, e.Kept, e.Time);
                 else if (e.Request is { } request) draft.Submitted(e.Session, e.Time, request, e.Label, e.EngineId, e.Placement);
                 else draft.Started(e.EngineId, e.Time);
@@ -146,6 +159,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
                 batch.Add(draft.ToRecord());
                 bytes += draft.Bytes;
             }
+            drafts.Clear(); // the drafts' requests and results go with the batch, not with this table
             _unsaved = [];
             _unsavedBytes = 0;
             try

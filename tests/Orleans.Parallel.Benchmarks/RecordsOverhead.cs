@@ -9,7 +9,7 @@ namespace Orleans.Parallel.Benchmarks;
 /// </summary>
 internal static class RecordsOverhead
 {
-    private const int Rounds = 2, Passes = 5;
+    private const int Rounds = 3, Passes = 8;
 
     private static int Echo(int x) => x;
 
@@ -35,6 +35,8 @@ internal static class RecordsOverhead
                 siloCpu[store] += CpuSeconds(process) - silo0;
                 clientCpu[store] += CpuSeconds(System.Diagnostics.Process.GetCurrentProcess()) - client0;
             }
+        foreach (var (store, passes) in rates)
+            Console.WriteLine($"records {store,-6} tasks/s by pass: {string.Join(' ', passes.Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
         double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
         var with = Median(rates["memory"]);
         var without = Median(rates["none"]);

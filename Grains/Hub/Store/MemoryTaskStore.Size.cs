@@ -86,10 +86,21 @@ public sealed partial class MemoryTaskStore
         FunctionPayload function => FunctionSize(function, depth),
         ReferenceArg reference => ObjectOverhead + TextSize(reference.Name) + TextSize(reference.ExpectedType),
         Array array when array.GetType().GetElementType() is { IsPrimitive: true } element => ObjectOverhead + array.LongLength * PrimitiveSize(element),
+        IList list => ObjectOverhead + SampledList(list, depth),
         IDictionary dictionary => ObjectOverhead + Sampled(dictionary.Count, Entries(dictionary), e => 16 + ValueSize(e.Key, depth + 1) + ValueSize(e.Value, depth + 1)),
         IEnumerable items => ObjectOverhead + Sampled((items as ICollection)?.Count, items.Cast<object?>(), item => 8 + ValueSize(item, depth + 1)),
         _ => ObjectOverhead + 8, // a boxed primitive, a date, a guid or a small record
     };
+
+    /// <summary>A list (argument arrays, type names) by index: no enumerator or delegate per item, since every task has some.</summary>
+    private static long SampledList(IList list, int depth)
+    {
+        var count = list.Count;
+        var seen = Math.Min(count, SampleItems);
+        long sum = 0;
+        for (var i = 0; i < seen; i++) sum += 8 + ValueSize(list[i], depth + 1);
+        return count > seen ? sum * count / seen : sum;
+    }
 
     private static IEnumerable<DictionaryEntry> Entries(IDictionary dictionary)
     {
