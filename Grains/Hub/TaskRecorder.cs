@@ -38,9 +38,11 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     private readonly CancellationTokenSource _stop = new();
     // Engine threads and the queue report at once; a lock-free queue keeps them from waiting on each
     // other (on two cores a contended lock costs more than the record). The flush sorts it out.
-    private readonly System.Collections.Concurrent.ConcurrentQueue<RecordEvent> _events = new();
-    private int _eventCount;
+    private readonly StripedBuffer<RecordEvent> _events = new(Math.Max(4, 2 * Environment.ProcessorCount));
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _skipped = new();
+    // Whether _skipped may hold anything: ConcurrentDictionary.IsEmpty takes every lock when the
+    // dictionary is empty, which it nearly always is, and Started and Ended ask for every task.
+    private int _skippedCount;
     private readonly Dictionary<Guid, RecordDraft> _drafts = []; // reused by each flush (under _flushing): drafts are structs in it
     private List<TaskRecord> _unsaved = [];
     private long _unsavedBytes;
@@ -67,7 +69,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
         {
             // A filler for a task the client could not send: the engine runs it like any task, but its
             // start and end must not make a record that says the lost task succeeded.
-            _skipped.TryAdd(task.MsgId, 0);
+            if (_skipped.TryAdd(task.MsgId, 0)) Interlocked.Increment(ref _skippedCount);
             return;
         }
         Add(new RecordEvent(task.MsgId, engineId, task.Submitted, task.SessionId, task.Request, task.Label, null, null, null));
@@ -93,7 +95,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     /// <summary>An engine started a task.</summary>
     public void Started(Guid msgId, int engineId, DateTime started)
     {
-        if (_store is null || (!_skipped.IsEmpty && _skipped.ContainsKey(msgId))) return;
+        if (_store is null || (Volatile.Read(ref _skippedCount) > 0 && _skipped.ContainsKey(msgId))) return;
         Add(new RecordEvent(msgId, engineId, started, default, null, null, null, null, null));
     }
 
@@ -103,7 +105,12 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     /// </summary>
     public void Ended(TaskReply reply)
     {
-        if (_store is null || (!_skipped.IsEmpty && _skipped.TryRemove(reply.MsgId, out _))) return;
+        if (_store is null) return;
+        if (Volatile.Read(ref _skippedCount) > 0 && _skipped.TryRemove(reply.MsgId, out _))
+        {
+            Interlocked.Decrement(ref _skippedCount);
+            return;
+        }
         var kept = KeptResult.Of(reply.Result, _offered, _maxResultBytes);
         Add(new RecordEvent(reply.MsgId, reply.EngineId, DateTime.UtcNow, default, null, null, null, reply, kept));
     }
@@ -118,8 +125,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
 
     private void Add(RecordEvent e)
     {
-        _events.Enqueue(e);
-        if (Interlocked.Increment(ref _eventCount) >= FlushAt && Interlocked.Exchange(ref _flushQueued, 1) == 0) FlushSoon();
+        if (_events.Add(e) >= FlushAt && Interlocked.Exchange(ref _flushQueued, 1) == 0) FlushSoon();
     }
 
     private void FlushSoon()
@@ -138,19 +144,11 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
         await _flushing.WaitAsync(cancellationToken);
         try
         {
-            if (_events.IsEmpty && _unsaved.Count == 0) return;
+            if (_events.Count == 0 && _unsaved.Count == 0) return;
             // A task's submitted, started and ended usually all arrived since the last flush: one record.
             var drafts = _drafts;
             drafts.Clear();
-            while (_events.TryDequeue(out var e))
-            {
-                Interlocked.Decrement(ref _eventCount);
-                ref var draft = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(drafts, e.MsgId, out var known);
-                if (!known) draft = new RecordDraft(e.MsgId);
-                if (e.Reply is { } reply) draft.Ended(reply, e.Kept, e.Time);
-                else if (e.Request is { } request) draft.Submitted(e.Session, e.Time, request, e.Label, e.EngineId, e.Placement);
-                else draft.Started(e.EngineId, e.Time);
-            }
+            _events.TakeAll(drafts, Merge);
             // Unsaved records from a failed flush go first: a later piece of the same task must merge after them.
             var batch = _unsaved;
             var bytes = _unsavedBytes;
@@ -176,6 +174,16 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
         {
             _flushing.Release();
         }
+    }
+
+    /// <summary>Folds one event into its task's draft (the pieces may come in any order).</summary>
+    private static void Merge(Dictionary<Guid, RecordDraft> drafts, in RecordEvent e)
+    {
+        ref var draft = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(drafts, e.MsgId, out var known);
+        if (!known) draft = new RecordDraft(e.MsgId);
+        if (e.Reply is { } reply) draft.Ended(reply, e.Kept, e.Time);
+        else if (e.Request is { } request) draft.Submitted(e.Session, e.Time, request, e.Label, e.EngineId, e.Placement);
+        else draft.Started(e.EngineId, e.Time);
     }
 
     /// <summary>Keeps a batch the store refused for the next flush, dropping the oldest past the bound.</summary>
