@@ -18,6 +18,14 @@ internal sealed class LiveOutput
     /// <summary>How many chunks arrived.</summary>
     public int Count { get; private set; }
 
+    /// <summary>When the last chunk arrived (UTC); null before the first.</summary>
+    public DateTime? LastArrival
+    {
+        get { lock (_gate) return _lastArrival; }
+    }
+
+    private DateTime? _lastArrival;
+
     public string Stdout
     {
         get { lock (_gate) return _out.ToString(); }
@@ -33,6 +41,7 @@ internal sealed class LiveOutput
         lock (_gate)
         {
             Count++;
+            _lastArrival = DateTime.UtcNow;
             Keep(chunk.IsError ? _err : _out, chunk.Text);
             if (_readers is not null) foreach (var reader in _readers) reader.Push(chunk);
         }

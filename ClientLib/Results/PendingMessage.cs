@@ -64,13 +64,17 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
     public LiveOutput LiveOutput() => Volatile.Read(ref _live) ?? Interlocked.CompareExchange(ref _live, new LiveOutput(), null) ?? _live!;
 
     /// <summary>
-    /// Whether every chunk of its output that was streamed has arrived (or it ended long enough ago
-    /// that a missing one is taken as lost).
+    /// Whether every chunk of its output that was streamed has arrived, or none has come for
+    /// <see cref="OutputGrace"/> since its reply or the last chunk (a missing one is then taken as
+    /// lost). Counted from the last chunk too: a chatty task's reply can overtake many chunks still
+    /// on their way, and those keep coming.
     /// </summary>
     public bool OutputComplete => Done is { } done
-        && (done.Streamed <= (Live?.Count ?? 0) || DateTime.UtcNow - (Received ?? DateTime.UtcNow) > OutputGrace);
+        && (done.Streamed <= (Live?.Count ?? 0) || DateTime.UtcNow - LastHeard > OutputGrace);
 
-    /// <summary>How long after its reply a task's last streamed chunks are waited for.</summary>
+    private DateTime LastHeard => Live?.LastArrival is { } chunk && chunk > (Received ?? DateTime.MinValue) ? chunk : Received ?? DateTime.UtcNow;
+
+    /// <summary>How long after its reply, or its last chunk, a task's missing chunks are waited for.</summary>
     public static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>The label of the view that sent it (kept in its task record).</summary>

@@ -9,11 +9,11 @@ namespace Orleans.Parallel.Benchmarks;
 /// </summary>
 internal static class RecordsOverhead
 {
-    private const int Rounds = 3, Passes = 8;
+    private const int Rounds = 3;
 
     private static int Echo(int x) => x;
 
-    public static async Task MeasureAsync(int engines, int highWaterMark, Sizes sizes, Figures figures, CancellationToken cancellationToken)
+    public static async Task MeasureAsync(int engines, int highWaterMark, int passes, Sizes sizes, Figures figures, CancellationToken cancellationToken)
     {
         var rates = new Dictionary<string, List<double>> { ["memory"] = [], ["none"] = [] };
         var siloCpu = new Dictionary<string, double> { ["memory"] = 0, ["none"] = 0 };
@@ -30,13 +30,13 @@ internal static class RecordsOverhead
                 using var process = System.Diagnostics.Process.GetProcessById(silo.ProcessId);
                 Quiesce(process);
                 var (silo0, client0) = (CpuSeconds(process), CpuSeconds(System.Diagnostics.Process.GetCurrentProcess()));
-                for (var i = 0; i < Passes; i++) rates[store].Add(Pass(lb, sizes.LbTasks));
+                for (var i = 0; i < passes; i++) rates[store].Add(Pass(lb, sizes.LbTasks));
                 process.Refresh();
                 siloCpu[store] += CpuSeconds(process) - silo0;
                 clientCpu[store] += CpuSeconds(System.Diagnostics.Process.GetCurrentProcess()) - client0;
             }
-        foreach (var (store, passes) in rates)
-            Console.WriteLine($"records {store,-6} tasks/s by pass: {string.Join(' ', passes.Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
+        foreach (var (store, byPass) in rates)
+            Console.WriteLine($"records {store,-6} tasks/s by pass: {string.Join(' ', byPass.Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
         double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
         var with = Median(rates["memory"]);
         var without = Median(rates["none"]);
@@ -44,7 +44,7 @@ internal static class RecordsOverhead
         figures.Add("lb_tasks_per_s_no_records_median", without);
         figures.Add("records_overhead_pct", (1 - with / without) * 100);
         // CPU per task says where the cost lands, and is steadier than the rate on a busy machine.
-        var tasks = (double)Rounds * Passes * sizes.LbTasks;
+        var tasks = (double)Rounds * passes * sizes.LbTasks;
         figures.Add("records_silo_cpu_us_per_task", siloCpu["memory"] / tasks * 1e6);
         figures.Add("no_records_silo_cpu_us_per_task", siloCpu["none"] / tasks * 1e6);
         figures.Add("records_client_cpu_us_per_task", clientCpu["memory"] / tasks * 1e6);

@@ -36,6 +36,30 @@ public sealed partial class MemoryTaskStore
         return SizeWithoutRequest(record) + RequestSize(record.Request);
     }
 
+    // The tasks of one batch share one function payload (the serializer keeps references within a
+    // message): it is measured once, not for each task. Only touched under the store's lock.
+    private FunctionPayload? _lastFunction;
+    private long _lastFunctionSize;
+
+    /// <summary><see cref="RequestSize"/>, with the function's size taken from the last one measured when it is the same payload.</summary>
+    private long MeasureRequest(EngineRequest? request) => request switch
+    {
+        ApplyRequest apply => ObjectOverhead + MeasureFunction(apply.Function) + ValueSize(apply.Args, 0),
+        MapRequest map => ObjectOverhead + MeasureFunction(map.Function) + ValueSize(map.Items, 0) + ValueSize(map.More, 0),
+        _ => RequestSize(request),
+    };
+
+    private long MeasureFunction(FunctionPayload? function)
+    {
+        if (function is null) return 0;
+        if (!ReferenceEquals(function, _lastFunction))
+        {
+            _lastFunctionSize = FunctionSize(function, 0);
+            _lastFunction = function;
+        }
+        return _lastFunctionSize;
+    }
+
     /// <summary>All of <see cref="SizeOf"/> but the request, which the store measures once per task.</summary>
     private static long SizeWithoutRequest(TaskRecord record) =>
         RecordOverhead

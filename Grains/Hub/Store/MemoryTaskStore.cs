@@ -118,22 +118,32 @@ public sealed partial class MemoryTaskStore : ITaskStore
     }
 
     /// <summary>
-    /// Merges one piece in (or adds it), keeping the order and the size total. A merged record
-    /// replaces the stored one, which the order drops later; it keeps its arrival, so ties still
-    /// sort as they first came. Caller holds the lock.
+    /// Merges one piece in (or adds it), keeping the order and the size total. A merge that moves
+    /// the record (its submission time was unknown) replaces the stored one, which the order drops
+    /// later; it keeps its arrival, so ties still sort as they first came. Caller holds the lock.
     /// </summary>
     private void Save(TaskRecord piece)
     {
         if (_forgotten.Contains(piece.MsgId)) return;
         if (!_byId.TryGetValue(piece.MsgId, out var stored))
         {
-            Add(new StoredRecord(piece, _arrivals++, RequestSize(piece.Request), SizeWithoutRequest(piece)));
+            Add(new StoredRecord(piece, _arrivals++, MeasureRequest(piece.Request), SizeWithoutRequest(piece)));
             return;
         }
         var merged = TaskRecord.Merge(stored.Record, piece);
-        var requestSize = ReferenceEquals(merged.Request, stored.Record.Request) ? stored.RequestSize : RequestSize(merged.Request);
+        var requestSize = ReferenceEquals(merged.Request, stored.Record.Request) ? stored.RequestSize : MeasureRequest(merged.Request);
+        var size = requestSize + SizeWithoutRequest(merged);
+        if (StoredRecord.KeyOf(merged) == stored.SubmittedKey)
+        {
+            // The usual merge (a task's end arriving a flush after its start): it stays where it sorts.
+            _size += size - stored.Size;
+            stored.Record = merged;
+            stored.RequestSize = requestSize;
+            stored.Size = size;
+            return;
+        }
         Remove(stored, forget: false);
-        Add(new StoredRecord(merged, stored.Arrival, requestSize, SizeWithoutRequest(merged)));
+        Add(new StoredRecord(merged, stored.Arrival, requestSize, size - requestSize));
     }
 
     private void Add(StoredRecord stored)

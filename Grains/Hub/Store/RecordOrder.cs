@@ -7,11 +7,13 @@ namespace Orleans.Parallel.Grains.Hub.Store;
 /// </summary>
 internal sealed class StoredRecord(Orleans.Parallel.Hub.TaskRecord record, long arrival, long requestSize, long otherSize)
 {
-    public readonly Orleans.Parallel.Hub.TaskRecord Record = record;
+    // A merge that leaves the submission time as it was changes these in place; one that changes it
+    // makes a new StoredRecord, since the order finds records by where they sort.
+    public Orleans.Parallel.Hub.TaskRecord Record = record;
+    public long RequestSize = requestSize;
+    public long Size = requestSize + otherSize;
     public readonly long SubmittedKey = KeyOf(record);
     public readonly long Arrival = arrival;
-    public readonly long RequestSize = requestSize;
-    public readonly long Size = requestSize + otherSize;
 
     /// <summary>Set when the record was culled, purged or replaced; the order drops it when it next settles.</summary>
     public bool Removed;
