@@ -47,7 +47,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             var address = Dns.GetHostAddresses(options.GatewayHost).First();
-            client.UseStaticClustering(new IPEndPoint(address, options.GatewayPort));
+            ClusterMembership.Configure(client, options, new IPEndPoint(address, options.GatewayPort));
             client.Services.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;

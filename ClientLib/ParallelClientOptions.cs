@@ -15,6 +15,17 @@ public sealed class ParallelClientOptions
     /// <summary>The Orleans service id. Default: "dev", the silo's default.</summary>
     public string ServiceId { get; set; } = "dev";
 
+    /// <summary>
+    /// How the client finds the cluster: <see cref="ClusterMembership.Localhost"/> (default: the gateway
+    /// at <see cref="GatewayHost"/>:<see cref="GatewayPort"/>), or <see cref="ClusterMembership.Redis"/> /
+    /// <see cref="ClusterMembership.Azure"/>: every live silo's gateway, from the table the silos use, so
+    /// the client moves to another silo when its gateway's silo dies.
+    /// </summary>
+    public string Clustering { get; set; } = ClusterMembership.Localhost;
+
+    /// <summary>For Redis or Azure clustering: the Redis address or the storage connection string the silos use.</summary>
+    public string? ClusteringConnection { get; set; }
+
     /// <summary>How long to keep trying to reach the gateway. Default: 30 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -24,6 +35,7 @@ public sealed class ParallelClientOptions
         if (GatewayPort is <= 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(GatewayPort), GatewayPort, "GatewayPort must be 1..65535.");
         if (string.IsNullOrWhiteSpace(ClusterId)) throw new ArgumentException("ClusterId must not be empty.", nameof(ClusterId));
         if (string.IsNullOrWhiteSpace(ServiceId)) throw new ArgumentException("ServiceId must not be empty.", nameof(ServiceId));
+        ClusterMembership.Validate(Clustering, ClusteringConnection, nameof(Clustering), nameof(ClusteringConnection));
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive.");
     }
 }

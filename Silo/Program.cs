@@ -2,7 +2,15 @@ using System.CommandLine;
 using Orleans.Parallel.Commands;
 
 var root = new RootCommand("Orleans.Parallel silo: hosts engines for ParallelClient (dotnet run --project Silo -- --engines 4).");
-SiloCommand.Configure(root);
+try
+{
+    SiloCommand.Configure(root);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message); // a bad OP_* variable or appsettings.json: say which, not a stack trace
+    return 2;
+}
 root.Subcommands.Add(DemoCommand.Create());
 // Ctrl-C and SIGTERM are left to the host's console lifetime, which stops engines before the silo.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -11,21 +11,26 @@ internal static class SiloCommand
 {
     public static void Configure(RootCommand root)
     {
-        var defaults = new SiloSettings();
+        // Defaults from appsettings.json and OP_* environment variables; the command line overrides them.
+        var defaults = SiloSettings.FromConfiguration();
         var engines = new Option<int>("--engines", "-n") { Description = "Engines to host on this silo.", DefaultValueFactory = _ => defaults.Engines };
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (loopback).", DefaultValueFactory = _ => defaults.SiloPort };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (loopback).", DefaultValueFactory = _ => defaults.GatewayPort };
         var bulkPort = new Option<int>("--bulk-port") { Description = "Port for large arrays beside Orleans (0: any free port).", DefaultValueFactory = _ => defaults.BulkPort };
+        var clustering = new Option<string>("--clustering") { Description = "How silos find each other: localhost, redis or azure.", DefaultValueFactory = _ => defaults.Clustering };
+        var clusteringConnection = new Option<string?>("--clustering-connection") { Description = "For redis: the server (host:port); for azure: a storage connection string.", DefaultValueFactory = _ => defaults.ClusteringConnection };
+        var primarySiloPort = new Option<int?>("--primary-silo-port") { Description = "For localhost clustering of several silos: the first silo's --silo-port.", DefaultValueFactory = _ => defaults.PrimarySiloPort };
+        var address = new Option<string>("--address") { Description = "The IP address this silo listens on and gives to others (default 127.0.0.1).", DefaultValueFactory = _ => defaults.Address };
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => defaults.ClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id.", DefaultValueFactory = _ => defaults.ServiceId };
         var scheme = new Option<string>("--scheme") { Description = "How load-balanced tasks pick an engine: leastload, lru, plainrandom, twobin or weighted.", DefaultValueFactory = _ => defaults.Scheme };
         var hwm = new Option<int>("--hwm") { Description = "Most load-balanced tasks outstanding per engine (0: no limit).", DefaultValueFactory = _ => defaults.HighWaterMark };
         var taskStore = new Option<string>("--task-store") { Description = "Where task records are kept: memory, postgres or none.", DefaultValueFactory = _ => defaults.TaskStore };
-        var taskStoreConnection = new Option<string?>("--task-store-connection") { Description = "For --task-store postgres: the Npgsql connection string (Host=...;Port=...;Username=...;Database=...)." };
+        var taskStoreConnection = new Option<string?>("--task-store-connection") { Description = "For --task-store postgres: the Npgsql connection string (Host=...;Port=...;Username=...;Database=...).", DefaultValueFactory = _ => defaults.TaskStoreConnection };
         var recordLimit = new Option<int>("--record-limit") { Description = "For --task-store memory: most records kept (the oldest finished are culled).", DefaultValueFactory = _ => defaults.RecordLimit };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clusterId, serviceId, scheme, hwm, taskStore, taskStoreConnection, recordLimit, logLevel, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, primarySiloPort, address, clusterId, serviceId, scheme, hwm, taskStore, taskStoreConnection, recordLimit, logLevel, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,6 +40,10 @@ internal static class SiloCommand
                 SiloPort = parse.GetValue(siloPort),
                 GatewayPort = parse.GetValue(gatewayPort),
                 BulkPort = parse.GetValue(bulkPort),
+                Clustering = parse.GetValue(clustering)!,
+                ClusteringConnection = parse.GetValue(clusteringConnection),
+                PrimarySiloPort = parse.GetValue(primarySiloPort),
+                Address = parse.GetValue(address)!,
                 ClusterId = parse.GetValue(clusterId)!,
                 ServiceId = parse.GetValue(serviceId)!,
                 Scheme = parse.GetValue(scheme)!,
@@ -44,14 +53,24 @@ internal static class SiloCommand
                 RecordLimit = parse.GetValue(recordLimit),
                 LogLevel = parse.GetValue(logLevel),
             };
-            using var host = SiloHostFactory.Create(settings);
+            IHost host;
+            try
+            {
+                host = SiloHostFactory.Create(settings);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"Orleans.Parallel silo: {e.Message}"); // bad settings: say which, not a stack trace
+                return 2;
+            }
+            using var owned = host;
             await host.StartAsync(cancellationToken);
             if (parse.GetValue(parentPid) is { } parent) _ = StopWithParentAsync(parent, host);
             var ids = host.Services.GetRequiredService<EngineHost>().EngineIds;
             Console.WriteLine(
-                $"Orleans.Parallel silo ready: {ids.Count} engines [{string.Join(", ", ids)}], gateway 127.0.0.1:{settings.GatewayPort}, " +
+                $"Orleans.Parallel silo ready: {ids.Count} engines [{string.Join(", ", ids)}], gateway {settings.Address}:{settings.GatewayPort}, " +
                 $"bulk {host.Services.GetRequiredService<Grains.Bulk.BulkServer>().Endpoint}, " +
-                $"cluster '{settings.ClusterId}'. Ctrl-C stops it.");
+                $"cluster '{settings.ClusterId}' ({settings.Clustering} clustering). Ctrl-C stops it.");
             await host.WaitForShutdownAsync(cancellationToken);
             Console.WriteLine("Orleans.Parallel silo stopped.");
             return 0;

@@ -5,7 +5,7 @@ using Orleans.Configuration;
 
 namespace Orleans.Parallel.Hosting;
 
-/// <summary>Builds the silo host: localhost clustering bound to loopback only, engines, quiet logs.</summary>
+/// <summary>Builds the silo host: its clustering (<see cref="SiloMembership"/>), engines, scheduler, hub, quiet logs.</summary>
 public static class SiloHostFactory
 {
     /// <summary>A host (not yet started) for one silo with <paramref name="settings"/>.</summary>
@@ -16,7 +16,7 @@ public static class SiloHostFactory
         builder.Logging.SetMinimumLevel(settings.LogLevel).AddConsole();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            SiloMembership.Configure(silo, settings);
             // Set after UseLocalhostClustering, whose own cluster and service ids do not survive the host builder's defaults.
             silo.Services.Configure<ClusterOptions>(o =>
             {

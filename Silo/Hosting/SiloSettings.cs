@@ -1,8 +1,13 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Orleans.Parallel.Hosting;
 
-/// <summary>Everything the silo host is started with (command line, <see cref="LocalCluster"/>).</summary>
+/// <summary>
+/// Everything the silo host is started with: from the command line, whose defaults come from the
+/// environment (<c>OP_ENGINES</c>, <c>OP_CLUSTERING</c>, …) and the "Silo" section of an
+/// appsettings.json in the working directory (<see cref="FromConfiguration"/>), or from <see cref="LocalCluster"/>.
+/// </summary>
 public sealed record SiloSettings
 {
     /// <summary>Engines this silo hosts. Default: the processor count.</summary>
@@ -16,6 +21,22 @@ public sealed record SiloSettings
 
     /// <summary>Port of the bulk listener that carries large arrays beside Orleans. Default 0: a free port, which clients learn from the cluster.</summary>
     public int BulkPort { get; init; }
+
+    /// <summary>
+    /// How silos find each other: "localhost" (default: silos on this machine, the one on
+    /// <see cref="PrimarySiloPort"/> holding the membership table), "redis" or "azure" (the table in
+    /// a Redis server or Azure Table storage, <see cref="ClusteringConnection"/>).
+    /// </summary>
+    public string Clustering { get; init; } = ClusterMembership.Localhost;
+
+    /// <summary>For "redis": the server's address ("host:port"); for "azure": a storage connection string.</summary>
+    public string? ClusteringConnection { get; init; }
+
+    /// <summary>For "localhost" clustering of several silos: the silo port of the first one (default: this silo's own, so it is the first).</summary>
+    public int? PrimarySiloPort { get; init; }
+
+    /// <summary>The address this silo listens on and tells others (default 127.0.0.1; another silo's machine must reach it).</summary>
+    public string Address { get; init; } = "127.0.0.1";
 
     /// <summary>Orleans cluster id. Default "dev".</summary>
     public string ClusterId { get; init; } = "dev";
@@ -41,6 +62,31 @@ public sealed record SiloSettings
     /// <summary>Lowest level logged to the console. Default Warning.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
 
+    /// <summary>
+    /// Settings from configuration: the "Silo" section of appsettings.json in the working directory,
+    /// then environment variables prefixed <c>OP_</c> (property names, any case: <c>OP_CLUSTERING=redis</c>).
+    /// What is not set keeps its default; the command line overrides both.
+    /// </summary>
+    public static SiloSettings FromConfiguration(Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
+    {
+        configuration ??= new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .SetBasePath(Directory.GetCurrentDirectory())
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables("OP_")
+            .Build();
+        var settings = new SiloSettings();
+        try
+        {
+            configuration.GetSection("Silo").Bind(settings); // the file
+            configuration.Bind(settings); // the environment, over it
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException($"A silo setting from appsettings.json (section \"Silo\") or an OP_* environment variable is not valid: {e.Message}", nameof(configuration), e);
+        }
+        return settings;
+    }
+
     /// <summary>The task-store options these settings give.</summary>
     internal Grains.Hub.Store.TaskStoreOptions StoreOptions() =>
         new() { Kind = TaskStore, ConnectionString = TaskStoreConnection, RecordLimit = RecordLimit };
@@ -51,6 +97,13 @@ public sealed record SiloSettings
         foreach (var (name, port) in new[] { (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort) })
             if (port is <= 0 or > 65535) throw new ArgumentOutOfRangeException(name, port, $"{name} must be 1..65535.");
         if (SiloPort == GatewayPort) throw new ArgumentException("SiloPort and GatewayPort must differ.");
+        ClusterMembership.Validate(Clustering, ClusteringConnection, nameof(Clustering), nameof(ClusteringConnection));
+        if (PrimarySiloPort is { } primary && (primary is <= 0 or > 65535))
+            throw new ArgumentOutOfRangeException(nameof(PrimarySiloPort), primary, "PrimarySiloPort must be 1..65535.");
+        if (PrimarySiloPort is not null && Clustering != ClusterMembership.Localhost)
+            throw new ArgumentException($"PrimarySiloPort is for localhost clustering only; with '{Clustering}' silos find each other in the membership table.", nameof(PrimarySiloPort));
+        if (!System.Net.IPAddress.TryParse(Address, out _))
+            throw new ArgumentException($"Address '{Address}' is not an IP address: give the one other silos and clients reach this machine by.", nameof(Address));
         if (BulkPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(BulkPort), BulkPort, "BulkPort must be 0 (any free port) or 1..65535.");
         new Grains.Scheduling.SchedulerOptions { Scheme = Scheme, HighWaterMark = HighWaterMark }.Validate();
         StoreOptions().Validate();

@@ -1,0 +1,34 @@
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Hosting;
+
+namespace Orleans.Parallel.Hosting;
+
+/// <summary>The silo side of <see cref="ClusterMembership"/>: where the membership table lives and which endpoints the silo gives.</summary>
+internal static class SiloMembership
+{
+    public static void Configure(ISiloBuilder silo, SiloSettings settings)
+    {
+        var address = IPAddress.Parse(settings.Address);
+        switch (settings.Clustering)
+        {
+            case ClusterMembership.Redis:
+                silo.UseRedisClustering(settings.ClusteringConnection!);
+                Endpoints(silo, settings, address);
+                break;
+            case ClusterMembership.Azure:
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.ClusteringConnection));
+                Endpoints(silo, settings, address);
+                break;
+            default:
+                // The first silo (its own port is the primary's) holds the table in memory; the others join it.
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
+                    settings.PrimarySiloPort is { } primary && primary != settings.SiloPort ? new IPEndPoint(IPAddress.Loopback, primary) : null);
+                break;
+        }
+    }
+
+    /// <summary>Listens on the given address only, or on every interface when it is not loopback (a machine's own address may be NATed).</summary>
+    private static void Endpoints(ISiloBuilder silo, SiloSettings settings, IPAddress address) =>
+        silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+}
