@@ -3,16 +3,23 @@ using Orleans.Parallel.Testing;
 namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>
-/// Three real silo processes that find each other through a real Redis server, with an engine on
-/// each, and a client that finds their gateways the same way and works across all of them.
+/// Three real silo processes that find each other through a real membership store, with an engine
+/// on each, and a client that finds their gateways the same way and works across all of them. Run
+/// once per store (<see cref="RedisClusteringTests"/>, <see cref="AzureClusteringTests"/>).
 /// </summary>
-public sealed class RedisClusteringTests(RedisServer redis) : IClassFixture<RedisServer>
+public abstract class ThreeSiloCluster
 {
+    /// <summary>The clustering kind under test.</summary>
+    protected abstract string Clustering { get; }
+
+    /// <summary>The store's connection, as silos and clients take it.</summary>
+    protected abstract string Connection { get; }
+
     [Fact]
     public async Task ThreeSilos_OneEngineEach_DirectAndLoadBalancedWorkSpansEverySilo()
     {
-        var cluster = $"redis-{Guid.NewGuid():N}"; // a fresh membership table in the shared server
-        string[] Args() => ["--clustering", ClusterMembership.Redis, "--clustering-connection", redis.Connection, "--cluster-id", cluster];
+        var cluster = $"{Clustering}{Guid.NewGuid():N}"; // a fresh membership table in the shared store
+        string[] Args() => ["--clustering", Clustering, "--clustering-connection", Connection, "--cluster-id", cluster];
         await using var first = await SiloProcess.StartAsync(1, null, Args());
         await using var second = await SiloProcess.StartAsync(1, null, Args());
         await using var third = await SiloProcess.StartAsync(1, null, Args());
@@ -20,8 +27,8 @@ public sealed class RedisClusteringTests(RedisServer redis) : IClassFixture<Redi
 
         await using var rc = await ParallelClient.ConnectAsync(new ParallelClientOptions
         {
-            Clustering = ClusterMembership.Redis,
-            ClusteringConnection = redis.Connection,
+            Clustering = Clustering,
+            ClusteringConnection = Connection,
             ClusterId = cluster,
         });
         await rc.WaitForEnginesAsync(3, TimeSpan.FromSeconds(60));
@@ -45,11 +52,32 @@ public sealed class RedisClusteringTests(RedisServer redis) : IClassFixture<Redi
     }
 
     [Fact]
-    public async Task RedisClustering_WithoutConnection_IsRefusedWithAClearMessage()
+    public async Task WithoutConnection_IsRefusedWithAClearMessage()
     {
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => ParallelClient.ConnectAsync(new ParallelClientOptions { Clustering = ClusterMembership.Redis }));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => ParallelClient.ConnectAsync(new ParallelClientOptions { Clustering = Clustering }));
         Assert.Contains("needs a connection", e.Message);
         var unknown = await Assert.ThrowsAsync<ArgumentException>(() => ParallelClient.ConnectAsync(new ParallelClientOptions { Clustering = "zookeeper" }));
         Assert.Contains("localhost, redis, azure", unknown.Message);
+    }
+}
+
+/// <summary>The three-silo cluster on Orleans' Redis membership, against a real Redis server.</summary>
+public sealed class RedisClusteringTests(RedisServer redis) : ThreeSiloCluster, IClassFixture<RedisServer>
+{
+    protected override string Clustering => ClusterMembership.Redis;
+    protected override string Connection => redis.Connection;
+}
+
+/// <summary>The three-silo cluster on Orleans' Azure Table membership, against Azurite.</summary>
+public sealed class AzureClusteringTests(AzuriteServer azurite) : ThreeSiloCluster, IClassFixture<AzuriteServer>
+{
+    protected override string Clustering => ClusterMembership.Azure;
+    protected override string Connection => azurite.ConnectionString;
+
+    [Fact]
+    public async Task BadConnectionString_IsRefusedWithAClearMessage()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => ParallelClient.ConnectAsync(new ParallelClientOptions { Clustering = Clustering, ClusteringConnection = "not a connection string" }));
+        Assert.Contains("connection string is not valid", e.Message);
     }
 }
