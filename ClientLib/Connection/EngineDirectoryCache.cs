@@ -19,7 +19,7 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Listener _listener;
     private IEngineDirectoryObserver? _reference;
-    private EngineDirectory _directory = new(-1, []);
+    private EngineDirectory _directory = new(-1, [], Guid.Empty);
     private Dictionary<int, (IEngineGrain Grain, BulkEndpoint? Bulk)> _byId = new();
     private TaskCompletionSource _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
@@ -67,14 +67,18 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     public async Task RefreshAsync() =>
         Apply(await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync().ConfigureAwait(false));
 
-    /// <summary>Takes <paramref name="directory"/> if it differs from the one held (a push and a poll may bring the same).</summary>
+    /// <summary>
+    /// Takes <paramref name="directory"/> if it is newer than the one held. A push and a poll may bring
+    /// the same list, and pushes are one-way calls that can overtake each other: an older list taken
+    /// after a newer one made an engine that had just joined leave and come back.
+    /// </summary>
     private void Apply(EngineDirectory directory)
     {
         EnginesChangedEventArgs change;
         TaskCompletionSource changed;
         lock (_gate)
         {
-            if (directory.Version == _directory.Version) return;
+            if (!directory.IsNewerThan(_directory)) return;
             var before = Ids;
             _byId = directory.Engines.ToDictionary(e => e.EngineId, e => (_grains.GetGrain<IEngineGrain>(e.Incarnation), e.Bulk));
             Ids = directory.Engines.Select(e => e.EngineId).ToArray();

@@ -10,8 +10,17 @@ public sealed record EngineEntry(
     [property: Id(2)] string SiloName,
     [property: Id(3)] BulkEndpoint? Bulk);
 
-/// <summary>The registry's engines, sorted by id, and the version of that list.</summary>
+/// <summary>
+/// The registry's engines, sorted by id, and the version of that list. Versions count up within one
+/// activation of the registry (<see cref="Epoch"/>): pushes can arrive out of order, and a client
+/// keeps the newest of an epoch; a new epoch (the registry was activated again) is always taken.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("op.EngineDirectory")]
 public sealed record EngineDirectory(
     [property: Id(0)] long Version,
-    [property: Id(1)] IReadOnlyList<EngineEntry> Engines);
+    [property: Id(1)] IReadOnlyList<EngineEntry> Engines,
+    [property: Id(2)] Guid Epoch = default)
+{
+    /// <summary>Whether this list is newer than <paramref name="held"/> (same epoch and a higher version, or another epoch).</summary>
+    public bool IsNewerThan(EngineDirectory held) => Epoch != held.Epoch || Version > held.Version;
+}

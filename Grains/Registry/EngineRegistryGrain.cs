@@ -11,6 +11,7 @@ public sealed class EngineRegistryGrain(ILogger<EngineRegistryGrain> logger) : G
 {
     private readonly SortedDictionary<int, EngineEntry> _engines = new();
     private readonly ObserverManager<IEngineDirectoryObserver> _observers = new(IEngineRegistryGrain.SubscriptionLifetime, logger);
+    private readonly Guid _epoch = Guid.NewGuid(); // versions count within this activation
     private int _nextId;
     private long _version;
     private EngineDirectory? _snapshot;
@@ -30,7 +31,7 @@ public sealed class EngineRegistryGrain(ILogger<EngineRegistryGrain> logger) : G
     }
 
     public Task<EngineDirectory> GetEnginesAsync() =>
-        Task.FromResult(_snapshot ??= new EngineDirectory(_version, _engines.Values.ToArray()));
+        Task.FromResult(_snapshot ??= new EngineDirectory(_version, _engines.Values.ToArray(), _epoch));
 
     public Task<EngineDirectory> SubscribeAsync(IEngineDirectoryObserver observer)
     {
@@ -51,7 +52,7 @@ public sealed class EngineRegistryGrain(ILogger<EngineRegistryGrain> logger) : G
         _snapshot = null;
         _observers.ClearExpired();
         if (_observers.Count == 0) return;
-        var directory = new EngineDirectory(_version, _engines.Values.ToArray());
+        var directory = new EngineDirectory(_version, _engines.Values.ToArray(), _epoch);
         _snapshot = directory;
         _observers.Notify(o => o.OnEnginesChangedAsync(directory));
     }

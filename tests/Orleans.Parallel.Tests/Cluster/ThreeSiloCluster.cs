@@ -52,6 +52,41 @@ public abstract class ThreeSiloCluster
     }
 
     [Fact]
+    public async Task SiloJoiningLater_AddsItsEngines_ToIdsAndTheScheduler()
+    {
+        var cluster = $"{Clustering}{Guid.NewGuid():N}";
+        string[] Args() => ["--clustering", Clustering, "--clustering-connection", Connection, "--cluster-id", cluster];
+        await using var first = await SiloProcess.StartAsync(1, null, Args());
+        await using var rc = await ParallelClient.ConnectAsync(new ParallelClientOptions { Clustering = Clustering, ClusteringConnection = Connection, ClusterId = cluster });
+        await rc.WaitForEnginesAsync(1, TimeSpan.FromSeconds(60));
+        await rc[0].ExecuteAsync("var kept = 41;");
+        var joined = new List<int>();
+        var changes = new List<string>();
+        rc.EnginesChanged += (_, e) =>
+        {
+            lock (joined)
+            {
+                joined.AddRange(e.Added);
+                changes.Add($"+[{string.Join(",", e.Added)}] -[{string.Join(",", e.Removed)}] = [{string.Join(",", e.Ids)}]");
+            }
+        };
+
+        await using var later = await SiloProcess.StartAsync(2, null, Args());
+        await rc.WaitForEnginesAsync(3, TimeSpan.FromSeconds(60));
+
+        Assert.Equal([0, 1, 2], rc.Ids);
+        lock (joined) Assert.True(joined.Order().SequenceEqual([1, 2]), $"Engine changes seen: {string.Join("; ", changes)}");
+        await Task.Delay(3000);
+        lock (joined) Assert.True(rc.Ids.Count == 3, $"Ids went to [{string.Join(",", rc.Ids)}] after: {string.Join("; ", changes)}");
+        Assert.Equal([later.ProcessId, later.ProcessId], await rc[1..3].ApplyAsync(() => Environment.ProcessId));
+        Assert.Equal(41, await rc[0].PullAsync<int>("kept")); // the first silo's engine kept its namespace
+        // The scheduler uses the new engines: a view limited to them runs its tasks there.
+        var onNew = rc.LoadBalancedView(new[] { 1, 2 });
+        var pids = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ => await onNew.ApplyAsync(() => Environment.ProcessId)));
+        Assert.All(pids, pid => Assert.Equal(later.ProcessId, pid));
+    }
+
+    [Fact]
     public async Task WithoutConnection_IsRefusedWithAClearMessage()
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => ParallelClient.ConnectAsync(new ParallelClientOptions { Clustering = Clustering }));
