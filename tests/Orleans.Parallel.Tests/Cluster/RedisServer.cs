@@ -27,11 +27,10 @@ public sealed class RedisServer : ServerProcess
 
     protected override async Task<bool> AnswersAsync()
     {
-        if (!await AcceptsConnectionsAsync()) return false;
         try
         {
             using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
+            await client.ConnectAsync(IPAddress.Loopback, Port).WaitAsync(TimeSpan.FromSeconds(2));
             var stream = client.GetStream();
             await stream.WriteAsync("PING\r\n"u8.ToArray());
             var buffer = new byte[16];

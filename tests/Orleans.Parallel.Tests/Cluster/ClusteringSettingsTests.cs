@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Orleans.Parallel.Hosting;
+
+namespace Orleans.Parallel.Tests.Cluster;
+
+/// <summary>Silo clustering settings: where they come from, and bad ones refused before anything starts.</summary>
+public sealed class ClusteringSettingsTests
+{
+    [Theory]
+    [InlineData("zookeeper", null, "Unknown clustering 'zookeeper'")]
+    [InlineData("redis", null, "needs a connection")]
+    [InlineData("azure", "not a connection string", "connection string is not valid")]
+    public async Task BadClustering_IsRefusedBeforeTheSiloStarts(string kind, string? connection, string message)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() =>
+            LocalCluster.StartAsync(new SiloSettings { Engines = 1, Clustering = kind, ClusteringConnection = connection, SiloPort = 11191, GatewayPort = 30091 }));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public async Task PrimarySiloPort_WithRedis_OrAnAddressThatIsNoIp_IsRefused()
+    {
+        var primary = await Assert.ThrowsAsync<ArgumentException>(() => LocalCluster.StartAsync(new SiloSettings
+        {
+            Engines = 1, Clustering = ClusterMembership.Redis, ClusteringConnection = "127.0.0.1:6379", PrimarySiloPort = 11111, SiloPort = 11192, GatewayPort = 30092,
+        }));
+        Assert.Contains("localhost clustering only", primary.Message);
+        var address = await Assert.ThrowsAsync<ArgumentException>(() =>
+            LocalCluster.StartAsync(new SiloSettings { Engines = 1, Address = "my-laptop", SiloPort = 11193, GatewayPort = 30093 }));
+        Assert.Contains("not an IP address", address.Message);
+    }
+
+    [Fact]
+    public void FromConfiguration_FileSection_ThenEnvironmentOverIt()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Silo:Engines"] = "3",
+                ["Silo:Clustering"] = "redis",
+                ["Silo:ClusteringConnection"] = "file-host:6379",
+            })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["CLUSTERINGCONNECTION"] = "env-host:6379" }) // as OP_CLUSTERINGCONNECTION arrives
+            .Build();
+
+        var settings = SiloSettings.FromConfiguration(configuration);
+
+        Assert.Equal(3, settings.Engines);
+        Assert.Equal(ClusterMembership.Redis, settings.Clustering);
+        Assert.Equal("env-host:6379", settings.ClusteringConnection);
+        Assert.Equal(new SiloSettings().GatewayPort, settings.GatewayPort);
+    }
+
+    [Fact]
+    public async Task SiloProcess_BadEnvironmentVariable_OneClearLine_ExitCode2()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Orleans.Parallel.Silo.dll"));
+        start.Environment["OP_ENGINES"] = "many";
+        using var silo = Process.Start(start)!;
+        var error = await silo.StandardError.ReadToEndAsync();
+        await silo.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, silo.ExitCode);
+        Assert.Contains("'many' at 'Engines'", error);
+        Assert.DoesNotContain("   at ", error); // no stack trace
+    }
+}
