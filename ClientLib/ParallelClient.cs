@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Parallel.Connection;
+using Orleans.Parallel.Errors;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Functions;
 using Orleans.Parallel.Results;
@@ -233,6 +234,14 @@ public sealed partial class ParallelClient : IAsyncDisposable
     internal IEngineGrain Engine(int engineId) =>
         _directory.TryGet(engineId, out var engine) ? engine : throw UnknownEngine(engineId);
 
+    /// <summary>
+    /// An id that is not live: an engine that left (it stopped or its silo died; never quietly made
+    /// again with an empty namespace) is an <see cref="EngineException"/>, an id never seen an argument error.
+    /// </summary>
+    private Exception UnknownEngine(int engineId) => _directory.HasLeft(engineId)
+        ? new EngineException(engineId, $"Engine {engineId} has left the cluster (it stopped, or its silo died) and its namespace is gone; the live engines are [{string.Join(", ", Ids)}].")
+        : new ArgumentOutOfRangeException("engineId", engineId, $"No engine has id {engineId}; the live engines are [{string.Join(", ", Ids)}].");
+
     internal async Task AbortAsync(IEnumerable<PendingMessage> messages)
     {
         var open = messages.Where(m => !m.IsDone).ToArray();
@@ -259,8 +268,6 @@ public sealed partial class ParallelClient : IAsyncDisposable
         return ids;
     }
 
-    private ArgumentOutOfRangeException UnknownEngine(int engineId) =>
-        new("engineId", engineId, $"No engine has id {engineId}; the live engines are [{string.Join(", ", Ids)}].");
 
     /// <summary>Ends the session (engines forget its code) and disconnects.</summary>
     public async ValueTask DisposeAsync()

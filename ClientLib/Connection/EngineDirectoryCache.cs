@@ -6,12 +6,14 @@ namespace Orleans.Parallel.Connection;
 
 /// <summary>
 /// The client's copy of the engine registry: which ids exist and which grain each is. The registry
-/// pushes every change (the client subscribes as it starts, and renews the subscription); a slow
-/// poll in the background catches a change whose push was lost, or a registry that started anew.
+/// pushes every change (the client subscribes as it starts, and renews the subscription); a poll in
+/// the background catches a change whose push was lost, or a registry re-activated on another silo
+/// after its own died (which has no subscribers: the client subscribes again at once).
 /// </summary>
 internal sealed class EngineDirectoryCache : IAsyncDisposable
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    /// <summary>How often the list is read besides the pushes: part of how long a dead silo's engines take to leave <see cref="Ids"/>.</summary>
+    internal static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromMinutes(1);
 
     private readonly IGrainFactory _grains;
@@ -21,6 +23,7 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     private IEngineDirectoryObserver? _reference;
     private EngineDirectory _directory = new(-1, [], Guid.Empty);
     private Dictionary<int, (IEngineGrain Grain, BulkEndpoint? Bulk)> _byId = new();
+    private readonly HashSet<int> _departed = [];
     private TaskCompletionSource _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
 
@@ -44,12 +47,12 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     public async Task StartAsync()
     {
         _reference = _grains.CreateObjectReference<IEngineDirectoryObserver>(_listener);
-        await SubscribeAsync().ConfigureAwait(false);
+        await SubscribeAsync(Timeout.InfiniteTimeSpan).ConfigureAwait(false); // the client's connect waits as long as Orleans does
         _loop = LoopAsync();
     }
 
-    private async Task SubscribeAsync() =>
-        Apply(await _grains.GetGrain<IEngineRegistryGrain>(0).SubscribeAsync(_reference!).ConfigureAwait(false));
+    private async Task SubscribeAsync(TimeSpan timeout) =>
+        Apply(await _grains.GetGrain<IEngineRegistryGrain>(0).SubscribeAsync(_reference!).WaitAsync(timeout).ConfigureAwait(false));
 
     public bool TryGet(int engineId, out IEngineGrain engine)
     {
@@ -64,21 +67,35 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     /// <summary>The bulk endpoint every engine shares (all on one silo), or null.</summary>
     public BulkEndpoint? CommonBulkOfAll { get; private set; }
 
-    public async Task RefreshAsync() =>
-        Apply(await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync().ConfigureAwait(false));
+    /// <summary>Reads the list; true when it was news (a push was missed, so the subscription may be gone too).</summary>
+    public async Task<bool> RefreshAsync(TimeSpan? timeout = null) =>
+        Apply(await _grains.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync().WaitAsync(timeout ?? Timeout.InfiniteTimeSpan).ConfigureAwait(false));
+
+    /// <summary>
+    /// A read sent to a registry whose silo was just killed gets no answer until Orleans' response
+    /// timeout (30 s: a gateway does not break calls it forwarded to a silo that died); the next
+    /// poll goes to the registry's new activation instead.
+    /// </summary>
+    private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether the engine with this id was listed once and has left (stopped, or its silo died).</summary>
+    public bool HasLeft(int engineId)
+    {
+        lock (_gate) return _departed.Contains(engineId);
+    }
 
     /// <summary>
     /// Takes <paramref name="directory"/> if it is newer than the one held. A push and a poll may bring
     /// the same list, and pushes are one-way calls that can overtake each other: an older list taken
     /// after a newer one made an engine that had just joined leave and come back.
     /// </summary>
-    private void Apply(EngineDirectory directory)
+    private bool Apply(EngineDirectory directory)
     {
         EnginesChangedEventArgs change;
         TaskCompletionSource changed;
         lock (_gate)
         {
-            if (!directory.IsNewerThan(_directory)) return;
+            if (!directory.IsNewerThan(_directory)) return false;
             var before = Ids;
             _byId = directory.Engines.ToDictionary(e => e.EngineId, e => (_grains.GetGrain<IEngineGrain>(e.Incarnation), e.Bulk));
             Ids = directory.Engines.Select(e => e.EngineId).ToArray();
@@ -86,11 +103,14 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
             CommonBulkOfAll = endpoints.Length == 1 ? endpoints[0] : null;
             _directory = directory;
             change = new EnginesChangedEventArgs([.. Ids.Except(before)], [.. before.Except(Ids)], Ids);
+            _departed.UnionWith(change.Removed);
+            _departed.ExceptWith(change.Added); // a replacement under the same id
             changed = _nextChange;
             _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         changed.TrySetResult();
         if (change.Added.Count > 0 || change.Removed.Count > 0) Changed?.Invoke(change);
+        return true;
     }
 
     private async Task LoopAsync()
@@ -103,12 +123,10 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
             {
                 try
                 {
-                    if (DateTime.UtcNow - renewed < RenewEvery) await RefreshAsync().ConfigureAwait(false);
-                    else
-                    {
-                        await SubscribeAsync().ConfigureAwait(false);
-                        renewed = DateTime.UtcNow;
-                    }
+                    // A poll that brings news means a push was missed: the subscription is renewed at once.
+                    if (DateTime.UtcNow - renewed < RenewEvery && !await RefreshAsync(RefreshTimeout).ConfigureAwait(false)) continue;
+                    await SubscribeAsync(RefreshTimeout).ConfigureAwait(false);
+                    renewed = DateTime.UtcNow;
                 }
                 catch (Exception) { /* the cluster may be busy, restarting or gone; try again next tick */ }
             }
@@ -121,7 +139,7 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     {
         public Task OnEnginesChangedAsync(EngineDirectory directory)
         {
-            cache.Apply(directory);
+            _ = cache.Apply(directory);
             return Task.CompletedTask;
         }
     }

@@ -2,13 +2,18 @@ using Orleans.Parallel.Bulk;
 
 namespace Orleans.Parallel.Registry;
 
-/// <summary>One live engine: its id, the grain that is it, and where it runs.</summary>
+/// <summary>
+/// One live engine: its id, the grain that is it, and where it runs (<see cref="SiloAddress"/> is the
+/// silo's address as Orleans' membership names it, so the registry can drop the engines of a silo
+/// that died).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("op.EngineEntry")]
 public sealed record EngineEntry(
     [property: Id(0)] int EngineId,
     [property: Id(1)] Guid Incarnation,
     [property: Id(2)] string SiloName,
-    [property: Id(3)] BulkEndpoint? Bulk);
+    [property: Id(3)] BulkEndpoint? Bulk,
+    [property: Id(4)] string SiloAddress = "");
 
 /// <summary>
 /// The registry's engines, sorted by id, and the version of that list. Versions count up within one

@@ -9,13 +9,30 @@ namespace Orleans.Parallel.Registry;
 [Alias("op.IEngineRegistryGrain")]
 public interface IEngineRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds an engine with its silo's bulk endpoint; returns its new id (ids are never reused).</summary>
+    /// <summary>
+    /// Adds an engine living on the silo at <paramref name="siloAddress"/> (its parsable
+    /// <c>SiloAddress</c>), with that silo's bulk endpoint; returns its new id (ids are never reused).
+    /// </summary>
     [Alias("Register")]
-    Task<int> RegisterAsync(Guid incarnation, string siloName, BulkEndpoint? bulk);
+    Task<int> RegisterAsync(Guid incarnation, string siloName, string siloAddress, BulkEndpoint? bulk);
 
     /// <summary>Removes an engine.</summary>
     [Alias("Unregister")]
     Task UnregisterAsync(int engineId);
+
+    /// <summary>
+    /// Removes every engine of the silos that Orleans' membership declared dead (their parsable
+    /// addresses); the engines' ids are not given out again. Every surviving silo reports each death.
+    /// </summary>
+    [Alias("SilosDied")]
+    Task SilosDiedAsync(IReadOnlyList<string> siloAddresses);
+
+    /// <summary>
+    /// A silo's live engines, reported after a death in the cluster: any the registry does not list
+    /// (it was re-activated and could not read its state) are listed again under their own ids.
+    /// </summary>
+    [Alias("Ensure")]
+    Task EnsureAsync(IReadOnlyList<EngineEntry> engines);
 
     /// <summary>All live engines with a version that grows on every change.</summary>
     [Alias("GetEngines")]

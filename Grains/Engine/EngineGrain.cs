@@ -25,6 +25,7 @@ public sealed partial class EngineGrain(
     ReplyOutbox replies,
     Hub.TaskRecorder recorder,
     OutputPublisher outputs,
+    Registry.LocalEngines local,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
     /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>
@@ -50,7 +51,9 @@ public sealed partial class EngineGrain(
     {
         if (_engineId >= 0) return _engineId;
         OutputCapture.Install();
-        _engineId = await GrainFactory.GetGrain<IEngineRegistryGrain>(0).RegisterAsync(this.GetPrimaryKey(), siloName, bulk.Endpoint);
+        var siloAddress = GrainContext.Address.SiloAddress!.ToParsableString();
+        _engineId = await GrainFactory.GetGrain<IEngineRegistryGrain>(0).RegisterAsync(this.GetPrimaryKey(), siloName, siloAddress, bulk.Endpoint);
+        local.Started(new EngineEntry(_engineId, this.GetPrimaryKey(), siloName, bulk.Endpoint, siloAddress));
         _worker = new EngineWorker($"engine-{_engineId}");
         LogStarted(logger, _engineId, siloName);
         return _engineId;
@@ -63,18 +66,26 @@ public sealed partial class EngineGrain(
         // Aborts first, then the registry: a client that sees the engine leave fails what it still
         // waits for from it with EngineException, so the "aborted" replies must be on their way by then.
         AbortWaiting(_ => true);
+        local.Stopped(_engineId);
         await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
         DeactivateOnIdle();
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // However the activation goes, nothing it accepted may be left without a reply.
+        var unexpected = !_stopped && _engineId >= 0;
         _stopped = true;
+        if (_engineId >= 0) local.Stopped(_engineId);
         AbortWaiting(_ => true);
         _gapTimer?.Dispose();
         _worker?.Dispose();
-        return Task.CompletedTask;
+        if (!unexpected) return;
+        // Deactivated without being stopped (Orleans decided, e.g. a directory failure): the namespace
+        // is gone, so the engine leaves the registry rather than answer as an empty one under its id.
+        LogLostActivation(logger, _engineId, reason.ToString());
+        try { await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId).WaitAsync(cancellationToken); }
+        catch (Exception e) when (e is not OutOfMemoryException) { LogUnregisterFailed(logger, e, _engineId); }
     }
 
     /// <summary>Ends queued and held tasks that match as aborted; returns how many.</summary>
@@ -108,8 +119,13 @@ public sealed partial class EngineGrain(
     private void ThrowIfNotRunning()
     {
         if (_engineId < 0 || _stopped)
+        {
+            // Called under an incarnation whose silo died (or that stopped): this activation is not
+            // that engine and never becomes it; it goes as soon as it is idle.
+            if (_engineId < 0) DeactivateOnIdle();
             throw new InvalidOperationException(
                 $"Engine incarnation {this.GetPrimaryKey()} is not running (it stopped, or its silo did); use an engine id from the client's Ids.");
+        }
     }
 
     public async Task<TaskReply?> SubmitAsync(EngineTask task, ITaskObserver observer)

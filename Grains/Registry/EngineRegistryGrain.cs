@@ -1,37 +1,95 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Parallel.Bulk;
-using Orleans.Utilities;
 using Orleans.Parallel.Registry;
+using Orleans.Runtime;
+using Orleans.Utilities;
 
 namespace Orleans.Parallel.Grains.Registry;
 
-/// <summary>Holds the engine list in memory; ids come from a counter so a dead engine's id never returns.</summary>
+/// <summary>
+/// The cluster's engine list. Ids come from a counter, so a dead engine's id never returns. The list
+/// and the counter are written to <see cref="DurableStorage"/> on every change: if this grain's silo
+/// dies, its next activation (on a survivor) reads them back, drops the engines of silos that died,
+/// and carries on with the same epoch and versions, so clients see one continuous list.
+/// </summary>
 [KeepAlive]
-public sealed class EngineRegistryGrain(ILogger<EngineRegistryGrain> logger) : Grain, IEngineRegistryGrain
+public sealed partial class EngineRegistryGrain(
+    [PersistentState("engines", DurableStorage.Name)] IPersistentState<RegistryState> stored,
+    IClusterMembershipService membership,
+    ILogger<EngineRegistryGrain> logger) : Grain, IEngineRegistryGrain
 {
-    private readonly SortedDictionary<int, EngineEntry> _engines = new();
     private readonly ObserverManager<IEngineDirectoryObserver> _observers = new(IEngineRegistryGrain.SubscriptionLifetime, logger);
-    private readonly Guid _epoch = Guid.NewGuid(); // versions count within this activation
-    private int _nextId;
-    private long _version;
+    private readonly SortedDictionary<int, EngineEntry> _engines = new();
     private EngineDirectory? _snapshot;
+    private bool _fresh; // started without a stored list: engines that silos still run are listed again as they report
 
-    public Task<int> RegisterAsync(Guid incarnation, string siloName, BulkEndpoint? bulk)
+    private RegistryState State => stored.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var id = _nextId++;
-        _engines[id] = new EngineEntry(id, incarnation, siloName, bulk);
-        Changed();
-        return Task.FromResult(id);
+        var snapshot = membership.CurrentSnapshot;
+        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
+        if (State.Epoch == Guid.Empty || !State.Silos.Any(active.Contains))
+        {
+            // Never written, or written by a cluster none of whose silos is still up: a new cluster
+            // (the storage outlives clusters that share its service id), whose ids start at 0.
+            stored.State = new RegistryState { Epoch = Guid.NewGuid() };
+            _fresh = true;
+            return;
+        }
+        foreach (var entry in State.Engines) _engines[entry.EngineId] = entry;
+        var dead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
+        var lost = _engines.Values.Where(e => dead.Contains(e.SiloAddress)).Select(e => e.EngineId).ToArray();
+        foreach (var id in lost) _engines.Remove(id);
+        LogRecovered(logger, _engines.Count, lost.Length, State.NextId);
+        if (lost.Length > 0) await ChangedAsync();
     }
 
-    public Task UnregisterAsync(int engineId)
+    public async Task<int> RegisterAsync(Guid incarnation, string siloName, string siloAddress, BulkEndpoint? bulk)
     {
-        if (_engines.Remove(engineId)) Changed();
-        return Task.CompletedTask;
+        var id = State.NextId++;
+        _engines[id] = new EngineEntry(id, incarnation, siloName, bulk, siloAddress);
+        await ChangedAsync();
+        return id;
+    }
+
+    public async Task UnregisterAsync(int engineId)
+    {
+        if (_engines.Remove(engineId)) await ChangedAsync();
+    }
+
+    public async Task SilosDiedAsync(IReadOnlyList<string> siloAddresses)
+    {
+        var dead = siloAddresses.ToHashSet();
+        var lost = _engines.Values.Where(e => dead.Contains(e.SiloAddress)).Select(e => e.EngineId).ToArray();
+        if (lost.Length == 0) return;
+        foreach (var id in lost) _engines.Remove(id);
+        LogSiloEnginesRemoved(logger, lost.Length, string.Join(", ", siloAddresses));
+        await ChangedAsync();
+    }
+
+    public async Task EnsureAsync(IReadOnlyList<EngineEntry> engines)
+    {
+        // With its stored list read back, the registry knows better: an engine it does not list was
+        // removed on purpose (its silo was declared dead, and Orleans stops such a silo).
+        if (!_fresh) return;
+        var added = 0;
+        foreach (var entry in engines)
+        {
+            if (_engines.TryGetValue(entry.EngineId, out var known))
+            {
+                if (known.Incarnation != entry.Incarnation) LogIdTaken(logger, entry.EngineId, entry.Incarnation);
+                continue;
+            }
+            _engines[entry.EngineId] = entry;
+            State.NextId = Math.Max(State.NextId, entry.EngineId + 1);
+            added++;
+        }
+        if (added > 0) await ChangedAsync();
     }
 
     public Task<EngineDirectory> GetEnginesAsync() =>
-        Task.FromResult(_snapshot ??= new EngineDirectory(_version, _engines.Values.ToArray(), _epoch));
+        Task.FromResult(_snapshot ??= new EngineDirectory(State.Version, _engines.Values.ToArray(), State.Epoch));
 
     public Task<EngineDirectory> SubscribeAsync(IEngineDirectoryObserver observer)
     {
@@ -45,15 +103,58 @@ public sealed class EngineRegistryGrain(ILogger<EngineRegistryGrain> logger) : G
         return Task.CompletedTask;
     }
 
-    /// <summary>A new version, pushed to every subscribed client (one-way: a client that is gone costs nothing).</summary>
-    private void Changed()
+    /// <summary>
+    /// A new version: stored (with the silos alive now, which tell a later activation whether it
+    /// belongs to the same cluster), then pushed to every subscribed client (one-way: a client that is
+    /// gone costs nothing). A store that cannot be written is logged, not fatal: the list in memory
+    /// stays right while this activation lives.
+    /// </summary>
+    private async Task ChangedAsync()
     {
-        _version++;
-        _snapshot = null;
-        _observers.ClearExpired();
-        if (_observers.Count == 0) return;
-        var directory = new EngineDirectory(_version, _engines.Values.ToArray(), _epoch);
+        State.Version++;
+        State.Engines = [.. _engines.Values];
+        State.Silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString())];
+        var directory = new EngineDirectory(State.Version, State.Engines, State.Epoch);
         _snapshot = directory;
-        _observers.Notify(o => o.OnEnginesChangedAsync(directory));
+        try
+        {
+            await stored.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(logger, e);
+        }
+        _observers.ClearExpired();
+        if (_observers.Count > 0) _ = _observers.Notify(o => o.OnEnginesChangedAsync(directory)); // one-way: not waited for
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Engine registry re-activated: {Count} engines listed, {Lost} on dead silos dropped, next id {NextId}")]
+    private static partial void LogRecovered(ILogger logger, int count, int lost, int nextId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} engines of dead silo(s) {Silos}")]
+    private static partial void LogSiloEnginesRemoved(ILogger logger, int count, string silos);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Engine {EngineId} is listed under another incarnation; incarnation {Incarnation} is not listed again")]
+    private static partial void LogIdTaken(ILogger logger, int engineId, Guid incarnation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The engine registry could not write its state; it keeps the list in memory")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>What the registry keeps in <see cref="DurableStorage"/>.</summary>
+[GenerateSerializer, Alias("op.RegistryState")]
+public sealed class RegistryState
+{
+    /// <summary>This cluster's registry life; versions count within it.</summary>
+    [Id(0)] public Guid Epoch { get; set; }
+
+    [Id(1)] public long Version { get; set; }
+
+    /// <summary>The next engine id to give out.</summary>
+    [Id(2)] public int NextId { get; set; }
+
+    [Id(3)] public List<EngineEntry> Engines { get; set; } = [];
+
+    /// <summary>The silos active at the last write (parsable addresses).</summary>
+    [Id(4)] public List<string> Silos { get; set; } = [];
 }

@@ -29,6 +29,7 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
     private readonly CancellationTokenSource _stop = new();
     private Dictionary<int, IEngineGrain> _engines = new();
     private long _directoryVersion = -1;
+    private Guid _directoryEpoch; // a registry that lost its stored list starts a new epoch, with versions from 1 again
     private DateTime _lastRefresh;
     private int _started;
 
@@ -207,12 +208,13 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
             if (!_stop.IsCancellationRequested) LogRefreshFailed(_logger, e);
             return;
         }
-        if (directory.Version == Volatile.Read(ref _directoryVersion)) return;
+        if (directory.Version == Volatile.Read(ref _directoryVersion) && directory.Epoch == _directoryEpoch) return;
         var engines = directory.Engines.ToDictionary(e => e.EngineId, e => _grains.GetGrain<IEngineGrain>(e.Incarnation));
         var ended = new List<TaskQueue.Ending>();
         lock (_gate)
         {
             _directoryVersion = directory.Version;
+            _directoryEpoch = directory.Epoch;
             _engines = engines;
             _queue.SetEngines(engines.Keys, ended, DateTime.UtcNow);
         }

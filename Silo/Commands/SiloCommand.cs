@@ -24,13 +24,15 @@ internal static class SiloCommand
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => defaults.ClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id.", DefaultValueFactory = _ => defaults.ServiceId };
         var scheme = new Option<string>("--scheme") { Description = "How load-balanced tasks pick an engine: leastload, lru, plainrandom, twobin or weighted.", DefaultValueFactory = _ => defaults.Scheme };
+        var probeTimeout = new Option<double>("--probe-timeout") { Description = "Seconds: how quickly a silo that stops answering is declared dead (its engines leave Ids within about 3x this + 2 s).", DefaultValueFactory = _ => defaults.ProbeTimeout.TotalSeconds };
+        probeTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (>= 0.2 and <= 60)) r.AddError("--probe-timeout must be between 0.2 and 60 seconds."); });
         var hwm = new Option<int>("--hwm") { Description = "Most load-balanced tasks outstanding per engine (0: no limit).", DefaultValueFactory = _ => defaults.HighWaterMark };
         var taskStore = new Option<string>("--task-store") { Description = "Where task records are kept: memory, postgres or none.", DefaultValueFactory = _ => defaults.TaskStore };
         var taskStoreConnection = new Option<string?>("--task-store-connection") { Description = "For --task-store postgres: the Npgsql connection string (Host=...;Port=...;Username=...;Database=...).", DefaultValueFactory = _ => defaults.TaskStoreConnection };
         var recordLimit = new Option<int>("--record-limit") { Description = "For --task-store memory: most records kept (the oldest finished are culled).", DefaultValueFactory = _ => defaults.RecordLimit };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, primarySiloPort, address, clusterId, serviceId, scheme, hwm, taskStore, taskStoreConnection, recordLimit, logLevel, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, primarySiloPort, address, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, logLevel, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,6 +50,7 @@ internal static class SiloCommand
                 ServiceId = parse.GetValue(serviceId)!,
                 Scheme = parse.GetValue(scheme)!,
                 HighWaterMark = parse.GetValue(hwm),
+                ProbeTimeout = TimeSpan.FromSeconds(parse.GetValue(probeTimeout)),
                 TaskStore = parse.GetValue(taskStore)!,
                 TaskStoreConnection = parse.GetValue(taskStoreConnection),
                 RecordLimit = parse.GetValue(recordLimit),

@@ -27,6 +27,7 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<TaskExecutor>();
         services.AddSingleton<OutputPublisher>();
         AddOutputStreams(builder);
+        AddRegistryServices(builder);
         services.AddOptions<BulkOptions>();
         services.AddSingleton<BulkInbox>();
         services.AddSingleton<BulkOutbox>();
@@ -52,6 +53,7 @@ public static class ParallelSiloBuilderExtensions
     public static ISiloBuilder AddParallelHub(this ISiloBuilder builder, Action<TaskStoreOptions> configure)
     {
         AddHubServices(builder.Services);
+        AddRegistryServices(builder);
         builder.Services.Configure(configure);
         return builder;
     }
@@ -66,6 +68,28 @@ public static class ParallelSiloBuilderExtensions
         bool Has(string name) => builder.Services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, name));
         if (!Has(Engine.OutputStreams.Provider)) builder.AddMemoryStreams(Engine.OutputStreams.Provider);
         if (!Has(Engine.OutputStreams.PubSubStore)) builder.AddMemoryGrainStorage(Engine.OutputStreams.PubSubStore);
+    }
+
+    /// <summary>
+    /// What keeps the engine registry right when silos die: the storage its list outlives a silo in
+    /// (Orleans' memory storage, unless the host named its own <see cref="Grains.DurableStorage"/>),
+    /// this silo's engines, and the watcher that reports dead silos.
+    /// </summary>
+    private static void AddRegistryServices(ISiloBuilder builder)
+    {
+        var services = builder.Services;
+        if (services.Any(s => s.ServiceType == typeof(Grains.Registry.SiloDeathWatcher))) return;
+        if (!services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, Grains.DurableStorage.Name))) builder.AddMemoryGrainStorage(Grains.DurableStorage.Name);
+        // With Orleans' default directory, a silo's death also deactivates every activation whose
+        // directory entry that silo held: engines on the survivors lost their namespaces (the
+        // registry-death test showed it). The distributed directory hands its entries over instead, so
+        // only the dead silo's own engines are lost. Orleans 10 marks it experimental (ORLEANSEXP003).
+#pragma warning disable ORLEANSEXP003
+        builder.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+        services.AddSingleton<Grains.Registry.LocalEngines>();
+        services.AddSingleton<Grains.Registry.SiloDeathWatcher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Grains.Registry.SiloDeathWatcher>());
     }
 
     /// <summary>The hub's silo side: the task recorder and the store it writes to (once, whoever asks first).</summary>

@@ -10,14 +10,26 @@ internal static class SiloMembership
     public static void Configure(ISiloBuilder silo, SiloSettings settings)
     {
         var address = IPAddress.Parse(settings.Address);
+        // Probes adapt between half and four times the initial timeout; a killed silo is declared dead
+        // after three failed probes (the third indirect, through another silo).
+        silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = settings.ProbeTimeout;
+            o.MinProbeTimeout = settings.ProbeTimeout / 2;
+            o.MaxProbeTimeout = settings.ProbeTimeout * 4;
+        });
         switch (settings.Clustering)
         {
             case ClusterMembership.Redis:
                 silo.UseRedisClustering(settings.ClusteringConnection!);
+                // What must outlive a silo (the engine registry's list) is kept where the membership is.
+                silo.AddRedisGrainStorage(Grains.DurableStorage.Name,
+                    o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.ClusteringConnection!));
                 Endpoints(silo, settings, address);
                 break;
             case ClusterMembership.Azure:
                 silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.ClusteringConnection));
+                silo.AddAzureTableGrainStorage(Grains.DurableStorage.Name, o => o.TableServiceClient = new TableServiceClient(settings.ClusteringConnection));
                 Endpoints(silo, settings, address);
                 break;
             default:

@@ -38,6 +38,14 @@ public sealed record SiloSettings
     /// <summary>The address this silo listens on and tells others (default 127.0.0.1; another silo's machine must reach it).</summary>
     public string Address { get; init; } = "127.0.0.1";
 
+    /// <summary>
+    /// Orleans' initial liveness-probe timeout: how quickly a silo that stops answering (killed, or its
+    /// machine gone) is declared dead. Its engines leave every client's <c>Ids</c>, and their pending
+    /// tasks fail or retry, within about three of these plus two seconds. Default 2 s, for a bound
+    /// of about 8 s (Orleans' own default is 5 s); shorter risks declaring a silo dead during a long pause.
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Orleans cluster id. Default "dev".</summary>
     public string ClusterId { get; init; } = "dev";
 
@@ -104,6 +112,8 @@ public sealed record SiloSettings
             throw new ArgumentException($"PrimarySiloPort is for localhost clustering only; with '{Clustering}' silos find each other in the membership table.", nameof(PrimarySiloPort));
         if (!System.Net.IPAddress.TryParse(Address, out _))
             throw new ArgumentException($"Address '{Address}' is not an IP address: give the one other silos and clients reach this machine by.", nameof(Address));
+        if (ProbeTimeout < TimeSpan.FromMilliseconds(200) || ProbeTimeout > TimeSpan.FromMinutes(1))
+            throw new ArgumentOutOfRangeException(nameof(ProbeTimeout), ProbeTimeout, "ProbeTimeout must be between 0.2 and 60 seconds.");
         if (BulkPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(BulkPort), BulkPort, "BulkPort must be 0 (any free port) or 1..65535.");
         new Grains.Scheduling.SchedulerOptions { Scheme = Scheme, HighWaterMark = HighWaterMark }.Validate();
         StoreOptions().Validate();

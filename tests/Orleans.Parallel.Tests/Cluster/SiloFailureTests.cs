@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Orleans.Parallel.Errors;
+using Orleans.Parallel.Testing;
+using Xunit.Abstractions;
+
+namespace Orleans.Parallel.Tests.Cluster;
+
+/// <summary>
+/// Silo processes killed with SIGKILL while their engines work, in a cluster of three on Orleans'
+/// Redis membership (a real Redis server): what the client sees, what the survivors keep, and the
+/// engine registry surviving the death of the silo it lived on.
+/// </summary>
+public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output) : IClassFixture<RedisServer>
+{
+    /// <summary>Long enough that only a hang fails it: the figure itself is the benchmark's.</summary>
+    private static readonly TimeSpan NothingHangs = TimeSpan.FromSeconds(60);
+
+    private string[] Args(string cluster) => ["--clustering", ClusterMembership.Redis, "--clustering-connection", redis.Connection, "--cluster-id", cluster];
+
+    private Task<ParallelClient> ConnectAsync(string cluster) => ParallelClient.ConnectAsync(new ParallelClientOptions
+    {
+        Clustering = ClusterMembership.Redis,
+        ClusteringConnection = redis.Connection,
+        ClusterId = cluster,
+    });
+
+    [Fact]
+    public async Task KilledSilo_ItsTasksFailNamingTheEngine_ItLeavesIds_TheSurvivorsKeepTheirNamespaces()
+    {
+        var cluster = $"kill{Guid.NewGuid():N}";
+        await using var first = await SiloProcess.StartAsync(1, null, Args(cluster));
+        await using var second = await SiloProcess.StartAsync(1, null, Args(cluster));
+        await using var victim = await SiloProcess.StartAsync(1, null, Args(cluster));
+        await using var rc = await ConnectAsync(cluster);
+        await rc.WaitForEnginesAsync(3, TimeSpan.FromSeconds(60));
+        await rc[..].ExecuteAsync("var mark = 7;");
+        var pids = await rc[..].ApplyAsync(() => Environment.ProcessId);
+        var doomed = rc.Ids[pids.ToList().IndexOf(victim.ProcessId)];
+        var survivors = rc.Ids.Where(id => id != doomed).ToArray();
+        var left = new TaskCompletionSource<IReadOnlyList<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        rc.EnginesChanged += (_, e) => { if (e.Removed.Contains(doomed)) left.TrySetResult(e.Removed); };
+
+        // Load-balanced work on all three, without retries and with; then a task sent to the doomed
+        // engine directly (it waits there behind the load-balanced task it runs), and one that may
+        // run only there (it waits at the queue: the engine's one load-balanced place is taken).
+        var lb = rc.LoadBalancedView();
+        var once = Enumerable.Range(0, 30).Select(i => lb.ApplyAsync((int x) => { Thread.Sleep(1000); return x; }, i)).ToArray();
+        var retried = Enumerable.Range(0, 30).Select(i => lb.With(retries: 1).ApplyAsync((int x) => { Thread.Sleep(200); return x; }, i)).ToArray();
+        await Task.Delay(500); // every engine runs one of the first tasks
+        var direct = rc[doomed].ApplyAsync(() => { Thread.Sleep(TimeSpan.FromMinutes(5)); return 1; });
+        var pinned = lb.With(targets: [doomed]).ApplyAsync(() => 1);
+        await Task.Delay(200);
+
+        var clock = Stopwatch.StartNew();
+        victim.Kill();
+
+        var error = await Assert.ThrowsAsync<EngineException>(() => direct.AsTask().WaitAsync(NothingHangs));
+        var failedAfter = clock.Elapsed;
+        Assert.Equal(doomed, error.EngineId);
+        Assert.Equal([doomed], await left.Task.WaitAsync(NothingHangs));
+        output.WriteLine($"SIGKILL to the direct task failing: {failedAfter.TotalSeconds:F1} s; to the engine leaving Ids: {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(survivors, rc.Ids);
+
+        // Never made again with an empty namespace under its id: asking for it is an EngineException.
+        var gone = Assert.Throws<EngineException>(() => rc[doomed]);
+        Assert.Contains("left the cluster", gone.Message);
+
+        // A load-balanced task that may run only there and was still queued cannot run at all (as in ipyparallel).
+        var pinnedError = await Assert.ThrowsAsync<ImpossibleDependencyException>(() => pinned.AsTask().WaitAsync(NothingHangs));
+        Assert.Contains($"[{doomed}] is live", pinnedError.Message);
+
+        // Every load-balanced task ended: with a retry, well, on a survivor; without, well or with the engine's failure.
+        foreach (var (task, i) in retried.Select((t, i) => (t, i))) Assert.Equal(i, await task.AsTask().WaitAsync(NothingHangs));
+        var lost = 0;
+        foreach (var (task, i) in once.Select((t, i) => (t, i)))
+        {
+            try { Assert.Equal(i, await task.AsTask().WaitAsync(NothingHangs)); }
+            catch (EngineException e) when (e.EngineId == doomed || e.EngineId == -1) { lost++; }
+        }
+        output.WriteLine($"{lost} of {once.Length} load-balanced tasks without retries failed with the engine");
+        Assert.InRange(lost, 1, 2); // the one the engine ran, and perhaps one it had just been offered
+
+        // The survivors kept their namespaces and keep working, direct and load-balanced.
+        Assert.Equal([7, 7], await rc[..].PullAsync<int>("mark"));
+        Assert.Equal([first.ProcessId, second.ProcessId], (await rc[..].ApplyAsync(() => Environment.ProcessId)).Order());
+        Assert.Equal([0, 1, 4, 9], await lb.MapAsync((int x) => x * x, [0, 1, 2, 3]));
+    }
+
+    [Fact]
+    public async Task KilledSilo_HoldingTheRegistry_TheListSurvives_AndIdsAreNotGivenAgain()
+    {
+        var cluster = $"reg{Guid.NewGuid():N}";
+        // The registry is activated by the first engine to register, while its silo is the only one.
+        var holder = await SiloProcess.StartAsync(1, null, Args(cluster));
+        try
+        {
+            await using var second = await SiloProcess.StartAsync(1, null, Args(cluster));
+            await using var third = await SiloProcess.StartAsync(1, null, Args(cluster));
+            await using var rc = await ConnectAsync(cluster);
+            await rc.WaitForEnginesAsync(3, TimeSpan.FromSeconds(60));
+            Assert.Equal([0, 1, 2], rc.Ids);
+            await rc[1..].ExecuteAsync("var mark = 5;");
+
+            var clock = Stopwatch.StartNew();
+            holder.Kill();
+            await WaitUntilAsync(() => rc.Ids.SequenceEqual([1, 2]), "engine 0 left Ids");
+            output.WriteLine($"SIGKILL of the registry's silo to its engine leaving Ids: {clock.Elapsed.TotalSeconds:F1} s");
+            Assert.Throws<EngineException>(() => rc[0]);
+            Assert.Equal([5, 5], await rc[..].PullAsync<int>("mark"));
+
+            // A silo joining now gets the next id, not the dead engine's.
+            await using var fourth = await SiloProcess.StartAsync(1, null, Args(cluster));
+            await WaitUntilAsync(() => rc.Ids.Count == 3, "the new engine joined");
+            Assert.Equal([1, 2, 3], rc.Ids);
+            Assert.Equal(fourth.ProcessId, await rc[3].ApplyAsync(() => Environment.ProcessId));
+
+            // A second client, connected after the death, sees the same list.
+            await using var later = await ConnectAsync(cluster);
+            await later.WaitForEnginesAsync(3, TimeSpan.FromSeconds(60));
+            Assert.Equal([1, 2, 3], later.Ids);
+        }
+        finally
+        {
+            await holder.DisposeAsync();
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + NothingHangs;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}.");
+            await Task.Delay(50);
+        }
+    }
+}
