@@ -57,7 +57,12 @@ internal sealed class FunctionShipper(IGrainFactory grains, Orleans.Serializatio
                 throw new ArgumentException($"The function takes {ParameterCount} argument(s) but {args.Length} were given.", nameof(args));
             var walked = new object?[args.Length];
             for (var i = 0; i < args.Length; i++)
-                walked[i] = args[i] is Views.Reference r ? r.ToWire() : Walk.Value(args[i], i < ArgumentPaths.Length ? ArgumentPaths[i] : $"argument {i}");
+                walked[i] = args[i] switch
+                {
+                    Views.Reference r => r.ToWire(),
+                    CancellationToken => null, // the engine gives the function the task's own token in its place
+                    var value => Walk.Value(value, i < ArgumentPaths.Length ? ArgumentPaths[i] : $"argument {i}"),
+                };
             return walked;
         }
     }

@@ -175,8 +175,22 @@ public class AsyncResult
         : throw new InvalidOperationException(
             "This result's sends are not tracked. Set Track on the view (view.With(track: true)) to learn when sent arrays may be changed.");
 
-    /// <summary>Removes this result's still-queued tasks from their engines; they end as aborted.</summary>
-    public Task AbortAsync() => _client.AbortAsync(Messages);
+    /// <summary>
+    /// Aborts this result's tasks: queued ones are removed from their engines, and running ones have
+    /// their cancellation token cancelled (a function's <see cref="CancellationToken"/> parameter, a
+    /// script's <c>CancellationToken</c>); both end as aborted. Waits up to <paramref name="grace"/>
+    /// (default 1 s) for them to end, and reports any still running: a task that ignores its token
+    /// runs on until it returns, or until <c>rc.InterruptAsync(engineId)</c> ends it the hard way.
+    /// </summary>
+    public async Task<AbortOutcome> AbortAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default)
+    {
+        var wait = Timeouts.Check(grace ?? TimeSpan.FromSeconds(1));
+        await _client.AbortAsync(Messages).ConfigureAwait(false);
+        await ((Task)Task.WhenAll(Messages.Select(m => m.Reply))).WaitAsync(TimeSpan.FromMilliseconds(wait), cancellationToken)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new AbortOutcome([.. Messages.Where(m => m.IsDone).Select(m => m.MsgId)], [.. Messages.Where(m => !m.IsDone).Select(m => m.MsgId)]);
+    }
 
     /// <summary>A task that completes with the result (or its error).</summary>
     public async Task AsTask()

@@ -43,6 +43,8 @@ public sealed partial class EngineGrain(
     private EngineWorker? _worker;
     private int _engineId = -1;
     private Guid? _running;
+    // The task on the engine thread and what cancels it (abort of a running task); under _gate.
+    private (Guid MsgId, CancellationTokenSource? Cancel) _current;
     private long _completed;
     private bool _draining;
     private bool _stopped;
@@ -182,7 +184,18 @@ public sealed partial class EngineGrain(
     public Task<int> AbortAsync(IReadOnlyList<Guid>? msgIds)
     {
         var abort = msgIds?.ToHashSet();
-        return Task.FromResult(AbortWaiting(q => abort is null || abort.Contains(q.Task.MsgId)));
+        var aborted = AbortWaiting(q => abort is null || abort.Contains(q.Task.MsgId));
+        CancellationTokenSource? running;
+        lock (_gate) running = _current.Cancel is { } cancel && (abort is null || abort.Contains(_current.MsgId)) ? cancel : null;
+        if (running is null) return Task.FromResult(aborted);
+        // The running task is cancelled through its token; it ends as aborted if it heeds it, or runs
+        // on if it does not. Callbacks the user registered on the token run off the grain's thread.
+        _ = Task.Run(() =>
+        {
+            try { running.Cancel(); }
+            catch (ObjectDisposedException) { /* it ended meanwhile */ }
+        });
+        return Task.FromResult(aborted + 1);
     }
 
     public Task EndSessionAsync(Guid sessionId)
@@ -269,12 +282,22 @@ public sealed partial class EngineGrain(
         recorder.Started(task.MsgId, _engineId, started);
         var output = outputs.Begin(task.MsgId, task.SessionId, _engineId);
         (TaskReply Reply, Task? Sent) ended;
-        using (OutputCapture.Begin(output)) ended = Run(queued, started, output);
+        var cancel = new CancellationTokenSource();
+        lock (_gate) _current = (task.MsgId, cancel);
+        try
+        {
+            using (OutputCapture.Begin(output)) ended = Run(queued, started, output, cancel.Token);
+        }
+        finally
+        {
+            lock (_gate) _current = default;
+            cancel.Dispose();
+        }
         var streamed = outputs.End(output);
         return streamed == 0 ? ended : (ended.Reply with { Streamed = streamed }, ended.Sent);
     }
 
-    private (TaskReply Reply, Task? Sent) Run(QueuedTask queued, DateTime started, TaskOutput output)
+    private (TaskReply Reply, Task? Sent) Run(QueuedTask queued, DateTime started, TaskOutput output, CancellationToken cancellationToken)
     {
         var task = queued.Task;
         var require = queued.Balanced?.Require;
@@ -282,14 +305,27 @@ public sealed partial class EngineGrain(
         {
             if (require is not null && RequirementCheck.Unmet(require, task.SessionId, _namespace, functions) is { } unmet)
                 return (Unmet(task, started, unmet), null);
-            var outcome = executor.Run(task, _namespace);
+            var outcome = executor.Run(task, _namespace, cancellationToken);
             return (new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
                 DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult), outcome.Sent);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && IsCancellation(e))
+        {
+            // Aborted while it ran, and it heeded the token.
+            return (new TaskReply(task.MsgId, _engineId, TaskStatus.Aborted, null, null, started, DateTime.UtcNow, output.Stdout, output.Stderr, null), null);
         }
         catch (Exception e)
         {
             return (Failed(task, started, e, output.Stdout, output.Stderr), null);
         }
+    }
+
+    /// <summary>An OperationCanceledException, as thrown, or wrapped by reflection or a task.</summary>
+    private static bool IsCancellation(Exception? e)
+    {
+        for (; e is not null; e = e is AggregateException { InnerExceptions.Count: 1 } or System.Reflection.TargetInvocationException ? e.InnerException : null)
+            if (e is OperationCanceledException) return true;
+        return false;
     }
 
     private TaskReply Failed(EngineTask task, DateTime started, Exception e, string stdout, string stderr) =>

@@ -18,15 +18,20 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
     /// </summary>
     internal readonly record struct Outcome(object? Result, string? ExecuteResult, Task? Sent = null);
 
-    internal Outcome Run(EngineTask task, EngineNamespace ns)
+    /// <summary>
+    /// Runs <paramref name="task"/>. <paramref name="cancellationToken"/> is the task's own: a script
+    /// sees it as <c>CancellationToken</c>, and a function gets it for every parameter of that type
+    /// (whatever the client sent there).
+    /// </summary>
+    internal Outcome Run(EngineTask task, EngineNamespace ns, CancellationToken cancellationToken = default)
     {
         var outcome = task.Request switch
         {
-            ExecuteRequest r => Execute(task.SessionId, r.Code, ns),
+            ExecuteRequest r => Execute(task.SessionId, r.Code, ns, cancellationToken),
             PushRequest r => Push(new(task.SessionId), r, ns),
             PullRequest r => Pull(r, ns),
-            ApplyRequest r => new Outcome(Apply(new(task.SessionId), r, ns), null),
-            MapRequest r => new Outcome(Map(new(task.SessionId), r, ns), null),
+            ApplyRequest r => new Outcome(Apply(new(task.SessionId), r, ns, cancellationToken), null),
+            MapRequest r => new Outcome(Map(new(task.SessionId), r, ns, cancellationToken), null),
             ClearRequest => Clear(ns),
             SkipRequest => default,
             _ => throw new NotSupportedException($"Unknown request {task.Request.GetType().Name}."),
@@ -49,15 +54,15 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         return outcome with { Result = result, Sent = sending is null ? null : Task.WhenAll(sending) };
     }
 
-    private Outcome Execute(Guid session, string text, EngineNamespace ns)
+    private Outcome Execute(Guid session, string text, EngineNamespace ns, CancellationToken cancellationToken)
     {
-        var globals = new ScriptGlobals(ns.Values);
+        var globals = new ScriptGlobals(ns.Values, cancellationToken);
         ScriptChain chain;
         object? result;
         if (ns.Chain is { } kept && !ScriptCompiler.FitsPrelude(ns.Values))
         {
             chain = kept;
-            result = scripts.Continue(chain, ns.Values, text);
+            result = scripts.Continue(chain, ns.Values, text, cancellationToken);
         }
         else
         {
@@ -108,7 +113,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         return default;
     }
 
-    private object? Apply(FunctionMaterializer.Scope scope, ApplyRequest request, EngineNamespace ns)
+    private object? Apply(FunctionMaterializer.Scope scope, ApplyRequest request, EngineNamespace ns, CancellationToken cancellationToken)
     {
         var function = functions.Materialize(scope, request.Function);
         var parameters = function.Method.GetParameters();
@@ -117,11 +122,11 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
                 $"{function.Method.Name} takes {parameters.Length} argument(s); {request.Args.Length} were given.");
         var args = new object?[request.Args.Length];
         for (var i = 0; i < args.Length; i++)
-            args[i] = ResolveArgument(scope, request.Args[i], parameters[i].ParameterType, ns);
+            args[i] = ResolveArgument(scope, request.Args[i], parameters[i].ParameterType, ns, cancellationToken);
         return Awaiting.Unwrap(function.Invoke(args));
     }
 
-    private Array Map(FunctionMaterializer.Scope scope, MapRequest request, EngineNamespace ns)
+    private Array Map(FunctionMaterializer.Scope scope, MapRequest request, EngineNamespace ns, CancellationToken cancellationToken)
     {
         var function = functions.Materialize(scope, request.Function);
         var parameters = function.Method.GetParameters();
@@ -143,14 +148,16 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         var args = new object?[arity];
         for (var index = 0; index < results.Length; index++)
         {
-            for (var s = 0; s < arity; s++) args[s] = ResolveArgument(scope, sequences[s][index], parameters[s].ParameterType, ns);
+            cancellationToken.ThrowIfCancellationRequested(); // an aborted map stops between items
+            for (var s = 0; s < arity; s++) args[s] = ResolveArgument(scope, sequences[s][index], parameters[s].ParameterType, ns, cancellationToken);
             results.SetValue(Awaiting.Unwrap(function.Invoke(args)), index);
         }
         return results;
     }
 
-    private object? ResolveArgument(FunctionMaterializer.Scope scope, object? arg, Type parameterType, EngineNamespace ns)
+    private object? ResolveArgument(FunctionMaterializer.Scope scope, object? arg, Type parameterType, EngineNamespace ns, CancellationToken cancellationToken)
     {
+        if (parameterType == typeof(CancellationToken)) return cancellationToken;
         if (arg is not ReferenceArg reference) return functions.MaterializeValue(scope, bulk.Receive(arg));
         var value = ns.Get(reference.Name);
         var expected = reference.ExpectedType is null ? parameterType : code.ResolveType(scope.Session, reference.ExpectedType);

@@ -56,9 +56,10 @@ public sealed partial class SiloProcess : IAsyncDisposable
         var first = await Task.WhenAny(ready.Task, exited, Task.Delay(wait));
         if (first != ready.Task)
         {
+            var exitedEarly = process.HasExited; // read before disposing, which drops the process handle
             await result.DisposeAsync();
             throw new InvalidOperationException(
-                $"The silo process did not become ready within {wait} (exited: {process.HasExited}). Output:\n{result.Output}");
+                $"The silo process did not become ready within {wait} (exited: {exitedEarly}). Output:\n{result.Output}");
         }
         return result;
     }

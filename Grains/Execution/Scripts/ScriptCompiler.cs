@@ -85,12 +85,12 @@ public sealed class ScriptCompiler
     /// variables of earlier scripts stay in scope with their exact types; variables changed since
     /// (pushed, for instance) are declared first. Compiled per engine and never cached.
     /// </summary>
-    internal object? Continue(ScriptChain chain, IReadOnlyDictionary<string, object?> ns, string code)
+    internal object? Continue(ScriptChain chain, IReadOnlyDictionary<string, object?> ns, string code, CancellationToken cancellationToken = default)
     {
         var current = chain.Variables.GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.Last().Value);
         var changed = Variables(ns).Where(v => !current.TryGetValue(v.Name, out var value) || !Equals(value, ns[v.Name])).ToArray();
         var options = Options(changed);
-        var globals = new ScriptGlobals(ns);
+        var globals = new ScriptGlobals(ns, cancellationToken);
         if (changed.Length > 0)
         {
             var prelude = chain.Last!.ContinueWith(PreludeText(changed), options);

@@ -1,11 +1,18 @@
 namespace Orleans.Parallel.Grains.Execution.Scripts;
 
 /// <summary>
-/// What a script sees besides its own declarations: the namespace it starts from. The prelude that
-/// precedes every script declares each namespace variable with its runtime type from this.
+/// What a script sees besides its own declarations: the namespace it starts from, and the task's
+/// cancellation token. The prelude that precedes every script declares each namespace variable
+/// with its runtime type from this.
 /// </summary>
-public sealed class ScriptGlobals(IReadOnlyDictionary<string, object?> ns)
+public sealed class ScriptGlobals(IReadOnlyDictionary<string, object?> ns, CancellationToken cancellationToken = default)
 {
     /// <summary>The engine's namespace when the script started (read by the generated prelude).</summary>
     public IReadOnlyDictionary<string, object?> __ns__ { get; } = ns;
+
+    /// <summary>
+    /// Cancelled when the client aborts this task while it runs (<c>ar.AbortAsync()</c>): a long
+    /// script checks it (<c>CancellationToken.ThrowIfCancellationRequested()</c>) or passes it on.
+    /// </summary>
+    public CancellationToken CancellationToken { get; } = cancellationToken;
 }
