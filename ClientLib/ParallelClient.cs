@@ -87,6 +87,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
             if (change.Removed.Count > 0) client.Dispatcher.FailEnginesGone(change.Ids.ToHashSet());
             client.EnginesChanged?.Invoke(client, change);
         };
+        client._directory.Replaced += client.Dispatcher.ResetChannels;
         await client._directory.StartAsync().ConfigureAwait(false);
         await client.SubscribeToOutputAsync(cluster).ConfigureAwait(false);
         return client;

@@ -38,6 +38,12 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     /// <summary>Raised (off any lock) with who came and who went, after <see cref="Ids"/> changed.</summary>
     public event Action<EnginesChangedEventArgs>? Changed;
 
+    /// <summary>
+    /// Raised with the ids now served by another incarnation than before (an interrupted engine
+    /// restarted, or one that left came back): each starts counting its submissions afresh.
+    /// </summary>
+    public event Action<IReadOnlyList<int>>? Replaced;
+
     /// <summary>Completes at the next change of <see cref="Ids"/>.</summary>
     public Task NextChange
     {
@@ -93,10 +99,14 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     {
         EnginesChangedEventArgs change;
         TaskCompletionSource changed;
+        int[] replaced;
         lock (_gate)
         {
             if (!directory.IsNewerThan(_directory)) return false;
             var before = Ids;
+            replaced = [.. directory.Engines.Where(e => _byId.TryGetValue(e.EngineId, out var held)
+                ? held.Grain.GetPrimaryKey() != e.Incarnation
+                : _departed.Contains(e.EngineId)).Select(e => e.EngineId)];
             _byId = directory.Engines.ToDictionary(e => e.EngineId, e => (_grains.GetGrain<IEngineGrain>(e.Incarnation), e.Bulk));
             Ids = directory.Engines.Select(e => e.EngineId).ToArray();
             var endpoints = directory.Engines.Select(e => e.Bulk).Distinct().ToArray();
@@ -109,6 +119,7 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
             _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         changed.TrySetResult();
+        if (replaced.Length > 0) Replaced?.Invoke(replaced);
         if (change.Added.Count > 0 || change.Removed.Count > 0) Changed?.Invoke(change);
         return true;
     }

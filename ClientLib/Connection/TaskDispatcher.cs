@@ -83,6 +83,13 @@ internal sealed class TaskDispatcher : ITaskObserver
         }
     }
 
+    /// <summary>A new incarnation serves these engine ids: its submission order starts at 0.</summary>
+    public void ResetChannels(IReadOnlyList<int> engineIds)
+    {
+        lock (_channels)
+            foreach (var id in engineIds) _channels.Remove(id);
+    }
+
     private sealed class Channel
     {
         public long NextSeq;

@@ -19,6 +19,26 @@ public interface IEngineGrain : IGrainWithGuidKey
     Task StopAsync();
 
     /// <summary>
+    /// Brings a new incarnation to life on the calling silo under an id the registry gave out before:
+    /// in place of <paramref name="replacing"/> (an interrupted engine), or of an engine that left
+    /// (null). Its namespace starts empty. Returns the id.
+    /// </summary>
+    [Alias("Replace")]
+    Task<int> ReplaceAsync(int engineId, Guid? replacing);
+
+    /// <summary>
+    /// Ends this incarnation the hard way: its running task fails with the engine's error (its thread
+    /// is abandoned, since .NET cannot stop a thread; it ends when its code returns), queued tasks end
+    /// aborted, and a new incarnation with an empty namespace takes its id on the same silo.
+    /// </summary>
+    [AlwaysInterleave, Alias("Interrupt")]
+    Task<int> InterruptAsync();
+
+    /// <summary>Ends this incarnation like <see cref="InterruptAsync"/>, but the engine leaves the cluster instead of restarting.</summary>
+    [AlwaysInterleave, Alias("Shutdown")]
+    Task ShutdownAsync();
+
+    /// <summary>
     /// Queues a task. A task that ends within a few seconds is answered by this call itself (one
     /// round trip); otherwise the call returns null and the reply later reaches <paramref name="observer"/>,
     /// so no call is held near Orleans' response timeout. Interleaves, so submissions never wait on
@@ -39,7 +59,10 @@ public interface IEngineGrain : IGrainWithGuidKey
     [AlwaysInterleave, Alias("QueueStatus")]
     Task<EngineQueueStatus> QueueStatusAsync();
 
-    /// <summary>Ends queued tasks (all when <paramref name="msgIds"/> is null) as aborted; returns how many.</summary>
+    /// <summary>
+    /// Ends queued tasks (all when <paramref name="msgIds"/> is null) as aborted, and cancels the
+    /// running task's token if it is one of them; returns how many it reached.
+    /// </summary>
     [AlwaysInterleave, Alias("Abort")]
     Task<int> AbortAsync(IReadOnlyList<Guid>? msgIds);
 

@@ -16,6 +16,14 @@ public interface IEngineRegistryGrain : IGrainWithIntegerKey
     [Alias("Register")]
     Task<int> RegisterAsync(Guid incarnation, string siloName, string siloAddress, BulkEndpoint? bulk);
 
+    /// <summary>
+    /// Lists <paramref name="engine"/> under an id given out before: in place of the listed
+    /// incarnation <paramref name="replacing"/>, or, when that is null, of an engine that left. Throws
+    /// for an id never given out, a live engine not named as replaced, or a replaced one not listed.
+    /// </summary>
+    [Alias("Replace")]
+    Task ReplaceAsync(EngineEntry engine, Guid? replacing);
+
     /// <summary>Removes an engine.</summary>
     [Alias("Unregister")]
     Task UnregisterAsync(int engineId);

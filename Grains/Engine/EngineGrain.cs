@@ -26,6 +26,7 @@ public sealed partial class EngineGrain(
     Hub.TaskRecorder recorder,
     OutputPublisher outputs,
     Registry.LocalEngines local,
+    Orleans.Runtime.ILocalSiloDetails silo,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
     /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>
@@ -44,7 +45,7 @@ public sealed partial class EngineGrain(
     private int _engineId = -1;
     private Guid? _running;
     // The task on the engine thread and what cancels it (abort of a running task); under _gate.
-    private (Guid MsgId, CancellationTokenSource? Cancel) _current;
+    private (Guid MsgId, CancellationTokenSource? Cancel, QueuedTask? Task) _current;
     private long _completed;
     private bool _draining;
     private bool _stopped;
@@ -68,7 +69,7 @@ public sealed partial class EngineGrain(
         // Aborts first, then the registry: a client that sees the engine leave fails what it still
         // waits for from it with EngineException, so the "aborted" replies must be on their way by then.
         AbortWaiting(_ => true);
-        local.Stopped(_engineId);
+        local.Stopped(_engineId, this.GetPrimaryKey());
         await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
         DeactivateOnIdle();
     }
@@ -78,7 +79,7 @@ public sealed partial class EngineGrain(
         // However the activation goes, nothing it accepted may be left without a reply.
         var unexpected = !_stopped && _engineId >= 0;
         _stopped = true;
-        if (_engineId >= 0) local.Stopped(_engineId);
+        if (_engineId >= 0) local.Stopped(_engineId, this.GetPrimaryKey());
         AbortWaiting(_ => true);
         _gapTimer?.Dispose();
         _worker?.Dispose();
@@ -283,7 +284,7 @@ public sealed partial class EngineGrain(
         var output = outputs.Begin(task.MsgId, task.SessionId, _engineId);
         (TaskReply Reply, Task? Sent) ended;
         var cancel = new CancellationTokenSource();
-        lock (_gate) _current = (task.MsgId, cancel);
+        lock (_gate) _current = (task.MsgId, cancel, queued);
         try
         {
             using (OutputCapture.Begin(output)) ended = Run(queued, started, output, cancel.Token);
@@ -348,6 +349,7 @@ public sealed partial class EngineGrain(
     /// <param name="ranHere">The task ran (the drain loop ends it), rather than being aborted while waiting.</param>
     private void Complete(QueuedTask queued, TaskReply reply, bool ranHere = false)
     {
+        if (queued.Interrupted) return; // ended when its engine was interrupted; its thread came back late
         if (queued.Balanced is { } origin) CompleteBalanced(queued, origin, reply, ranHere);
         else if (queued.InlineReply is { } inline)
         {

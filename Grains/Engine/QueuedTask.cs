@@ -17,6 +17,9 @@ internal sealed class QueuedTask(EngineTask task, ITaskObserver observer)
     /// <summary>Aborted while held for ordering: it keeps its place in the sequence but never runs.</summary>
     public bool Aborted { get; set; }
 
+    /// <summary>Ended by an interrupt while it ran: whatever its abandoned thread returns later is dropped.</summary>
+    public bool Interrupted { get; set; }
+
     /// <summary>For a load-balanced task: the queue it came from, and what it asked of the engine.</summary>
     public BalancedOrigin? Balanced { get; init; }
 }

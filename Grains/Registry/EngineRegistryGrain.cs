@@ -53,6 +53,20 @@ public sealed partial class EngineRegistryGrain(
         return id;
     }
 
+    public async Task ReplaceAsync(EngineEntry engine, Guid? replacing)
+    {
+        var id = engine.EngineId;
+        if (id < 0 || id >= State.NextId)
+            throw new ArgumentOutOfRangeException(nameof(engine), id, $"No engine ever had id {id}; the ids given out so far are 0..{State.NextId - 1}.");
+        var listed = _engines.GetValueOrDefault(id);
+        if (replacing is null && listed is not null)
+            throw new InvalidOperationException($"Engine {id} is live; interrupt it (InterruptAsync) to restart it with an empty namespace.");
+        if (replacing is { } old && listed?.Incarnation != old)
+            throw new InvalidOperationException($"Engine {id} is no longer incarnation {old}; it was replaced or left meanwhile.");
+        _engines[id] = engine;
+        await ChangedAsync();
+    }
+
     public async Task UnregisterAsync(int engineId)
     {
         if (_engines.Remove(engineId)) await ChangedAsync();

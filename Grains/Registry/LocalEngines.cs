@@ -13,7 +13,12 @@ public sealed class LocalEngines
 
     public void Started(EngineEntry entry) => _engines[entry.EngineId] = entry;
 
-    public void Stopped(int engineId) => _engines.TryRemove(engineId, out _);
+    /// <summary>An incarnation stopped; a newer one under the same id (an interrupted engine's) stays listed.</summary>
+    public void Stopped(int engineId, Guid incarnation)
+    {
+        if (_engines.TryGetValue(engineId, out var entry) && entry.Incarnation == incarnation)
+            _engines.TryRemove(new KeyValuePair<int, EngineEntry>(engineId, entry));
+    }
 
     public IReadOnlyList<EngineEntry> All => [.. _engines.Values];
 }

@@ -14,10 +14,9 @@ internal sealed partial class EngineHost(
     ILocalSiloDetails silo,
     IOptions<EngineOptions> options,
     Grains.Execution.Scripts.ScriptCompiler scripts,
+    Grains.Registry.LocalEngines local,
     ILogger<EngineHost> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    private readonly List<IEngineGrain> _engines = [];
-
     /// <summary>The ids of the engines this silo started.</summary>
     public IReadOnlyList<int> EngineIds { get; private set; } = [];
 
@@ -32,7 +31,6 @@ internal sealed partial class EngineHost(
         {
             var engine = grains.GetGrain<IEngineGrain>(Guid.NewGuid());
             ids.Add(await engine.StartAsync(silo.Name));
-            _engines.Add(engine);
         }
         EngineIds = ids;
         LogStarted(logger, ids.Count, silo.Name);
@@ -43,7 +41,8 @@ internal sealed partial class EngineHost(
     {
         try
         {
-            await Task.WhenAll(_engines.Select(e => e.StopAsync())).WaitAsync(cancellationToken);
+            // Every engine running here now, including incarnations that replaced interrupted ones.
+            await Task.WhenAll(local.All.Select(e => grains.GetGrain<IEngineGrain>(e.Incarnation).StopAsync())).WaitAsync(cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException)
         {

@@ -1,0 +1,67 @@
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Grains.Execution;
+using Orleans.Parallel.Registry;
+using TaskStatus = Orleans.Parallel.Engine.TaskStatus;
+
+namespace Orleans.Parallel.Grains.Engine;
+
+/// <summary>
+/// An engine's incarnations: ended the hard way (interrupt, shutdown) and replaced under the same
+/// id. .NET cannot stop a thread that ignores its cancellation token, so a hard end abandons the
+/// engine thread (it finishes when the user's code returns, and what it returns is dropped) and
+/// the id passes to a new grain with its own thread and an empty namespace.
+/// </summary>
+public sealed partial class EngineGrain
+{
+    public async Task<int> ReplaceAsync(int engineId, Guid? replacing)
+    {
+        if (_engineId >= 0) throw new InvalidOperationException($"Incarnation {this.GetPrimaryKey()} already is engine {_engineId}.");
+        OutputCapture.Install();
+        var entry = new EngineEntry(engineId, this.GetPrimaryKey(), silo.Name, bulk.Endpoint, silo.SiloAddress.ToParsableString());
+        await GrainFactory.GetGrain<IEngineRegistryGrain>(0).ReplaceAsync(entry, replacing); // refuses a live id, an unknown one
+        _engineId = engineId;
+        _worker = new EngineWorker($"engine-{_engineId}");
+        local.Started(entry);
+        LogStarted(logger, _engineId, silo.Name);
+        return engineId;
+    }
+
+    public async Task<int> InterruptAsync()
+    {
+        ThrowIfNotRunning();
+        EndHard("was interrupted");
+        // The new incarnation is placed here (the engine grain prefers the calling silo).
+        var id = await GrainFactory.GetGrain<IEngineGrain>(Guid.NewGuid()).ReplaceAsync(_engineId, this.GetPrimaryKey());
+        DeactivateOnIdle();
+        return id;
+    }
+
+    public async Task ShutdownAsync()
+    {
+        ThrowIfNotRunning();
+        EndHard("was shut down");
+        local.Stopped(_engineId, this.GetPrimaryKey());
+        await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Stops taking work, fails the running task with the engine's error and aborts the queued ones.</summary>
+    private void EndHard(string what)
+    {
+        (Guid MsgId, CancellationTokenSource? Cancel, QueuedTask? Task) running;
+        lock (_gate)
+        {
+            _stopped = true;
+            running = _current;
+        }
+        AbortWaiting(_ => true);
+        if (running.Task is not { } task) return;
+        try { running.Cancel?.Cancel(); } // a task that heeds its token stops using the CPU at least
+        catch (ObjectDisposedException) { /* it ended meanwhile */ }
+        Complete(task, new TaskReply(task.Task.MsgId, _engineId, TaskStatus.Error, null,
+            new RemoteError(Orleans.Parallel.Scheduling.SchedulerErrors.EngineGone,
+                $"Engine {_engineId} {what} while it ran task {task.Task.MsgId}; the task's thread was abandoned and the engine's namespace is gone.", "", []),
+            null, DateTime.UtcNow, "", "", null));
+        task.Interrupted = true;
+    }
+}
