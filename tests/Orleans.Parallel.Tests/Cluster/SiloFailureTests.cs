@@ -84,6 +84,45 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
         Assert.Equal([7, 7], await rc[..].PullAsync<int>("mark"));
         Assert.Equal([first.ProcessId, second.ProcessId], (await rc[..].ApplyAsync(() => Environment.ProcessId)).Order());
         Assert.Equal([0, 1, 4, 9], await lb.MapAsync((int x) => x * x, [0, 1, 2, 3]));
+
+        // Asked for, the id comes back: a new engine with an empty namespace, on a surviving silo.
+        await rc.ReplaceEngineAsync(doomed);
+        Assert.Equal([0, 1, 2], rc.Ids);
+        Assert.Contains(await rc[doomed].ApplyAsync(() => Environment.ProcessId), new[] { first.ProcessId, second.ProcessId });
+        await Assert.ThrowsAnyAsync<Exception>(() => rc[doomed].PullAsync<int>("mark").AsTask());
+    }
+
+    [Fact]
+    public async Task GracefulShutdown_DuringLoadBalancedWork_NoTaskIsLost_AndItsEngineLeavesIds()
+    {
+        var cluster = $"stop{Guid.NewGuid():N}";
+        await using var first = await SiloProcess.StartAsync(1, null, Args(cluster));
+        await using var second = await SiloProcess.StartAsync(1, null, Args(cluster));
+        await using var leaving = await SiloProcess.StartAsync(1, null, Args(cluster));
+        await using var rc = await ConnectAsync(cluster);
+        await rc.WaitForEnginesAsync(3, TimeSpan.FromSeconds(60));
+        var lb = rc.LoadBalancedView();
+        var tasks = Enumerable.Range(0, 60).Select(i => lb.ApplyAsync((int x) => { Thread.Sleep(100); return (x, Environment.ProcessId); }, i)).ToArray();
+        await Task.Delay(1000);
+
+        Assert.Equal(0, await leaving.StopAsync());
+
+        var ran = new List<int>();
+        var failed = 0;
+        foreach (var (task, i) in tasks.Select((t, i) => (t, i)))
+        {
+            try
+            {
+                var (x, pid) = await task.AsTask().WaitAsync(NothingHangs);
+                Assert.Equal(i, x);
+                ran.Add(pid);
+            }
+            catch (Exception e) when (e is EngineException or TaskAbortedException) { failed++; }
+        }
+        output.WriteLine($"{ran.Count} ran ({ran.Count(p => p == first.ProcessId)} / {ran.Count(p => p == second.ProcessId)} / {ran.Count(p => p == leaving.ProcessId)} on the first / second / leaving silo), {failed} ended with the engine");
+        Assert.True(failed <= 1, $"{failed} tasks failed: only the one running on the leaving engine may"); // the rest moved
+        await WaitUntilAsync(() => rc.Ids.Count == 2, "the stopped silo's engine left Ids");
+        Assert.Equal([0, 1, 4], await lb.MapAsync((int x) => x * x, [0, 1, 2]));
     }
 
     [Fact]
