@@ -60,8 +60,8 @@ public interface IEngineGrain : IGrainWithGuidKey
     Task<EngineQueueStatus> QueueStatusAsync();
 
     /// <summary>
-    /// Ends queued tasks (all when <paramref name="msgIds"/> is null) as aborted, and cancels the
-    /// running task's token if it is one of them; returns how many it reached.
+    /// Ends queued tasks (all when <paramref name="msgIds"/> is null) as aborted and returns how many;
+    /// when the running task is among the named <paramref name="msgIds"/>, its token is cancelled too.
     /// </summary>
     [AlwaysInterleave, Alias("Abort")]
     Task<int> AbortAsync(IReadOnlyList<Guid>? msgIds);

@@ -46,6 +46,7 @@ public sealed partial class EngineGrain(
     private Guid? _running;
     // The task on the engine thread and what cancels it (abort of a running task); under _gate.
     private (Guid MsgId, CancellationTokenSource? Cancel, QueuedTask? Task) _current;
+    private Guid? _cancelAtStart;
     private long _completed;
     private bool _draining;
     private bool _stopped;
@@ -186,8 +187,14 @@ public sealed partial class EngineGrain(
     {
         var abort = msgIds?.ToHashSet();
         var aborted = AbortWaiting(q => abort is null || abort.Contains(q.Task.MsgId));
+        if (abort is null) return Task.FromResult(aborted); // "abort all" is ipyparallel's: the queue only
         CancellationTokenSource? running;
-        lock (_gate) running = _current.Cancel is { } cancel && (abort is null || abort.Contains(_current.MsgId)) ? cancel : null;
+        lock (_gate)
+        {
+            running = _current.Cancel is { } cancel && abort.Contains(_current.MsgId) ? cancel : null;
+            // Dequeued but not on the engine thread yet (its code still loading): cancelled as it starts.
+            if (running is null && _running is { } next && abort.Contains(next)) _cancelAtStart = next;
+        }
         if (running is null) return Task.FromResult(aborted);
         // The running task is cancelled through its token; it ends as aborted if it heeds it, or runs
         // on if it does not. Callbacks the user registered on the token run off the grain's thread.
@@ -196,7 +203,7 @@ public sealed partial class EngineGrain(
             try { running.Cancel(); }
             catch (ObjectDisposedException) { /* it ended meanwhile */ }
         });
-        return Task.FromResult(aborted + 1);
+        return Task.FromResult(aborted);
     }
 
     public Task EndSessionAsync(Guid sessionId)
@@ -284,7 +291,12 @@ public sealed partial class EngineGrain(
         var output = outputs.Begin(task.MsgId, task.SessionId, _engineId);
         (TaskReply Reply, Task? Sent) ended;
         var cancel = new CancellationTokenSource();
-        lock (_gate) _current = (task.MsgId, cancel, queued);
+        lock (_gate)
+        {
+            _current = (task.MsgId, cancel, queued);
+            if (_cancelAtStart == task.MsgId) cancel.Cancel(); // aborted between its dequeue and now
+            _cancelAtStart = null;
+        }
         try
         {
             using (OutputCapture.Begin(output)) ended = Run(queued, started, output, cancel.Token);
