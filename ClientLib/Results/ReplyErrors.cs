@@ -26,7 +26,7 @@ internal static class ReplyErrors
         SchedulerErrors.Timeout => new TaskTimeoutException(reply.MsgId, error.Message),
         SchedulerErrors.Impossible => new ImpossibleDependencyException(reply.MsgId, error.Message),
         SchedulerErrors.Unmet => new ImpossibleDependencyException(reply.MsgId, error.Message),
-        SchedulerErrors.EngineGone => new EngineException(reply.EngineId, error.Message),
+        SchedulerErrors.EngineGone or SchedulerErrors.NotStarted => new EngineException(reply.EngineId, error.Message),
         _ => null,
     };
 }

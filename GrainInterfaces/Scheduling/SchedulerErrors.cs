@@ -17,4 +17,10 @@ public static class SchedulerErrors
 
     /// <summary>The engine that held the task left the cluster.</summary>
     public const string EngineGone = "Orleans.Parallel.Errors.EngineException";
+
+    /// <summary>
+    /// The engine stopped (its silo shutting down) before the task began: the queue gives it to
+    /// another engine without counting a retry; a client that still gets it sees an EngineException.
+    /// </summary>
+    public const string NotStarted = "Orleans.Parallel.Errors.EngineException.NotStarted";
 }

@@ -61,7 +61,8 @@ public sealed partial class EngineGrain
 
     /// <summary>Whether a failed task goes back to its queue (to be retried elsewhere, or to skip an engine that lacks what it requires).</summary>
     private static bool GoesBackToQueue(BalancedOrigin origin, TaskReply reply) =>
-        reply.Status == TaskStatus.Error && (origin.ReportFailure || reply.Error?.ExceptionType == SchedulerErrors.Unmet);
+        reply.Status == TaskStatus.Error
+        && (origin.ReportFailure || reply.Error?.ExceptionType is SchedulerErrors.Unmet or SchedulerErrors.NotStarted);
 
     /// <summary>
     /// A load-balanced task ended: its client gets the reply (unless its queue is to retry it) and

@@ -279,7 +279,10 @@ public sealed partial class EngineGrain(
         {
             return new RunOutcome(queued, Failed(task, started, e, "", ""), null);
         }
-        if (_stopped) return new RunOutcome(queued, Failed(task, started, new InvalidOperationException("The engine stopped before the task could run."), "", ""), null);
+        if (_stopped)
+            return new RunOutcome(queued, new TaskReply(task.MsgId, _engineId, TaskStatus.Error, null,
+                new RemoteError(Orleans.Parallel.Scheduling.SchedulerErrors.NotStarted, $"Engine {_engineId} stopped before task {task.MsgId} could run.", "", []),
+                null, DateTime.UtcNow, "", "", null), null);
         return await _worker!.RunAsync(() => RunHere(queued, started));
     }
 

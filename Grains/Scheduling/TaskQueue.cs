@@ -156,8 +156,9 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
             if (!_outstanding.TryGetValue(reply.MsgId, out var held)) continue;
             Finish(reply.MsgId);
             var unmet = reply.Error?.ExceptionType == SchedulerErrors.Unmet;
-            held.Task.FailedOn(report.EngineId, reply, unmet);
-            if (unmet || held.Task.RetriesLeft >= 0) Requeue(held.Task);
+            var notStarted = reply.Error?.ExceptionType == SchedulerErrors.NotStarted; // its engine was stopping
+            held.Task.FailedOn(report.EngineId, reply, unmet, countsAsRetry: !unmet && !notStarted);
+            if (unmet || notStarted || held.Task.RetriesLeft >= 0) Requeue(held.Task);
             else ended.Add(new(held.Task, reply));
         }
     }

@@ -30,12 +30,12 @@ internal sealed class WaitingTask(BalancedTask task, Guid session, ITaskObserver
     public bool Allows(int engine) => (_targets is null || _targets.Contains(engine)) && !_excluded.Contains(engine);
 
     /// <summary>It failed (or was found unfit) on <paramref name="engine"/>: never again there.</summary>
-    public void FailedOn(int engine, TaskReply failure, bool unmet)
+    public void FailedOn(int engine, TaskReply failure, bool unmet, bool countsAsRetry)
     {
         _excluded.Add(engine);
         LastFailure = failure;
         LastUnmet = unmet;
-        if (!unmet) RetriesLeft--;
+        if (countsAsRetry) RetriesLeft--;
     }
 
     /// <summary>Its engine left the cluster while holding it.</summary>

@@ -286,6 +286,27 @@ public sealed class TaskQueueTests
     }
 
     [Fact]
+    public void Report_NotStarted_RequeuedWithoutConsumingRetries_AndEndsAsItsEngineErrorWhenNoneIsLeft()
+    {
+        var queue = Queue(1, 0, 1);
+        var task = NewTask();
+        queue.Add(task);
+        var ended = new List<TaskQueue.Ending>();
+        Assign(queue, ended);
+
+        // Its engine was stopping (silo shutdown) before the task began: another engine gets it.
+        queue.Report(Failed(0, 1, Error(task, 0, SchedulerErrors.NotStarted)), ended, Now);
+
+        Assert.Empty(ended);
+        Assert.Equal(0, task.RetriesLeft);
+        Assert.False(task.LastUnmet);
+        Assert.Equal(1, Assign(queue, ended, 0, 1).Single().Engine);
+        queue.Report(Failed(1, 1, Error(task, 1, SchedulerErrors.NotStarted)), ended, Now);
+        Assign(queue, ended, 0, 1);
+        Assert.Equal(SchedulerErrors.NotStarted, Assert.Single(ended).Reply.Error!.ExceptionType);
+    }
+
+    [Fact]
     public void Report_UnmetOnEveryEngine_EndsAsImpossible()
     {
         var queue = Queue(1, 0, 1);
@@ -481,11 +502,11 @@ public sealed class TaskQueueTests
     {
         var task = WithRetries(2);
         Assert.True(task.ReportsFailure);
-        task.FailedOn(0, Error(task, 0), unmet: false);
+        task.FailedOn(0, Error(task, 0), unmet: false, countsAsRetry: true);
         Assert.True(task.ReportsFailure);
-        task.FailedOn(1, Error(task, 1), unmet: true);
+        task.FailedOn(1, Error(task, 1), unmet: true, countsAsRetry: false);
         Assert.Equal(1, task.RetriesLeft);
-        task.FailedOn(2, Error(task, 2), unmet: false);
+        task.FailedOn(2, Error(task, 2), unmet: false, countsAsRetry: true);
         Assert.False(task.ReportsFailure);
         Assert.False(task.Allows(0) || task.Allows(1) || task.Allows(2));
         Assert.True(task.Allows(3));
