@@ -46,7 +46,8 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
         var lb = rc.LoadBalancedView();
         var once = Enumerable.Range(0, 30).Select(i => lb.ApplyAsync((int x) => { Thread.Sleep(1000); return x; }, i)).ToArray();
         var retried = Enumerable.Range(0, 30).Select(i => lb.With(retries: 1).ApplyAsync((int x) => { Thread.Sleep(200); return x; }, i)).ToArray();
-        await Task.Delay(500); // every engine runs one of the first tasks
+        // The doomed engine runs one of the first tasks (on a loaded machine a fixed wait was not enough).
+        await WaitUntilAsync(async () => (await rc.QueueStatusAsync([doomed], verbose: true)).Engines[0].Running is not null, "the doomed engine runs a load-balanced task");
         var direct = rc[doomed].ApplyAsync(() => { Thread.Sleep(TimeSpan.FromMinutes(5)); return 1; });
         var pinned = lb.With(targets: [doomed]).ApplyAsync(() => 1);
         await Task.Delay(200);
