@@ -13,10 +13,12 @@ var ipp = new Option<bool>("--ipp") { Description = "Also run ipp_bench.py on ip
 var ippScript = new Option<string?>("--ipp-script") { Description = "Path of ipp_bench.py (default: shared/anchors/ipp_bench.py above this directory)." };
 var hwm = new Option<int>("--hwm") { Description = "The silo's high-water mark for load-balanced tasks (its default is 1).", DefaultValueFactory = _ => 1 };
 var lazyTasks = new Option<int?>("--imap-tasks") { Description = "Tasks in the lazy IMap memory figure (default 1,000,000; 0 skips it)." };
-var only = new Option<string?>("--only") { Description = "Run one group of figures: direct, balanced, code, busy, memory (1M dropped tasks, a task printing 100 MB), records (their overhead) or failure (SIGKILL of a silo to its task failing; default: all)." };
+var only = new Option<string?>("--only") { Description = "Run one group of figures: direct, balanced, code, busy, memory (1M dropped tasks, a task printing 100 MB), records (their overhead) or failure (SIGKILL of a silo to its task failing; default: all); soak runs only when named." };
 var recordsPasses = new Option<int>("--records-passes") { Description = "Passes of the tiny tasks per silo in the records figure (default 8; more gives steadier CPU figures and reaches the record limit).", DefaultValueFactory = _ => 8 };
 recordsPasses.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--records-passes must be at least 1."); });
-var root = new RootCommand("Orleans.Parallel benchmark: ipp_bench.py's workload against a real silo process.") { engines, json, quick, breakdown, ipp, ippScript, only, hwm, lazyTasks, recordsPasses };
+var soakMinutes = new Option<double>("--soak-minutes") { Description = "Minutes of the soak (--only soak): load-balanced work while a silo is killed and restarted every minute (default 10).", DefaultValueFactory = _ => 10 };
+soakMinutes.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 24 * 60)) r.AddError("--soak-minutes must be more than 0 and at most a day."); });
+var root = new RootCommand("Orleans.Parallel benchmark: ipp_bench.py's workload against a real silo process.") { engines, json, quick, breakdown, ipp, ippScript, only, hwm, lazyTasks, recordsPasses, soakMinutes };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var n = parse.GetValue(engines);
@@ -44,6 +46,7 @@ root.SetAction(async (parse, cancellationToken) =>
     // Silos of their own (with and without records), after the main one has stopped.
     if (parse.GetValue(only) is null or "records") await RecordsOverhead.MeasureAsync(n, parse.GetValue(hwm), parse.GetValue(recordsPasses), sizes, figures, cancellationToken);
     if (parse.GetValue(only) is null or "failure") await SiloDeath.MeasureAsync(figures, cancellationToken);
+    if (parse.GetValue(only) is "soak") await Soak.MeasureAsync(parse.GetValue(soakMinutes), figures, cancellationToken); // only when asked: it takes minutes
     if (parse.GetValue(json) is { } path) figures.WriteJson(path, system, n, isQuick);
 
     // After the silo has stopped, so the two systems never compete for the cores.
