@@ -27,8 +27,7 @@ public sealed partial class EngineRegistryGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var snapshot = membership.CurrentSnapshot;
-        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
+        var active = Silos(SiloStatus.Active);
         if (State.Epoch == Guid.Empty || !State.Silos.Any(active.Contains))
         {
             // Never written, or written by a cluster none of whose silos is still up: a new cluster
@@ -38,11 +37,9 @@ public sealed partial class EngineRegistryGrain(
             return;
         }
         foreach (var entry in State.Engines) _engines[entry.EngineId] = entry;
-        var dead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
-        var lost = _engines.Values.Where(e => dead.Contains(e.SiloAddress)).Select(e => e.EngineId).ToArray();
-        foreach (var id in lost) _engines.Remove(id);
-        LogRecovered(logger, _engines.Count, lost.Length, State.NextId);
-        if (lost.Length > 0) await ChangedAsync();
+        var lost = RemoveEnginesOf(Silos(SiloStatus.Dead)); // silos that died while no registry was active
+        LogRecovered(logger, _engines.Count, lost, State.NextId);
+        if (lost > 0) await ChangedAsync();
     }
 
     public async Task<int> RegisterAsync(Guid incarnation, string siloName, string siloAddress, BulkEndpoint? bulk)
@@ -74,11 +71,9 @@ public sealed partial class EngineRegistryGrain(
 
     public async Task SilosDiedAsync(IReadOnlyList<string> siloAddresses)
     {
-        var dead = siloAddresses.ToHashSet();
-        var lost = _engines.Values.Where(e => dead.Contains(e.SiloAddress)).Select(e => e.EngineId).ToArray();
-        if (lost.Length == 0) return;
-        foreach (var id in lost) _engines.Remove(id);
-        LogSiloEnginesRemoved(logger, lost.Length, string.Join(", ", siloAddresses));
+        var lost = RemoveEnginesOf(siloAddresses.ToHashSet());
+        if (lost == 0) return;
+        LogSiloEnginesRemoved(logger, lost, string.Join(", ", siloAddresses));
         await ChangedAsync();
     }
 
@@ -127,7 +122,7 @@ public sealed partial class EngineRegistryGrain(
     {
         State.Version++;
         State.Engines = [.. _engines.Values];
-        State.Silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString())];
+        State.Silos = [.. Silos(SiloStatus.Active)];
         var directory = new EngineDirectory(State.Version, State.Engines, State.Epoch);
         _snapshot = directory;
         try
@@ -140,6 +135,18 @@ public sealed partial class EngineRegistryGrain(
         }
         _observers.ClearExpired();
         if (_observers.Count > 0) _ = _observers.Notify(o => o.OnEnginesChangedAsync(directory)); // one-way: not waited for
+    }
+
+    /// <summary>The parsable addresses of the silos the membership now lists with <paramref name="status"/>.</summary>
+    private HashSet<string> Silos(SiloStatus status) =>
+        membership.CurrentSnapshot.Members.Values.Where(m => m.Status == status).Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
+
+    /// <summary>Drops the engines living on <paramref name="silos"/>; returns how many.</summary>
+    private int RemoveEnginesOf(HashSet<string> silos)
+    {
+        var lost = _engines.Values.Where(e => silos.Contains(e.SiloAddress)).Select(e => e.EngineId).ToArray();
+        foreach (var id in lost) _engines.Remove(id);
+        return lost.Length;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Engine registry re-activated: {Count} engines listed, {Lost} on dead silos dropped, next id {NextId}")]
