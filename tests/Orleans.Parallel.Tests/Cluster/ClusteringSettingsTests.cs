@@ -31,6 +31,18 @@ public sealed class ClusteringSettingsTests
         Assert.Contains("not an IP address", address.Message);
     }
 
+    [Theory]
+    [InlineData(0.05)]
+    [InlineData(120)]
+    public async Task ProbeTimeout_OutOfRange_IsRefusedNamingIt(double seconds)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => LocalCluster.StartAsync(new SiloSettings
+        {
+            Engines = 1, ProbeTimeout = TimeSpan.FromSeconds(seconds), SiloPort = 11194, GatewayPort = 30094,
+        }));
+        Assert.Contains("ProbeTimeout must be between 0.2 and 60 seconds", e.Message);
+    }
+
     [Fact]
     public void FromConfiguration_FileSection_ThenEnvironmentOverIt()
     {
