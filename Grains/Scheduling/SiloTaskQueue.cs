@@ -142,8 +142,12 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
             taken = 0;
             Volatile.Write(ref _directoryVersion, -1);
         }
-        if (taken == tasks.Count) return;
-        lock (_gate) _queue.Refused(engine, tasks.GetRange(taken, tasks.Count - taken));
+        lock (_gate)
+        {
+            _queue.Accepted(engine, tasks.Take(taken));
+            if (taken == tasks.Count) return;
+            _queue.Refused(engine, tasks.GetRange(taken, tasks.Count - taken));
+        }
         Pump(-1, 0, []);
     }
 

@@ -15,6 +15,7 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
     private readonly LinkedList<WaitingTask> _waiting = new();
     private readonly Dictionary<Guid, LinkedListNode<WaitingTask>> _waitingById = new();
     private readonly Dictionary<Guid, (int Engine, WaitingTask Task)> _outstanding = new();
+    private readonly HashSet<Guid> _offered = []; // outstanding, but the engine has not yet said it took them
     private readonly List<int> _lru = [];
     private readonly Dictionary<int, int> _load = new();
     private readonly HashSet<int> _full = [];
@@ -49,7 +50,9 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
 
     /// <summary>
     /// The live engines changed. New ones count as least recently used. Tasks held by engines that
-    /// left are re-queued when they have retries left, else they end with an engine error.
+    /// left are re-queued when they have retries left, else they end with an engine error. Tasks
+    /// only offered to an engine that left (it never said it took them) go back to the queue
+    /// without costing a retry: a task sent just after an engine died must not fail for it.
     /// </summary>
     public void SetEngines(IReadOnlyCollection<int> live, List<Ending> ended, DateTime now)
     {
@@ -61,6 +64,11 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
             foreach (var (id, held) in _outstanding.Where(o => o.Value.Engine == gone).ToArray())
             {
                 _outstanding.Remove(id);
+                if (_offered.Remove(id))
+                {
+                    Requeue(held.Task);
+                    continue;
+                }
                 held.Task.LostOn(gone);
                 if (held.Task.RetriesLeft >= 0) Requeue(held.Task);
                 else ended.Add(new(held.Task, Failure(held.Task, gone, SchedulerErrors.EngineGone,
@@ -107,6 +115,7 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
                 var engine = candidates[scheme.Choose(loads, random)];
                 Remove(node);
                 _outstanding[task.MsgId] = (engine, task);
+                if (engine != reporting) _offered.Add(task.MsgId); // the reporting engine takes its own with the answer
                 _load[engine]++;
                 if (engine == reporting) reportingFree--;
                 _lru.Remove(engine);
@@ -130,13 +139,25 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
         : highWaterMark == 0 ? int.MaxValue
         : highWaterMark - _load[engine];
 
-    /// <summary>The engine took only part of an offer: the rest go back to the front, in order, and it counts as full.</summary>
+    /// <summary>The engine took these tasks it was offered: from now on it holds them.</summary>
+    public void Accepted(int engine, IEnumerable<WaitingTask> tasks)
+    {
+        foreach (var task in tasks)
+            if (Holds(engine, task.MsgId)) _offered.Remove(task.MsgId);
+    }
+
+    /// <summary>
+    /// The engine took only part of an offer: the rest go back to the front, in order, and it counts
+    /// as full. Tasks it no longer holds (its leaving re-queued them) are left where they are.
+    /// </summary>
     public void Refused(int engine, IReadOnlyList<WaitingTask> tasks)
     {
-        _full.Add(engine);
+        if (_load.ContainsKey(engine)) _full.Add(engine);
         for (var i = tasks.Count - 1; i >= 0; i--)
         {
-            if (!_outstanding.Remove(tasks[i].MsgId)) continue;
+            if (!Holds(engine, tasks[i].MsgId)) continue;
+            _outstanding.Remove(tasks[i].MsgId);
+            _offered.Remove(tasks[i].MsgId);
             if (_load.ContainsKey(engine)) _load[engine]--;
             _waitingById[tasks[i].MsgId] = _waiting.AddFirst(tasks[i]);
             if (tasks[i].Deadline is not null) _deadlines++;
@@ -149,12 +170,12 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
     /// <summary>An engine's report: finished tasks free their slots; failures are retried elsewhere or end with their last error.</summary>
     public void Report(EngineReport report, List<Ending> ended, DateTime now)
     {
-        foreach (var id in report.Done) Finish(id);
+        foreach (var id in report.Done) Finish(report.EngineId, id);
         foreach (var failure in report.Failed)
         {
             var reply = failure.Reply;
-            if (!_outstanding.TryGetValue(reply.MsgId, out var held)) continue;
-            Finish(reply.MsgId);
+            if (!_outstanding.TryGetValue(reply.MsgId, out var held) || held.Engine != report.EngineId) continue;
+            Finish(report.EngineId, reply.MsgId);
             var unmet = reply.Error?.ExceptionType == SchedulerErrors.Unmet;
             var notStarted = reply.Error?.ExceptionType == SchedulerErrors.NotStarted; // its engine was stopping
             held.Task.FailedOn(report.EngineId, reply, unmet, countsAsRetry: !unmet && !notStarted);
@@ -163,11 +184,19 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
         }
     }
 
-    private void Finish(Guid msgId)
+    /// <summary>
+    /// The engine is done with a task it holds. A report about a task another engine holds now (it was
+    /// re-queued when this one seemed to leave) changes nothing.
+    /// </summary>
+    private void Finish(int engine, Guid msgId)
     {
-        if (!_outstanding.Remove(msgId, out var held)) return;
-        if (_load.TryGetValue(held.Engine, out var load)) _load[held.Engine] = load - 1;
+        if (!Holds(engine, msgId)) return;
+        _outstanding.Remove(msgId);
+        _offered.Remove(msgId);
+        if (_load.TryGetValue(engine, out var load)) _load[engine] = load - 1;
     }
+
+    private bool Holds(int engine, Guid msgId) => _outstanding.TryGetValue(msgId, out var held) && held.Engine == engine;
 
     /// <summary>Re-run tasks go to the front: they were first in line already.</summary>
     private void Requeue(WaitingTask task)

@@ -444,6 +444,7 @@ public sealed class TaskQueueTests
         var ended = new List<TaskQueue.Ending>();
         var assigned = Assign(queue, ended);
         Assert.Equal(0, assigned.Single(a => a.Task == task).Engine);
+        queue.Accepted(0, [task]);
 
         queue.SetEngines([1, 2], ended, Now);
 
@@ -464,6 +465,7 @@ public sealed class TaskQueueTests
         queue.Add(task);
         var ended = new List<TaskQueue.Ending>();
         Assert.Equal(0, Assign(queue, ended).Single().Engine);
+        queue.Accepted(0, [task]);
 
         queue.SetEngines([1], ended, Now);
 
@@ -472,6 +474,46 @@ public sealed class TaskQueueTests
         Assert.Equal(SchedulerErrors.EngineGone, ending.Reply.Error!.ExceptionType);
         Assert.Equal(0, ending.Reply.EngineId);
         Assert.False(queue.Knows(task.MsgId));
+    }
+
+    [Fact]
+    public void SetEngines_EngineLeavesWithTaskOnlyOffered_RequeuedWithoutCostingARetry()
+    {
+        var queue = Queue(1, 0, 1);
+        var task = NewTask();
+        queue.Add(task);
+        var ended = new List<TaskQueue.Ending>();
+        Assert.Equal(0, Assign(queue, ended).Single().Engine); // offered; the engine has not answered
+
+        queue.SetEngines([1], ended, Now);
+
+        Assert.Empty(ended);
+        Assert.Equal([task.MsgId], queue.Waiting);
+        Assert.Equal(0, task.RetriesLeft);
+        Assert.Equal(1, Assign(queue, ended).Single().Engine);
+    }
+
+    [Fact]
+    public void Refused_ByEngineThatLeft_AfterItsTaskMovedOn_ChangesNothing()
+    {
+        var queue = Queue(1, 0, 1);
+        var task = NewTask();
+        queue.Add(task);
+        var ended = new List<TaskQueue.Ending>();
+        Assign(queue, ended);
+        queue.SetEngines([1], ended, Now);
+        Assert.Equal(1, Assign(queue, ended).Single().Engine);
+
+        queue.Refused(0, [task]); // the failed offer to the engine that left comes back late
+
+        Assert.Empty(queue.Waiting);
+        Assert.Equal(1, queue.LoadOf(1));
+        queue.Report(Done(0, 1, task.MsgId), ended, Now); // and so does a report from it
+        Assert.Equal(1, queue.LoadOf(1));
+        queue.Report(Done(1, 1, task.MsgId), ended, Now);
+        Assert.Equal(0, queue.LoadOf(1));
+        Assert.False(queue.Knows(task.MsgId));
+        Assert.Empty(ended);
     }
 
     [Fact]
