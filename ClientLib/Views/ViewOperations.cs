@@ -79,6 +79,15 @@ internal sealed class ViewOperations(ParallelClient client)
 
     public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());
 
+    public PendingMessage[] Checkpoint(IReadOnlyList<int> targets) => Send(targets, _ => new CheckpointRequest());
+
+    /// <summary>Each target restores <paramref name="fromEngineId"/>'s checkpoint, or its own when null.</summary>
+    public PendingMessage[] Restore(IReadOnlyList<int> targets, int? fromEngineId)
+    {
+        if (fromEngineId < 0) throw new ArgumentOutOfRangeException(nameof(fromEngineId), fromEngineId, "An engine id is 0 or more.");
+        return Send(targets, target => new RestoreRequest(fromEngineId ?? target));
+    }
+
     /// <summary>Items sent in blocks (scatter, map) are checked by their element type first, before any block is cut.</summary>
     public static void CheckItemType<T>(string path) => Untransportable.Check(typeof(T), path);
 

@@ -40,3 +40,11 @@ public sealed record ClearRequest : EngineRequest;
 /// <summary>Does nothing; fills its sequence number when the client could not send the task that had it.</summary>
 [GenerateSerializer, Alias("op.SkipRequest")]
 public sealed record SkipRequest : EngineRequest;
+
+/// <summary>Store the namespace's variables as the engine's checkpoint (in the cluster's durable grain storage).</summary>
+[GenerateSerializer, Alias("op.CheckpointRequest")]
+public sealed record CheckpointRequest : EngineRequest;
+
+/// <summary>Set the variables of engine <paramref name="FromEngineId"/>'s last checkpoint (usually the engine's own id).</summary>
+[GenerateSerializer, Alias("op.RestoreRequest")]
+public sealed record RestoreRequest([property: Id(0)] int FromEngineId) : EngineRequest;

@@ -102,6 +102,10 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
 
     private readonly ConcurrentDictionary<Guid, Lazy<SessionValueCodec>> _codecs = new();
 
+    /// <summary>The assemblies a session uploaded to this silo so far.</summary>
+    internal IReadOnlyList<AssemblyRef> UploadsOf(Guid sessionId) =>
+        _sessions.TryGetValue(sessionId, out var context) ? context.Uploads : [];
+
     /// <summary>Whether <paramref name="type"/> comes from the session's own (uploaded) assemblies.</summary>
     internal bool IsSessionType(Guid sessionId, Type type) =>
         _sessions.TryGetValue(sessionId, out var context) && AssemblyLoadContext.GetLoadContext(type.Assembly) == context;

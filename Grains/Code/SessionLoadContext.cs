@@ -20,6 +20,13 @@ internal sealed class SessionLoadContext(Guid sessionId)
     private readonly ConcurrentDictionary<string, byte[]> _bytesByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string?> _hashByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, byte> _heldHashes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AssemblyRef> _refsByName = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The session whose uploads these are.</summary>
+    public Guid SessionId { get; } = sessionId;
+
+    /// <summary>The uploaded assemblies this context knows (a checkpoint of its values records them).</summary>
+    public IReadOnlyList<AssemblyRef> Uploads => _refsByName.Values.ToArray();
     private readonly Lock _loading = new();
 
     /// <summary>Makes an uploaded assembly known under its simple name.</summary>
@@ -27,6 +34,7 @@ internal sealed class SessionLoadContext(Guid sessionId)
     {
         var name = new AssemblyName(reference.FullName).Name!;
         if (!_bytesByName.TryAdd(name, bytes)) return;
+        _refsByName[name] = reference;
         _hashByName[name] = reference.ContentHash;
         if (reference.ContentHash is not null) _heldHashes.TryAdd(reference.ContentHash, 0);
     }

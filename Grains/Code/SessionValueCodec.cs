@@ -41,6 +41,13 @@ internal sealed class SessionValueCodec
 
     public byte[] Write(object value) => _serialize(value, CheckSendable);
 
+    /// <summary>Writes <paramref name="value"/>, refusing what <paramref name="check"/> refuses, then what a client could not rebuild.</summary>
+    public byte[] Write(object value, Action<Type> check) => _serialize(value, type =>
+    {
+        check(type);
+        CheckSendable(type);
+    });
+
     /// <summary>Every object of a value names its type; a large collection names the same few thousands of times.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Assembly, string Type), Type> _types = new();
 

@@ -321,7 +321,7 @@ public sealed partial class EngineGrain(
         {
             if (require is not null && RequirementCheck.Unmet(require, task.SessionId, _namespace, functions) is { } unmet)
                 return (Unmet(task, started, unmet), null);
-            var outcome = executor.Run(task, _namespace, cancellationToken);
+            var outcome = executor.Run(task, _namespace, _engineId, cancellationToken);
             return (new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
                 DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult), outcome.Sent);
         }

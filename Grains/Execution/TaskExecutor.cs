@@ -10,7 +10,7 @@ using Orleans.Parallel.Wire;
 namespace Orleans.Parallel.Grains.Execution;
 
 /// <summary>Runs one request against one namespace. Called on the engine thread only.</summary>
-public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer functions, SessionCodeRegistry code, BulkValues bulk)
+public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer functions, SessionCodeRegistry code, BulkValues bulk, Checkpoints.NamespaceCheckpoints checkpoints)
 {
     /// <summary>
     /// What a request produced: its value in wire form, for scripts the text of the last expression,
@@ -21,9 +21,9 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
     /// <summary>
     /// Runs <paramref name="task"/>. <paramref name="cancellationToken"/> is the task's own: a script
     /// sees it as <c>CancellationToken</c>, and a function gets it for every parameter of that type
-    /// (whatever the client sent there).
+    /// (whatever the client sent there). <paramref name="engineId"/> names the engine's checkpoint.
     /// </summary>
-    internal Outcome Run(EngineTask task, EngineNamespace ns, CancellationToken cancellationToken = default)
+    internal Outcome Run(EngineTask task, EngineNamespace ns, int engineId, CancellationToken cancellationToken = default)
     {
         var outcome = task.Request switch
         {
@@ -33,6 +33,8 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
             ApplyRequest r => new Outcome(Apply(new(task.SessionId), r, ns, cancellationToken), null),
             MapRequest r => new Outcome(Map(new(task.SessionId), r, ns, cancellationToken), null),
             ClearRequest => Clear(ns),
+            CheckpointRequest => new Outcome(checkpoints.Save(engineId, task.SessionId, ns), null),
+            RestoreRequest r => new Outcome(checkpoints.Restore(engineId, r.FromEngineId, task.SessionId, ns), null),
             SkipRequest => default,
             _ => throw new NotSupportedException($"Unknown request {task.Request.GetType().Name}."),
         };

@@ -117,6 +117,10 @@ public sealed class HubGrain(IServiceProvider services, TaskRecorder recorder) :
         return hosts.Keys.Select(s => s.ToParsableString()).ToArray();
     }
 
-    private static KeyNotFoundException Unknown(IReadOnlyList<Guid> missing) =>
-        new($"No task record has msg id {string.Join(", ", missing)}: {(missing.Count == 1 ? "it was" : "they were")} never submitted to this cluster, or purged.");
+    /// <summary>The memory store lives on one silo: its records go with that silo, which the message says when it applies.</summary>
+    private KeyNotFoundException Unknown(IReadOnlyList<Guid> missing) =>
+        new($"No task record has msg id {string.Join(", ", missing)}: {(missing.Count == 1 ? "it was" : "they were")} never submitted to this cluster, or purged" +
+            (services.GetService(typeof(ITaskStore)) is GrainTaskStore
+                ? ", culled by the memory store's limits, or lost with the silo that held the memory store (start silos with '--task-store postgres' for records that outlive any silo)."
+                : "."));
 }

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Orleans.Parallel.Errors;
+using Orleans.Parallel.Testing;
+using Xunit.Abstractions;
+
+namespace Orleans.Parallel.Tests.Cluster;
+
+/// <summary>
+/// A checkpoint outlives the silo: an engine's namespace is checkpointed to Redis (the silos'
+/// clustering store, a real server), its silo process is killed with SIGKILL, and the id, made
+/// again on the surviving silo, restores it, the user's own types included.
+/// </summary>
+public sealed class CheckpointRecoveryTests(RedisServer redis, ITestOutputHelper output) : IClassFixture<RedisServer>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task KilledSilo_TheReplacedEngineRestoresItsCheckpoint_AndNamesWhatItCouldNot()
+    {
+        var cluster = $"ckpt{Guid.NewGuid():N}";
+        string[] args = ["--clustering", ClusterMembership.Redis, "--clustering-connection", redis.Connection, "--cluster-id", cluster];
+        var options = new ParallelClientOptions { Clustering = ClusterMembership.Redis, ClusteringConnection = redis.Connection, ClusterId = cluster };
+        await using var survivor = await SiloProcess.StartAsync(1, null, args);
+        await using var victim = await SiloProcess.StartAsync(1, null, args);
+        await using var rc = await ParallelClient.ConnectAsync(options);
+        await rc.WaitForEnginesAsync(2, Patience);
+        var pids = await rc[..].ApplyAsync(() => Environment.ProcessId);
+        var doomed = rc.Ids[pids.ToList().IndexOf(victim.ProcessId)];
+
+        var samples = Enumerable.Range(0, 1_000_000).Select(i => i * 0.5).ToArray(); // 8 MB, sent in bulk
+        await rc[doomed].PushAsync(new Dictionary<string, object?>
+        {
+            ["count"] = 7,
+            ["samples"] = samples,
+            ["path"] = new List<CheckpointPoint> { new(0, 0), new(6, 8) },
+        });
+        await rc[doomed].ExecuteAsync("class Local { public int A = 3; } var local = new Local();");
+        var clock = Stopwatch.StartNew();
+        var saved = await rc[doomed].CheckpointAsync().AsTask().WaitAsync(Patience);
+        output.WriteLine($"checkpoint of {saved.Saved.Count} variables, {saved.Bytes:N0} bytes, to Redis: {clock.Elapsed.TotalSeconds:F2} s");
+        Assert.True(saved.Durable);
+        Assert.Equal(["count", "path", "samples"], saved.Saved);
+        Assert.Equal(["local"], saved.NotSaved.Keys);
+
+        victim.Kill();
+        await ClusterAssert.EventuallyAsync(() => Task.FromResult(!rc.Ids.Contains(doomed)), "the killed silo's engine left Ids");
+        Assert.Throws<EngineException>(() => rc[doomed]);
+        await rc.ReplaceEngineAsync(doomed);
+        Assert.Equal(survivor.ProcessId, await rc[doomed].ApplyAsync(() => Environment.ProcessId));
+
+        // Restored by a client that connects only now: the user's types come from the cluster's assembly store.
+        await using var later = await ParallelClient.ConnectAsync(options);
+        await later.WaitForEnginesAsync(2, Patience);
+        clock.Restart();
+        var restored = await later[doomed].RestoreAsync().AsTask().WaitAsync(Patience);
+        output.WriteLine($"restore: {clock.Elapsed.TotalSeconds:F2} s");
+
+        Assert.Equal(["count", "path", "samples"], restored.Restored);
+        Assert.Equal(["local"], restored.NotRestored.Keys);
+        Assert.Contains("declared by a script", restored.NotRestored["local"]);
+        Assert.Equal(7, await later[doomed].PullAsync<int>("count"));
+        Assert.Equal(samples, await later[doomed].PullAsync<double[]>("samples"));
+        Assert.Equal([new(0, 0), new(6, 8)], await later[doomed].PullAsync<List<CheckpointPoint>>("path"));
+        Assert.Equal(10.0, await later[doomed].ApplyAsync((List<CheckpointPoint> p) => Math.Sqrt(p[1].X * p[1].X + p[1].Y * p[1].Y),
+            new Orleans.Parallel.Views.Reference<List<CheckpointPoint>>("path")));
+    }
+}
