@@ -134,6 +134,59 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task GracefulShutdown_OfTheSiloWhoseQueueHoldsTheTasks_TheWaitingTasksMoveToOtherEngines()
+    {
+        var cluster = $"queue{Guid.NewGuid():N}";
+        var silos = new[]
+        {
+            await SiloProcess.StartAsync(1, null, Args(cluster)),
+            await SiloProcess.StartAsync(1, null, Args(cluster)),
+            await SiloProcess.StartAsync(1, null, Args(cluster)),
+        };
+        try
+        {
+            await using var rc = await ConnectAsync(cluster);
+            await rc.WaitForEnginesAsync(3, TimeSpan.FromSeconds(60));
+            await rc[..].ApplyAsync(() => Environment.ProcessId); // uploads this assembly's code first
+            var lb = rc.LoadBalancedView();
+            // The client's tasks wait in the queue of the silo it submits through: find that silo.
+            var probe = lb.ApplyAsync(() => 0);
+            await probe.AsTask().WaitAsync(NothingHangs);
+            var queue = probe.Messages[0].Queue!.Queue;
+            var leaving = silos.Single(s => queue.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal));
+            var staying = silos.Where(s => s != leaving).Select(s => s.ProcessId).ToArray();
+
+            var tasks = Enumerable.Range(0, 60).Select(i => lb.ApplyAsync((int x) => { Thread.Sleep(200); return (x, Environment.ProcessId); }, i)).ToArray();
+            await WaitUntilAsync(() => tasks.Count(t => t.Ready) >= 3, "the first tasks ended");
+            Assert.All(tasks, t => Assert.Equal(queue, t.Messages[0].Queue!.Queue));
+            var waiting = tasks.Count(t => !t.Ready);
+
+            Assert.Equal(0, await leaving.StopAsync());
+
+            var ranOnStaying = 0;
+            var failed = 0;
+            foreach (var (task, i) in tasks.Select((t, i) => (t, i)))
+            {
+                try
+                {
+                    var (x, pid) = await task.AsTask().WaitAsync(NothingHangs);
+                    Assert.Equal(i, x);
+                    if (staying.Contains(pid)) ranOnStaying++;
+                }
+                catch (Exception e) when (e is EngineException or TaskAbortedException) { failed++; }
+            }
+            output.WriteLine($"{waiting} of {tasks.Length} tasks not ended when the queue's silo stopped; {ranOnStaying} ran on the other silos, {failed} ended with the engine");
+            Assert.True(waiting >= 20, $"only {waiting} tasks were still waiting: the test proved little");
+            Assert.True(failed <= 1, $"{failed} tasks failed: only the one running on the leaving engine may");
+            Assert.Equal([0, 1, 4], await lb.MapAsync((int x) => x * x, [0, 1, 2]));
+        }
+        finally
+        {
+            foreach (var silo in silos) await silo.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task KilledSilo_HoldingTheRegistry_TheListSurvives_AndIdsAreNotGivenAgain()
     {
         var cluster = $"reg{Guid.NewGuid():N}";
