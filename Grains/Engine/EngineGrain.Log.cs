@@ -18,4 +18,7 @@ public sealed partial class EngineGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Engine {EngineId} could not leave the registry")]
     private static partial void LogUnregisterFailed(ILogger logger, Exception e, int engineId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Engine {EngineId} stopped before all {Count} replies of its aborted tasks were confirmed delivered")]
+    private static partial void LogAbortDeliveryFailed(ILogger logger, Exception e, int engineId, int count);
 }

@@ -32,6 +32,9 @@ public sealed partial class EngineGrain(
     /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>
     private static readonly TimeSpan InlineReplyWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a stopping engine waits for its aborted tasks' replies to reach their clients.</summary>
+    private static readonly TimeSpan StopDeliveryWait = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Guards what the engine thread also touches while it runs load-balanced tasks back to back:
     /// the queue, the running task, the counters and the drain flag.
@@ -68,8 +71,13 @@ public sealed partial class EngineGrain(
         if (_engineId < 0 || _stopped) return;
         _stopped = true;
         // Aborts first, then the registry: a client that sees the engine leave fails what it still
-        // waits for from it with EngineException, so the "aborted" replies must be on their way by then.
-        AbortWaiting(_ => true);
+        // waits for from it with EngineException, so the "aborted" replies must have reached it by
+        // then. They go as calls that answer once delivered (a one-way reply or a submission call's
+        // answer could be overtaken by the registry's news, which comes from another silo).
+        var delivered = new List<Task>();
+        AbortWaiting(_ => true, delivered);
+        try { await Task.WhenAll(delivered).WaitAsync(StopDeliveryWait); }
+        catch (Exception e) when (e is not OutOfMemoryException) { LogAbortDeliveryFailed(logger, e, _engineId, delivered.Count); }
         local.Stopped(_engineId, this.GetPrimaryKey());
         await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
         DeactivateOnIdle();
@@ -92,8 +100,11 @@ public sealed partial class EngineGrain(
         catch (Exception e) when (e is not OutOfMemoryException) { LogUnregisterFailed(logger, e, _engineId); }
     }
 
-    /// <summary>Ends queued and held tasks that match as aborted; returns how many.</summary>
-    private int AbortWaiting(Func<QueuedTask, bool> match)
+    /// <summary>
+    /// Ends queued and held tasks that match as aborted; returns how many. With <paramref name="delivered"/>,
+    /// the direct tasks' replies go as two-way calls, added there to be awaited.
+    /// </summary>
+    private int AbortWaiting(Func<QueuedTask, bool> match, List<Task>? delivered = null)
     {
         var removed = new List<QueuedTask>();
         lock (_gate)
@@ -109,12 +120,12 @@ public sealed partial class EngineGrain(
         var aborted = 0;
         foreach (var queued in removed)
         {
-            Complete(queued, Aborted(queued.Task));
+            Complete(queued, Aborted(queued.Task), delivered: delivered);
             aborted++;
         }
         foreach (var held in _order.MarkAborted(match))
         {
-            Complete(held, Aborted(held.Task));
+            Complete(held, Aborted(held.Task), delivered: delivered);
             aborted++;
         }
         return aborted;
@@ -362,10 +373,18 @@ public sealed partial class EngineGrain(
     /// <param name="queued">The task.</param>
     /// <param name="reply">How it ended.</param>
     /// <param name="ranHere">The task ran (the drain loop ends it), rather than being aborted while waiting.</param>
-    private void Complete(QueuedTask queued, TaskReply reply, bool ranHere = false)
+    /// <param name="delivered">When set, a direct task's reply goes by a two-way call to the observer, added here.</param>
+    private void Complete(QueuedTask queued, TaskReply reply, bool ranHere = false, List<Task>? delivered = null)
     {
         if (queued.Interrupted) return; // ended when its engine was interrupted; its thread came back late
         if (queued.Balanced is { } origin) CompleteBalanced(queued, origin, reply, ranHere);
+        else if (delivered is not null)
+        {
+            queued.InlineReply?.TrySetResult(null); // the submission call returns; the reply follows
+            queued.InlineReply = null;
+            recorder.Ended(reply);
+            delivered.Add(queued.Observer.OnTaskCompletedAsync(reply));
+        }
         else if (queued.InlineReply is { } inline)
         {
             recorder.Ended(reply); // the one reply that leaves the silo without the outbox: as the call's answer

@@ -11,8 +11,11 @@ internal sealed class QueuedTask(EngineTask task, ITaskObserver observer)
     /// <summary>Where the reply goes once the submission call has stopped waiting.</summary>
     public ITaskObserver Observer { get; } = observer;
 
-    /// <summary>The submission call waiting to carry the reply; null once it gave up waiting.</summary>
-    public TaskCompletionSource<TaskReply>? InlineReply { get; set; } = new();
+    /// <summary>
+    /// The submission call waiting to carry the reply; null once it gave up waiting. Completed with
+    /// null, it returns without the reply, which then goes to <see cref="Observer"/>.
+    /// </summary>
+    public TaskCompletionSource<TaskReply?>? InlineReply { get; set; } = new();
 
     /// <summary>Aborted while held for ordering: it keeps its place in the sequence but never runs.</summary>
     public bool Aborted { get; set; }
