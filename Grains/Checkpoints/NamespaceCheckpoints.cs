@@ -48,7 +48,7 @@ public sealed class NamespaceCheckpoints(IGrainFactory grains, SessionCodeRegist
         {
             throw new InvalidOperationException(
                 $"The checkpoint of engine {engineId} ({checkpoint.Variables.Count} variables, {bytes:N0} bytes) could not be stored: {e.Message} " +
-                "The last checkpoint, if any, is unchanged. (Azure Table storage takes about 1 MB per checkpoint; keep large arrays elsewhere, or use Redis clustering.)", e);
+                "The last checkpoint, if any, is unchanged.", e);
         }
         return new CheckpointReport(engineId, checkpoint.Taken, checkpoint.Variables.Select(v => v.Name).ToArray(),
             new Dictionary<string, string>(checkpoint.NotSaved, StringComparer.Ordinal), bytes, durable);

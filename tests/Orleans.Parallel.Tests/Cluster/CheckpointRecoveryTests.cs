@@ -6,20 +6,31 @@ using Xunit.Abstractions;
 namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>
-/// A checkpoint outlives the silo: an engine's namespace is checkpointed to Redis (the silos'
-/// clustering store, a real server), its silo process is killed with SIGKILL, and the id, made
-/// again on the surviving silo, restores it, the user's own types included.
+/// A checkpoint outlives the silo: an engine's namespace is checkpointed to the silos' clustering
+/// store (a real Redis server, or Azurite for Azure Table storage), its silo process is killed with
+/// SIGKILL, and the id, made again on the surviving silo, restores it, the user's own types included.
 /// </summary>
-public sealed class CheckpointRecoveryTests(RedisServer redis, ITestOutputHelper output) : IClassFixture<RedisServer>
+public abstract class CheckpointRecoveryTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    protected abstract string Clustering { get; }
+
+    protected abstract string Connection { get; }
+
+    /// <summary>How many doubles the checkpointed array holds.</summary>
+    protected abstract int SampleCount { get; }
+
+    protected string[] Args(string cluster) => ["--clustering", Clustering, "--clustering-connection", Connection, "--cluster-id", cluster];
+
+    protected ParallelClientOptions Options(string cluster) => new() { Clustering = Clustering, ClusteringConnection = Connection, ClusterId = cluster };
 
     [Fact]
     public async Task KilledSilo_TheReplacedEngineRestoresItsCheckpoint_AndNamesWhatItCouldNot()
     {
         var cluster = $"ckpt{Guid.NewGuid():N}";
-        string[] args = ["--clustering", ClusterMembership.Redis, "--clustering-connection", redis.Connection, "--cluster-id", cluster];
-        var options = new ParallelClientOptions { Clustering = ClusterMembership.Redis, ClusteringConnection = redis.Connection, ClusterId = cluster };
+        var args = Args(cluster);
+        var options = Options(cluster);
         await using var survivor = await SiloProcess.StartAsync(1, null, args);
         await using var victim = await SiloProcess.StartAsync(1, null, args);
         await using var rc = await ParallelClient.ConnectAsync(options);
@@ -27,7 +38,7 @@ public sealed class CheckpointRecoveryTests(RedisServer redis, ITestOutputHelper
         var pids = await rc[..].ApplyAsync(() => Environment.ProcessId);
         var doomed = rc.Ids[pids.ToList().IndexOf(victim.ProcessId)];
 
-        var samples = Enumerable.Range(0, 1_000_000).Select(i => i * 0.5).ToArray(); // 8 MB, sent in bulk
+        var samples = Enumerable.Range(0, SampleCount).Select(i => i * 0.5).ToArray();
         await rc[doomed].PushAsync(new Dictionary<string, object?>
         {
             ["count"] = 7,
@@ -37,7 +48,7 @@ public sealed class CheckpointRecoveryTests(RedisServer redis, ITestOutputHelper
         await rc[doomed].ExecuteAsync("class Local { public int A = 3; } var local = new Local();");
         var clock = Stopwatch.StartNew();
         var saved = await rc[doomed].CheckpointAsync().AsTask().WaitAsync(Patience);
-        output.WriteLine($"checkpoint of {saved.Saved.Count} variables, {saved.Bytes:N0} bytes, to Redis: {clock.Elapsed.TotalSeconds:F2} s");
+        output.WriteLine($"checkpoint of {saved.Saved.Count} variables, {saved.Bytes:N0} bytes, to {Clustering}: {clock.Elapsed.TotalSeconds:F2} s");
         Assert.True(saved.Durable);
         Assert.Equal(["count", "path", "samples"], saved.Saved);
         Assert.Equal(["local"], saved.NotSaved.Keys);
@@ -64,4 +75,20 @@ public sealed class CheckpointRecoveryTests(RedisServer redis, ITestOutputHelper
         Assert.Equal(10.0, await later[doomed].ApplyAsync((List<CheckpointPoint> p) => Math.Sqrt(p[1].X * p[1].X + p[1].Y * p[1].Y),
             new Orleans.Parallel.Views.Reference<List<CheckpointPoint>>("path")));
     }
+}
+
+/// <summary>Checkpoints in Redis.</summary>
+public sealed class RedisCheckpointRecoveryTests(RedisServer redis, ITestOutputHelper output) : CheckpointRecoveryTests(output), IClassFixture<RedisServer>
+{
+    protected override string Clustering => ClusterMembership.Redis;
+    protected override string Connection => redis.Connection;
+    protected override int SampleCount => 1_000_000;
+}
+
+/// <summary>Checkpoints in Azure Table storage (Azurite), 8 MB too: the store takes about 1 MB per grain, so checkpoints and assemblies are kept in pieces.</summary>
+public sealed class AzureCheckpointRecoveryTests(AzuriteServer azurite, ITestOutputHelper output) : CheckpointRecoveryTests(output), IClassFixture<AzuriteServer>
+{
+    protected override string Clustering => ClusterMembership.Azure;
+    protected override string Connection => azurite.ConnectionString;
+    protected override int SampleCount => 1_000_000;
 }

@@ -54,6 +54,7 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
         var pinned = lb.With(targets: [doomed]).ApplyAsync(() => 1);
         await Task.Delay(200);
 
+        await WaitUntilAsync(() => once[0].Messages[0].Queue is not null, "the queue ticket arrived");
         var queueDied = once[0].Messages[0].Queue!.Queue.StartsWith($"127.0.0.1:{victim.SiloPort}@", StringComparison.Ordinal);
         var clock = Stopwatch.StartNew();
         victim.Kill();
@@ -155,14 +156,16 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
             await rc[..].ApplyAsync(() => Environment.ProcessId); // uploads this assembly's code first
             var lb = rc.LoadBalancedView();
             // The client's tasks wait in the queue of the silo it submits through: find that silo.
+            // (A quick task's reply can come before the queue's ticket: wait for the ticket.)
             var probe = lb.ApplyAsync(() => 0);
             await probe.AsTask().WaitAsync(NothingHangs);
+            await WaitUntilAsync(() => probe.Messages[0].Queue is not null, "the probe's queue ticket arrived");
             var queue = probe.Messages[0].Queue!.Queue;
             var leaving = silos.Single(s => queue.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal));
             var staying = silos.Where(s => s != leaving).Select(s => s.ProcessId).ToArray();
 
             var tasks = Enumerable.Range(0, 60).Select(i => lb.ApplyAsync((int x) => { Thread.Sleep(200); return (x, Environment.ProcessId); }, i)).ToArray();
-            await WaitUntilAsync(() => tasks.Count(t => t.Ready) >= 3, "the first tasks ended");
+            await WaitUntilAsync(() => tasks.Count(t => t.Ready) >= 3 && tasks.All(t => t.Messages[0].Queue is not null), "the first tasks ended, and every ticket arrived");
             Assert.All(tasks, t => Assert.Equal(queue, t.Messages[0].Queue!.Queue));
             var waiting = tasks.Count(t => !t.Ready);
 
