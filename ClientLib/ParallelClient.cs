@@ -84,7 +84,13 @@ public sealed partial class ParallelClient : IAsyncDisposable
         client.Dispatcher.Attach();
         client._directory.Changed += change =>
         {
-            if (change.Removed.Count > 0) client.Dispatcher.FailEnginesGone(change.Ids.ToHashSet());
+            if (change.Removed.Count > 0)
+            {
+                client.Dispatcher.FailEnginesGone(change.Ids.ToHashSet());
+                // A silo left: what it held of the assembly store may be gone (memory storage), so
+                // the next call checks its uploads again rather than trust what it sent before.
+                client.Shipper.Uploader.ForgetUploads();
+            }
             client.EnginesChanged?.Invoke(client, change);
         };
         client._directory.Replaced += client.Dispatcher.ResetChannels;

@@ -45,6 +45,16 @@ internal sealed class AssemblyUploader(IGrainFactory grains)
         return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
     }
 
+    /// <summary>
+    /// Forgets which assemblies were uploaded: each is checked again (and sent again if the cluster
+    /// lost it) on its next use. Called when a silo leaves.
+    /// </summary>
+    public void ForgetUploads()
+    {
+        foreach (var (hash, upload) in _uploads)
+            if (upload.IsValueCreated && upload.Value.IsCompleted) _uploads.TryRemove(new KeyValuePair<string, Lazy<Task>>(hash, upload));
+    }
+
     private async Task UploadAsync(ShippedAssembly assembly)
     {
         var store = grains.GetGrain<IAssemblyStoreGrain>(assembly.Reference.ContentHash!);

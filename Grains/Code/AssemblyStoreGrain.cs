@@ -19,7 +19,26 @@ public sealed partial class AssemblyStoreGrain(
 {
     private byte[]? _bytes;
 
-    public Task<bool> ContainsAsync() => Task.FromResult(_bytes is not null || stored.State.Chunks > 0);
+    /// <summary>
+    /// Whether the bytes can be served. Pieces in a store that lost some (memory storage on a silo
+    /// that died) count as absent, so the client uploads the assembly again.
+    /// </summary>
+    public async Task<bool> ContainsAsync()
+    {
+        if (_bytes is not null) return true;
+        if (stored.State.Chunks == 0) return false;
+        try
+        {
+            await GetAsync();
+            return true;
+        }
+        catch (InvalidDataException e)
+        {
+            LogPiecesLost(logger, e, this.GetPrimaryKeyString());
+            stored.State.Chunks = 0;
+            return false;
+        }
+    }
 
     public async Task UploadAsync(byte[] bytes)
     {
@@ -49,6 +68,9 @@ public sealed partial class AssemblyStoreGrain(
             _bytes = await DurableBytes.ReadAsync(GrainFactory, $"assembly/{this.GetPrimaryKeyString()}", stored.State.Chunks, stored.State.Length);
         return _bytes;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Assembly {Hash} lost pieces in durable storage; its client is asked to upload it again")]
+    private static partial void LogPiecesLost(ILogger logger, Exception exception, string hash);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Assembly {Hash} ({Length} bytes) could not be written to durable storage; it is kept in memory only")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string hash, int length);
