@@ -20,13 +20,8 @@ public sealed class NamespaceCheckpoints(IGrainFactory grains, SessionCodeRegist
     /// <summary>How long the engine waits for the storage (a checkpoint of large arrays goes to Redis or Azure whole).</summary>
     private static readonly TimeSpan StorageWait = TimeSpan.FromMinutes(2);
 
-    /// <summary>Types whose values mean something only in this process: a restored copy would be a lie.</summary>
-    private static readonly Type[] ProcessBound =
-    [
-        typeof(Stream), typeof(System.Net.Sockets.Socket), typeof(Task), typeof(ValueTask), typeof(Thread), typeof(WaitHandle),
-        typeof(CancellationTokenSource), typeof(System.Runtime.InteropServices.SafeHandle), typeof(TextWriter), typeof(TextReader),
-        typeof(Delegate), typeof(System.Reflection.MemberInfo), typeof(AssemblyLoadContext), typeof(IntPtr), typeof(UIntPtr),
-    ];
+    /// <summary>Besides <see cref="ProcessBound"/> types: what only this process can use (code, reflection, load contexts).</summary>
+    private static readonly Type[] ProcessOnly = [typeof(Delegate), typeof(System.Reflection.MemberInfo), typeof(AssemblyLoadContext)];
 
     /// <summary>Stores <paramref name="ns"/> as engine <paramref name="engineId"/>'s checkpoint, replacing the last.</summary>
     internal CheckpointReport Save(int engineId, Guid session, EngineNamespace ns)
@@ -108,7 +103,7 @@ public sealed class NamespaceCheckpoints(IGrainFactory grains, SessionCodeRegist
 
     private static void RefuseProcessBound(Type type)
     {
-        if (type.IsPointer || ProcessBound.Any(bound => bound.IsAssignableFrom(type)))
+        if (ProcessBound.Is(type) || ProcessOnly.Any(bound => bound.IsAssignableFrom(type)))
             throw new NotSupportedException($"A {type.FullName} means something only in the engine's process, so it is not checkpointed.");
         if (type.Assembly.IsDynamic || AssemblyLoadContext.GetLoadContext(type.Assembly) is Execution.Scripts.ScriptLoadContext)
             throw new NotSupportedException(

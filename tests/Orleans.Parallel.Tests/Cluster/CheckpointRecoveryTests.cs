@@ -54,7 +54,7 @@ public abstract class CheckpointRecoveryTests(ITestOutputHelper output)
         Assert.Equal(["local"], saved.NotSaved.Keys);
 
         victim.Kill();
-        await ClusterAssert.EventuallyAsync(() => Task.FromResult(!rc.Ids.Contains(doomed)), "the killed silo's engine left Ids");
+        await ClusterAssert.EventuallyAsync(() => !rc.Ids.Contains(doomed), "the killed silo's engine left Ids", Patience);
         Assert.Throws<EngineException>(() => rc[doomed]);
         await rc.ReplaceEngineAsync(doomed);
         Assert.Equal(survivor.ProcessId, await rc[doomed].ApplyAsync(() => Environment.ProcessId));

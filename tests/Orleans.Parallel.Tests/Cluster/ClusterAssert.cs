@@ -30,10 +30,14 @@ internal static class ClusterAssert
         return error;
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds (failing after a few seconds).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Polls until <paramref name="condition"/> holds (failing after <paramref name="patience"/>, by default a few seconds).</summary>
+    public static Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? patience = null) =>
+        EventuallyAsync(() => Task.FromResult(condition()), what, patience);
+
+    /// <inheritdoc cref="EventuallyAsync(Func{bool}, string, TimeSpan?)"/>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + (patience ?? Patience);
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}.");

@@ -41,7 +41,7 @@ public sealed class GatewayFailoverTests(PostgresServer postgres, RedisServer re
         var balanced = Enumerable.Range(0, 12).Select(i => lb.ApplyAsync((int x) => x * x, i)).ToArray();
         foreach (var ar in balanced) await ar.AsTask().WaitAsync(Patience);
         var finished = direct.MsgIds.Concat(balanced.Select(b => b.MsgIds[0])).ToArray();
-        await WaitUntilAsync(async () => (await rc.ResultStatusAsync(finished)).Completed.Count == finished.Length, "every finished task is recorded");
+        await ClusterAssert.EventuallyAsync(async () => (await rc.ResultStatusAsync(finished)).Completed.Count == finished.Length, "every finished task is recorded", Patience);
 
         // The client talks to the victim's gateway (it spreads its grains over every gateway it knows).
         Assert.True(ConnectedTo(victim.GatewayPort), "the client has a connection to the victim's gateway");
@@ -51,7 +51,7 @@ public sealed class GatewayFailoverTests(PostgresServer postgres, RedisServer re
 
         victim.Kill();
         output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} killed");
-        await WaitUntilAsync(() => !rc.Ids.Contains(doomed), "the victim's engine left Ids");
+        await ClusterAssert.EventuallyAsync(() => !rc.Ids.Contains(doomed), "the victim's engine left Ids", Patience);
 
         // The running tasks' replies still arrive; new work runs; every finished result is fetched by msg id.
         Assert.Equal([42, 42], await running.AsTask().WaitAsync(Patience));
@@ -85,17 +85,5 @@ public sealed class GatewayFailoverTests(PostgresServer postgres, RedisServer re
             }
         }
         return false;
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}.");
-            await Task.Delay(50);
-        }
     }
 }

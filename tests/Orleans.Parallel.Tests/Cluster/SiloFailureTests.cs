@@ -48,13 +48,13 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
         var lb = rc.LoadBalancedView();
         var once = Enumerable.Range(0, 6).Select(i => lb.ApplyAsync((int x) => { Thread.Sleep(4000); return x; }, i)).ToArray();
         var onceIds = once.SelectMany(t => t.MsgIds).ToHashSet();
-        await WaitUntilAsync(async () => (await rc.QueueStatusAsync([doomed], verbose: true)).Engines[0].Running is { } running && onceIds.Contains(running), "the doomed engine runs a task without retries");
+        await ClusterAssert.EventuallyAsync(async () => (await rc.QueueStatusAsync([doomed], verbose: true)).Engines[0].Running is { } running && onceIds.Contains(running), "the doomed engine runs a task without retries", NothingHangs);
         var retried = Enumerable.Range(0, 30).Select(i => lb.With(retries: 1).ApplyAsync((int x) => { Thread.Sleep(200); return x; }, i)).ToArray();
         var direct = rc[doomed].ApplyAsync(() => { Thread.Sleep(TimeSpan.FromMinutes(5)); return 1; });
         var pinned = lb.With(targets: [doomed]).ApplyAsync(() => 1);
         await Task.Delay(200);
 
-        await WaitUntilAsync(() => once[0].Messages[0].Queue is not null, "the queue ticket arrived");
+        await ClusterAssert.EventuallyAsync(() => once[0].Messages[0].Queue is not null, "the queue ticket arrived", NothingHangs);
         var queueDied = once[0].Messages[0].Queue!.Queue.StartsWith($"127.0.0.1:{victim.SiloPort}@", StringComparison.Ordinal);
         var clock = Stopwatch.StartNew();
         victim.Kill();
@@ -116,7 +116,7 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
         var leavingId = rc.Ids[pids.ToList().IndexOf(leaving.ProcessId)];
         var lb = rc.LoadBalancedView();
         var tasks = Enumerable.Range(0, 60).Select(i => lb.ApplyAsync((int x) => { Thread.Sleep(100); return (x, Environment.ProcessId); }, i)).ToArray();
-        await WaitUntilAsync(async () => (await rc.QueueStatusAsync([leavingId], verbose: true)).Engines[0].Running is not null, "the leaving engine runs a task");
+        await ClusterAssert.EventuallyAsync(async () => (await rc.QueueStatusAsync([leavingId], verbose: true)).Engines[0].Running is not null, "the leaving engine runs a task", NothingHangs);
 
         Assert.Equal(0, await leaving.StopAsync());
 
@@ -135,7 +135,7 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
         output.WriteLine($"{ran.Count} ran ({ran.Count(p => p == first.ProcessId)} / {ran.Count(p => p == second.ProcessId)} / {ran.Count(p => p == leaving.ProcessId)} on the first / second / leaving silo), {failed} ended with the engine");
         Assert.True(failed <= 1, $"{failed} tasks failed: only the one running on the leaving engine may"); // the rest moved
         Assert.True(failed + ran.Count(p => p == leaving.ProcessId) >= 1, "the leaving engine took part");
-        await WaitUntilAsync(() => rc.Ids.Count == 2, "the stopped silo's engine left Ids");
+        await ClusterAssert.EventuallyAsync(() => rc.Ids.Count == 2, "the stopped silo's engine left Ids", NothingHangs);
         Assert.Equal([0, 1, 4], await lb.MapAsync((int x) => x * x, [0, 1, 2]));
     }
 
@@ -159,13 +159,13 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
             // (A quick task's reply can come before the queue's ticket: wait for the ticket.)
             var probe = lb.ApplyAsync(() => 0);
             await probe.AsTask().WaitAsync(NothingHangs);
-            await WaitUntilAsync(() => probe.Messages[0].Queue is not null, "the probe's queue ticket arrived");
+            await ClusterAssert.EventuallyAsync(() => probe.Messages[0].Queue is not null, "the probe's queue ticket arrived", NothingHangs);
             var queue = probe.Messages[0].Queue!.Queue;
             var leaving = silos.Single(s => queue.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal));
             var staying = silos.Where(s => s != leaving).Select(s => s.ProcessId).ToArray();
 
             var tasks = Enumerable.Range(0, 60).Select(i => lb.ApplyAsync((int x) => { Thread.Sleep(200); return (x, Environment.ProcessId); }, i)).ToArray();
-            await WaitUntilAsync(() => tasks.Count(t => t.Ready) >= 3 && tasks.All(t => t.Messages[0].Queue is not null), "the first tasks ended, and every ticket arrived");
+            await ClusterAssert.EventuallyAsync(() => tasks.Count(t => t.Ready) >= 3 && tasks.All(t => t.Messages[0].Queue is not null), "the first tasks ended, and every ticket arrived", NothingHangs);
             Assert.All(tasks, t => Assert.Equal(queue, t.Messages[0].Queue!.Queue));
             var waiting = tasks.Count(t => !t.Ready);
 
@@ -211,14 +211,14 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
 
             var clock = Stopwatch.StartNew();
             holder.Kill();
-            await WaitUntilAsync(() => rc.Ids.SequenceEqual([1, 2]), "engine 0 left Ids");
+            await ClusterAssert.EventuallyAsync(() => rc.Ids.SequenceEqual([1, 2]), "engine 0 left Ids", NothingHangs);
             output.WriteLine($"SIGKILL of the registry's silo to its engine leaving Ids: {clock.Elapsed.TotalSeconds:F1} s");
             Assert.Throws<EngineException>(() => rc[0]);
             Assert.Equal([5, 5], await rc[..].PullAsync<int>("mark"));
 
             // A silo joining now gets the next id, not the dead engine's.
             await using var fourth = await SiloProcess.StartAsync(1, null, Args(cluster));
-            await WaitUntilAsync(() => rc.Ids.Count == 3, "the new engine joined");
+            await ClusterAssert.EventuallyAsync(() => rc.Ids.Count == 3, "the new engine joined", NothingHangs);
             Assert.Equal([1, 2, 3], rc.Ids);
             Assert.Equal(fourth.ProcessId, await rc[3].ApplyAsync(() => Environment.ProcessId));
 
@@ -230,18 +230,6 @@ public sealed class SiloFailureTests(RedisServer redis, ITestOutputHelper output
         finally
         {
             await holder.DisposeAsync();
-        }
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + NothingHangs;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}.");
-            await Task.Delay(50);
         }
     }
 }
