@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,14 +39,12 @@ public sealed class LocalCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var count = settings.Engines;
         ArgumentOutOfRangeException.ThrowIfNegative(count, "engines");
-        settings = settings with { SiloPort = FreePort(), GatewayPort = FreePort() };
-        var host = SiloHostFactory.Create(settings);
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        var (host, gatewayPort) = await StartHostAsync(settings, cancellationToken).ConfigureAwait(false);
         try
         {
             var client = await ParallelClient.FromClusterClientAsync(host.Services.GetRequiredService<IClusterClient>()).ConfigureAwait(false);
             await client.WaitForEnginesAsync(count, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-            return new LocalCluster(host, client, settings.GatewayPort);
+            return new LocalCluster(host, client, gatewayPort);
         }
         catch
         {
@@ -55,6 +52,35 @@ public sealed class LocalCluster : IAsyncDisposable
             host.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts the silo host on free loopback ports. Another program can bind a port between its
+    /// choice and the silo's bind, so a bind that fails starts again on new ports (three tries).
+    /// </summary>
+    private static async Task<(IHost Host, int GatewayPort)> StartHostAsync(SiloSettings settings, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ports = LoopbackPorts.Reserve(2);
+            var host = SiloHostFactory.Create(settings with { SiloPort = ports[0], GatewayPort = ports[1] });
+            try
+            {
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+                return (host, ports[1]);
+            }
+            catch (Exception e) when (attempt < 3 && IsPortTaken(e))
+            {
+                host.Dispose();
+            }
+        }
+    }
+
+    private static bool IsPortTaken(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }) return true;
+        return false;
     }
 
     /// <summary>Disconnects the client and stops the silo (engines stop first).</summary>
@@ -65,10 +91,4 @@ public sealed class LocalCluster : IAsyncDisposable
         _host.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Orleans.Parallel.Hosting;
 
 namespace Orleans.Parallel.Testing;
 
@@ -33,9 +32,20 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public static async Task<SiloProcess> StartAsync(int engines, TimeSpan? timeout = null, params string[] extraArgs)
     {
+        // Another program can bind a chosen port before the silo does; then it starts again on new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await StartOnFreePortsAsync(engines, timeout, extraArgs); }
+            catch (SiloStartException e) when (attempt < 3 && e.PortTaken) { }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnFreePortsAsync(int engines, TimeSpan? timeout, string[] extraArgs)
+    {
         var silo = Path.Combine(AppContext.BaseDirectory, "Orleans.Parallel.Silo.dll");
         if (!File.Exists(silo)) throw new FileNotFoundException("The Silo executable was not built next to this assembly.", silo);
-        int siloPort = FreePort(), gatewayPort = FreePort();
+        var ports = LoopbackPorts.Reserve(2);
+        int siloPort = ports[0], gatewayPort = ports[1];
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -58,10 +68,16 @@ public sealed partial class SiloProcess : IAsyncDisposable
         {
             var exitedEarly = process.HasExited; // read before disposing, which drops the process handle
             await result.DisposeAsync();
-            throw new InvalidOperationException(
-                $"The silo process did not become ready within {wait} (exited: {exitedEarly}). Output:\n{result.Output}");
+            throw new SiloStartException(
+                $"The silo process did not become ready within {wait} (exited: {exitedEarly}). Output:\n{result.Output}",
+                portTaken: exitedEarly && result.Output.Contains("Address already in use", StringComparison.OrdinalIgnoreCase));
         }
         return result;
+    }
+
+    private sealed class SiloStartException(string message, bool portTaken) : InvalidOperationException(message)
+    {
+        public bool PortTaken { get; } = portTaken;
     }
 
     private void Collect(string? line, TaskCompletionSource ready)
@@ -97,12 +113,6 @@ public sealed partial class SiloProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int SendSignal(int pid, int signal);

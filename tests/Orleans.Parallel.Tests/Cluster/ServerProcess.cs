@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Orleans.Parallel.Hosting;
 
 namespace Orleans.Parallel.Tests.Cluster;
 
@@ -54,7 +55,7 @@ public abstract partial class ServerProcess : IAsyncLifetime
             await InstallAsync();
             program = Find() ?? throw new InvalidOperationException($"{Name} was installed, but its program is not there. Output:\n{Output}");
         }
-        Port = FreePort();
+        Port = LoopbackPorts.ReserveOne();
         _process = Start(program, Arguments(Port));
         var deadline = Stopwatch.StartNew();
         while (!await AnswersAsync())
@@ -124,12 +125,6 @@ public abstract partial class ServerProcess : IAsyncLifetime
         lock (_output) _output.Add(line);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Orleans.Parallel.Hosting;
 using System.Text.RegularExpressions;
 using Npgsql;
 
@@ -64,7 +64,7 @@ public sealed partial class PostgresServer : IAsyncLifetime
         var data = Path.Combine(_folder, "data");
         await RunAsync(Path.Combine(bin, "initdb"),
             ["-D", data, "-U", Superuser, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"], asServerUser: true);
-        Port = FreePort();
+        Port = LoopbackPorts.ReserveOne();
         _process = Start(Path.Combine(bin, "postgres"),
         [
             "-D", data, "-p", Port.ToString(), "-k", _folder,
@@ -225,12 +225,6 @@ public sealed partial class PostgresServer : IAsyncLifetime
         catch (IOException) { return null; }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,40}$")]
     private static partial Regex DatabaseName();
