@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Orleans.Parallel.Engine;
+using Orleans.Runtime;
 
 namespace Orleans.Parallel.Grains.Engine;
 
@@ -34,11 +35,39 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
         if (!ReplyDelivery.TravelsOneWay(reply))
         {
             recorder.Ended(reply);
-            return observer.OnTaskCompletedAsync(reply);
+            return DeliverAsync(observer, reply, RetryPauses);
         }
         Send(observer, reply);
         return Task.CompletedTask;
     }
+
+    /// <summary>How long a two-way reply waits before each new try after a transient failure.</summary>
+    internal static readonly TimeSpan[] RetryPauses = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
+
+    /// <summary>
+    /// Sends <paramref name="reply"/> by a two-way call, trying again after each pause when the call
+    /// failed on the way (a gateway stopping with its silo cancels what it was carrying) rather than
+    /// for what the reply holds. A client that got the reply already ignores it the second time.
+    /// </summary>
+    internal static async Task DeliverAsync(ITaskObserver observer, TaskReply reply, IReadOnlyList<TimeSpan> pauses)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await observer.OnTaskCompletedAsync(reply).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (attempt < pauses.Count && IsOnTheWay(e))
+            {
+                await Task.Delay(pauses[attempt]).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A failure of the call's journey, which another try may not meet.</summary>
+    private static bool IsOnTheWay(Exception e) =>
+        e is OperationCanceledException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException;
 
     /// <summary>Queues <paramref name="reply"/> for <paramref name="observer"/>; it must be one <see cref="ReplyDelivery.TravelsOneWay"/> accepts.</summary>
     public void Send(ITaskObserver observer, TaskReply reply)
