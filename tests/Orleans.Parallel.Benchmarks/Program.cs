@@ -14,7 +14,7 @@ var ippScript = new Option<string?>("--ipp-script") { Description = "Path of ipp
 var hwm = new Option<int>("--hwm") { Description = "The silo's high-water mark for load-balanced tasks (its default is 1).", DefaultValueFactory = _ => 1 };
 var lazyTasks = new Option<int?>("--imap-tasks") { Description = "Tasks in the lazy IMap memory figure (default 1,000,000; 0 skips it)." };
 var only = new Option<string?>("--only") { Description = "Run one group of figures: direct, balanced, code, busy, memory (1M dropped tasks, a task printing 100 MB), records (their overhead) or failure (SIGKILL of a silo to its task failing; default: all); soak runs only when named." };
-var recordsPasses = new Option<int>("--records-passes") { Description = "Passes of the tiny tasks per silo in the records figure (default 8; more gives steadier CPU figures and reaches the record limit).", DefaultValueFactory = _ => 8 };
+var recordsPasses = new Option<int>("--records-passes") { Description = "Passes of the tiny tasks on each silo in the records figure, times three (default 8, so 24 alternating pairs; more gives steadier figures and reaches the record limit).", DefaultValueFactory = _ => 8 };
 recordsPasses.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--records-passes must be at least 1."); });
 var soakMinutes = new Option<double>("--soak-minutes") { Description = "Minutes of the soak (--only soak): load-balanced work while a silo is killed and restarted every minute (default 10).", DefaultValueFactory = _ => 10 };
 soakMinutes.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 24 * 60)) r.AddError("--soak-minutes must be more than 0 and at most a day."); });
