@@ -15,6 +15,9 @@ public static class LoopbackPorts
     private const int LowestPort = 20000;
     private static readonly HashSet<int> HandedOut = [];
 
+    /// <summary>The gateway port a silo and client use when none is given: left to them.</summary>
+    private const int OrleansDefaultGatewayPort = 30000;
+
     /// <summary>Returns <paramref name="count"/> distinct loopback ports that were free a moment ago.</summary>
     public static int[] Reserve(int count)
     {
@@ -29,7 +32,7 @@ public static class LoopbackPorts
                 for (var attempt = 0; held.Count < count && attempt < 2000; attempt++)
                 {
                     var port = Random.Shared.Next(LowestPort, highest);
-                    if (HandedOut.Contains(port)) continue;
+                    if (HandedOut.Contains(port) || port == OrleansDefaultGatewayPort) continue;
                     if (TryBind(port) is { } listener) held.Add(listener);
                 }
                 // A machine where nothing below the ephemeral range is free: let the OS choose.
