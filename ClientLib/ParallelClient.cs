@@ -47,8 +47,8 @@ public sealed partial class ParallelClient : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddConsole();
         builder.UseOrleansClient(client =>
         {
-            var address = Dns.GetHostAddresses(options.GatewayHost).First();
-            ClusterMembership.Configure(client, options, new IPEndPoint(address, options.GatewayPort));
+            var gateways = options.Gateways().Select(g => new IPEndPoint(Dns.GetHostAddresses(g.Host).First(), g.Port)).ToArray();
+            ClusterMembership.Configure(client, options, gateways);
             client.Services.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
@@ -68,7 +68,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
         {
             host.Dispose();
             throw new TimeoutException(
-                $"Could not reach an Orleans.Parallel gateway at {options.GatewayHost}:{options.GatewayPort} within {options.ConnectTimeout}. " +
+                $"Could not reach an Orleans.Parallel gateway at {string.Join(" or ", options.Gateways().Select(g => $"{g.Host}:{g.Port}"))} within {options.ConnectTimeout}. " +
                 "Start one with 'dotnet run --project Silo' or check the address.", e);
         }
         return await StartAsync(host.Services.GetRequiredService<IClusterClient>(), host).ConfigureAwait(false);

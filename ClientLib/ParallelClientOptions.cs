@@ -9,6 +9,14 @@ public sealed class ParallelClientOptions
     /// <summary>The gateway's port. Default: 30000, the silo's default.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// With <see cref="ClusterMembership.Localhost"/> clustering: more gateways of the same cluster,
+    /// each "host:port" (one per silo). The client spreads its calls over every gateway in the list
+    /// and keeps working through the others when one's silo dies. Redis and Azure clients need none:
+    /// they read every live gateway from the membership table.
+    /// </summary>
+    public IList<string> AdditionalGateways { get; } = [];
+
     /// <summary>The Orleans cluster id. Default: "dev", the silo's default.</summary>
     public string ClusterId { get; set; } = "dev";
 
@@ -36,6 +44,26 @@ public sealed class ParallelClientOptions
         if (string.IsNullOrWhiteSpace(ClusterId)) throw new ArgumentException("ClusterId must not be empty.", nameof(ClusterId));
         if (string.IsNullOrWhiteSpace(ServiceId)) throw new ArgumentException("ServiceId must not be empty.", nameof(ServiceId));
         ClusterMembership.Validate(Clustering, ClusteringConnection, nameof(Clustering), nameof(ClusteringConnection));
+        if (AdditionalGateways.Count > 0 && Clustering != ClusterMembership.Localhost)
+            throw new ArgumentException(
+                $"AdditionalGateways is for '{ClusterMembership.Localhost}' clustering; a '{Clustering}' client finds every gateway in the membership table. Remove them.",
+                nameof(AdditionalGateways));
+        foreach (var gateway in AdditionalGateways) ParseGateway(gateway);
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive.");
+    }
+
+    /// <summary>Every gateway the client is given: the first at <see cref="GatewayHost"/>:<see cref="GatewayPort"/>, then <see cref="AdditionalGateways"/>.</summary>
+    internal IReadOnlyList<(string Host, int Port)> Gateways() =>
+        [(GatewayHost, GatewayPort), .. AdditionalGateways.Select(ParseGateway)];
+
+    private static (string Host, int Port) ParseGateway(string? gateway)
+    {
+        var colon = gateway?.LastIndexOf(':') ?? -1;
+        if (gateway is null || colon <= 0
+            || !int.TryParse(gateway.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port is <= 0 or > 65535
+            || string.IsNullOrWhiteSpace(gateway[..colon]))
+            throw new ArgumentException($"The additional gateway '{gateway}' is not \"host:port\" with a port of 1..65535, such as \"127.0.0.1:30001\".", nameof(AdditionalGateways));
+        return (gateway[..colon], port);
     }
 }

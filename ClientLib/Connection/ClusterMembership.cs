@@ -47,8 +47,8 @@ public static class ClusterMembership
         }
     }
 
-    /// <summary>The client side: find gateways in the same table the silos use (or at one address for <see cref="Localhost"/>).</summary>
-    internal static void Configure(Orleans.Hosting.IClientBuilder client, ParallelClientOptions options, System.Net.IPEndPoint gateway)
+    /// <summary>The client side: find gateways in the same table the silos use (or at the given addresses for <see cref="Localhost"/>).</summary>
+    internal static void Configure(Orleans.Hosting.IClientBuilder client, ParallelClientOptions options, System.Net.IPEndPoint[] gateways)
     {
         switch (options.Clustering)
         {
@@ -59,7 +59,7 @@ public static class ClusterMembership
                 client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(options.ClusteringConnection));
                 break;
             default:
-                client.UseStaticClustering(gateway);
+                client.UseStaticClustering(gateways);
                 break;
         }
     }

@@ -67,4 +67,43 @@ public sealed class ClientOptionsTests
         Assert.Contains($"127.0.0.1:{port}", error.Message);
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData(":30001")]
+    [InlineData("127.0.0.1:")]
+    [InlineData("127.0.0.1:0")]
+    [InlineData("127.0.0.1:65536")]
+    [InlineData("127.0.0.1:-3")]
+    [InlineData("127.0.0.1:port")]
+    public async Task ConnectAsync_BadAdditionalGateway_ThrowsArgumentExceptionNamingIt(string gateway)
+    {
+        var options = new ParallelClientOptions();
+        options.AdditionalGateways.Add(gateway);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ParallelClient.ConnectAsync(options));
+        Assert.Equal(nameof(ParallelClientOptions.AdditionalGateways), error.ParamName);
+        Assert.Contains($"'{gateway}'", error.Message);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_AdditionalGatewaysWithRedisClustering_ThrowsSayingTheTableHasThem()
+    {
+        var options = new ParallelClientOptions { Clustering = ClusterMembership.Redis, ClusteringConnection = "127.0.0.1:6379" };
+        options.AdditionalGateways.Add("127.0.0.1:30001");
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ParallelClient.ConnectAsync(options));
+        Assert.Equal(nameof(ParallelClientOptions.AdditionalGateways), error.ParamName);
+        Assert.Contains("membership table", error.Message);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_NoGatewayOfSeveralListening_ThrowsTimeoutExceptionNamingEach()
+    {
+        var ports = Orleans.Parallel.Hosting.LoopbackPorts.Reserve(2);
+        var options = new ParallelClientOptions { GatewayPort = ports[0], ConnectTimeout = TimeSpan.FromSeconds(1) };
+        options.AdditionalGateways.Add($"127.0.0.1:{ports[1]}");
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => ParallelClient.ConnectAsync(options));
+
+        Assert.Contains($"127.0.0.1:{ports[0]} or 127.0.0.1:{ports[1]}", error.Message);
+    }
 }
