@@ -90,5 +90,4 @@ public sealed class LocalCluster : IAsyncDisposable
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
     }
-
 }

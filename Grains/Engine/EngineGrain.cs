@@ -383,7 +383,7 @@ public sealed partial class EngineGrain(
             queued.InlineReply?.TrySetResult(null); // the submission call returns; the reply follows
             queued.InlineReply = null;
             recorder.Ended(reply);
-            delivered.Add(queued.Observer.OnTaskCompletedAsync(reply));
+            delivered.Add(ReplyOutbox.DeliverAsync(queued.Observer, reply));
         }
         else if (queued.InlineReply is { } inline)
         {
@@ -404,7 +404,7 @@ public sealed partial class EngineGrain(
             LogReplyFailed(logger, e, reply.MsgId, _engineId);
             var error = new InvalidOperationException(
                 $"The result ({reply.Result.GetType().FullName}) could not be sent back to the client: {e.Message}", e);
-            await observer.OnTaskCompletedAsync(reply with { Status = TaskStatus.Error, Result = null, Error = RemoteErrors.From(error) });
+            await ReplyOutbox.DeliverAsync(observer, reply with { Status = TaskStatus.Error, Result = null, Error = RemoteErrors.From(error) });
         }
         catch (Exception e)
         {

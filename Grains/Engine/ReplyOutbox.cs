@@ -35,7 +35,7 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
         if (!ReplyDelivery.TravelsOneWay(reply))
         {
             recorder.Ended(reply);
-            return DeliverAsync(observer, reply, RetryPauses);
+            return DeliverAsync(observer, reply);
         }
         Send(observer, reply);
         return Task.CompletedTask;
@@ -48,9 +48,11 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
     /// Sends <paramref name="reply"/> by a two-way call, trying again after each pause when the call
     /// failed on the way (a gateway stopping with its silo cancels what it was carrying) rather than
     /// for what the reply holds. A client that got the reply already ignores it the second time.
+    /// Every two-way reply an engine sends goes this way.
     /// </summary>
-    internal static async Task DeliverAsync(ITaskObserver observer, TaskReply reply, IReadOnlyList<TimeSpan> pauses)
+    internal static async Task DeliverAsync(ITaskObserver observer, TaskReply reply, IReadOnlyList<TimeSpan>? pauses = null)
     {
+        pauses ??= RetryPauses;
         for (var attempt = 0; ; attempt++)
         {
             try

@@ -113,7 +113,6 @@ public sealed partial class SiloProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int SendSignal(int pid, int signal);
 }
