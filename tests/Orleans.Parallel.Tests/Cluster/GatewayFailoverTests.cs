@@ -46,8 +46,13 @@ public sealed class GatewayFailoverTests(PostgresServer postgres, RedisServer re
         // The client talks to the victim's gateway (it spreads its grains over every gateway it knows).
         Assert.True(ConnectedTo(victim.GatewayPort), "the client has a connection to the victim's gateway");
 
-        // Tasks still running on the survivors when the gateway dies.
+        // Tasks still running on the survivors when the gateway dies: the kill waits until both run
+        // (a submission still in the dying gateway is lost with it, and fails after Orleans' 30 s
+        // response timeout instead; CI once killed it before one submission was through).
         var running = rc[survivors].ApplyAsync(() => { Thread.Sleep(3000); return 42; });
+        await ClusterAssert.EventuallyAsync(
+            async () => (await rc.QueueStatusAsync(survivors, verbose: true)).Engines.Count(e => e.Running is { } id && running.MsgIds.Contains(id)) == survivors.Length,
+            "both survivors run their task", Patience);
 
         victim.Kill();
         output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} killed");
