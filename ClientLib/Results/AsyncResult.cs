@@ -29,8 +29,12 @@ public class AsyncResult
     /// <summary>The message ids of the tasks behind this result, in target order.</summary>
     public IReadOnlyList<Guid> MsgIds => Messages.Select(m => m.MsgId).ToArray();
 
-    /// <summary>True once every task has ended (successfully or not).</summary>
-    public bool Ready => _allDone.IsCompleted;
+    /// <summary>
+    /// True once every task has ended (successfully or not). Read from the tasks themselves, not from
+    /// <c>Task.WhenAll</c> over them, whose own completion runs a moment after the last reply: a wait
+    /// elsewhere (a view's or the client's) that saw every reply must find this result ready too.
+    /// </summary>
+    public bool Ready => _allDone.IsCompleted || Messages.All(m => m.IsDone);
 
     /// <summary>How many of the tasks have ended.</summary>
     public int Progress => Messages.Count(m => m.IsDone);
@@ -115,12 +119,17 @@ public class AsyncResult
 
     /// <summary>Blocks until every task has ended or <paramref name="timeout"/> passes (null waits forever).</summary>
     /// <returns>Whether the result is ready.</returns>
-    public bool Wait(TimeSpan? timeout = null) => _allDone.Wait(Timeouts.Check(timeout));
+    public bool Wait(TimeSpan? timeout = null)
+    {
+        var wait = Timeouts.Check(timeout);
+        return Ready || _allDone.Wait(wait);
+    }
 
     /// <summary>Waits until every task has ended or <paramref name="timeout"/> passes (null waits forever).</summary>
     public async Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var wait = Timeouts.Check(timeout);
+        if (Ready) return true;
         try
         {
             await _allDone.WaitAsync(TimeSpan.FromMilliseconds(wait), cancellationToken).ConfigureAwait(false);
@@ -195,7 +204,7 @@ public class AsyncResult
     /// <summary>A task that completes with the result (or its error).</summary>
     public async Task AsTask()
     {
-        await _allDone.ConfigureAwait(false);
+        if (!Ready) await _allDone.ConfigureAwait(false);
         ThrowIfFailed();
     }
 

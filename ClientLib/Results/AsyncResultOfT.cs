@@ -25,7 +25,7 @@ public class AsyncResult<T> : AsyncResult
     /// <summary>A task that completes with the value (or the error).</summary>
     public new async Task<T> AsTask()
     {
-        await AllDone.ConfigureAwait(false);
+        if (!Ready) await AllDone.ConfigureAwait(false);
         return Value();
     }
 
