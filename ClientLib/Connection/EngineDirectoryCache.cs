@@ -84,10 +84,14 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>Whether the engine with this id was listed once and has left (stopped, or its silo died).</summary>
+    /// <summary>
+    /// Whether the engine with this id has left (stopped, or its silo died): the registry's list says
+    /// so for every id it gave out, including those that left before this client connected; an id this
+    /// client watched leave counts too (a registry that lost its stored list starts its ids afresh).
+    /// </summary>
     public bool HasLeft(int engineId)
     {
-        lock (_gate) return _departed.Contains(engineId);
+        lock (_gate) return _departed.Contains(engineId) || _directory.HasLeft(engineId);
     }
 
     /// <summary>

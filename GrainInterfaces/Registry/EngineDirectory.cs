@@ -19,13 +19,20 @@ public sealed record EngineEntry(
 /// The registry's engines, sorted by id, and the version of that list. Versions count up within one
 /// activation of the registry (<see cref="Epoch"/>): pushes can arrive out of order, and a client
 /// keeps the newest of an epoch; a new epoch (the registry was activated again) is always taken.
+/// <see cref="IdsGivenOut"/> tells any client, even one that connected after an engine left, which
+/// ids have left: every id below it that is not listed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("op.EngineDirectory")]
 public sealed record EngineDirectory(
     [property: Id(0)] long Version,
     [property: Id(1)] IReadOnlyList<EngineEntry> Engines,
-    [property: Id(2)] Guid Epoch = default)
+    [property: Id(2)] Guid Epoch = default,
+    [property: Id(3)] int IdsGivenOut = 0)
 {
+    /// <summary>Whether <paramref name="engineId"/> was given out and is not listed now: its engine left (stopped, or its silo died).</summary>
+    public bool HasLeft(int engineId) =>
+        engineId >= 0 && engineId < IdsGivenOut && !Engines.Any(e => e.EngineId == engineId);
+
     /// <summary>Whether this list is newer than <paramref name="held"/> (same epoch and a higher version, or another epoch).</summary>
     public bool IsNewerThan(EngineDirectory held) => Epoch != held.Epoch || Version > held.Version;
 }

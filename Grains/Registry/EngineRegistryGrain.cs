@@ -98,7 +98,7 @@ public sealed partial class EngineRegistryGrain(
     }
 
     public Task<EngineDirectory> GetEnginesAsync() =>
-        Task.FromResult(_snapshot ??= new EngineDirectory(State.Version, _engines.Values.ToArray(), State.Epoch));
+        Task.FromResult(_snapshot ??= new EngineDirectory(State.Version, _engines.Values.ToArray(), State.Epoch, State.NextId));
 
     public Task<EngineDirectory> SubscribeAsync(IEngineDirectoryObserver observer)
     {
@@ -123,7 +123,7 @@ public sealed partial class EngineRegistryGrain(
         State.Version++;
         State.Engines = [.. _engines.Values];
         State.Silos = [.. Silos(SiloStatus.Active)];
-        var directory = new EngineDirectory(State.Version, State.Engines, State.Epoch);
+        var directory = new EngineDirectory(State.Version, State.Engines, State.Epoch, State.NextId);
         _snapshot = directory;
         try
         {

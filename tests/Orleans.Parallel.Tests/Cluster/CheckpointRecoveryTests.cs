@@ -56,12 +56,16 @@ public abstract class CheckpointRecoveryTests(ITestOutputHelper output)
         victim.Kill();
         await ClusterAssert.EventuallyAsync(() => !rc.Ids.Contains(doomed), "the killed silo's engine left Ids", Patience);
         Assert.Throws<EngineException>(() => rc[doomed]);
-        await rc.ReplaceEngineAsync(doomed);
-        Assert.Equal(survivor.ProcessId, await rc[doomed].ApplyAsync(() => Environment.ProcessId));
 
-        // Restored by a client that connects only now: the user's types come from the cluster's assembly store.
+        // Replaced and restored by a client that connects only now (a notebook restarted after the
+        // death): it learns from the registry that the id left, and the user's types come from the
+        // cluster's assembly store.
         await using var later = await ParallelClient.ConnectAsync(options);
-        await later.WaitForEnginesAsync(2, Patience);
+        await later.WaitForEnginesAsync(1, Patience);
+        Assert.Contains("has left the cluster", Assert.Throws<EngineException>(() => later[doomed]).Message);
+        await later.ReplaceEngineAsync(doomed);
+        Assert.Equal(survivor.ProcessId, await later[doomed].ApplyAsync(() => Environment.ProcessId));
+        await ClusterAssert.EventuallyAsync(() => rc.Ids.Contains(doomed), "the first client sees the replaced engine", Patience);
         clock.Restart();
         var restored = await later[doomed].RestoreAsync().AsTask().WaitAsync(Patience);
         output.WriteLine($"restore: {clock.Elapsed.TotalSeconds:F2} s");

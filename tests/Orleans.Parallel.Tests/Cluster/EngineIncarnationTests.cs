@@ -88,6 +88,27 @@ public sealed class EngineIncarnationTests
     }
 
     [Fact]
+    public async Task Shutdown_AClientConnectedAfterwards_KnowsTheIdLeft_AndCanReplaceIt()
+    {
+        var (cluster, rc) = await StartAsync();
+        await using var _ = cluster;
+        await using var __ = rc;
+        await rc.ShutdownAsync(1);
+
+        // A new client (a program or notebook started again) never saw engine 1 leave; the registry says it did.
+        await using var later = await ParallelClient.FromClusterClientAsync(cluster.Client);
+        Assert.Equal([0], later.Ids);
+        Assert.Contains("has left the cluster", Assert.Throws<EngineException>(() => later[1]).Message);
+        Assert.IsType<ArgumentOutOfRangeException>(Assert.ThrowsAny<Exception>(() => later[2])); // never given out
+        await later.ReplaceEngineAsync(1);
+
+        Assert.Equal([0, 1], later.Ids);
+        Assert.Equal(6, await later[1].ApplyAsync(() => 6));
+        await ClusterAssert.EventuallyAsync(() => rc.Ids.Count == 2, "the first client sees the replaced engine", Patience);
+        Assert.Equal(7, await rc[1].ApplyAsync(() => 7));
+    }
+
+    [Fact]
     public async Task ReplaceEngineAsync_LiveOrUnknownId_IsRefusedNamingIt_AndNothingChanges()
     {
         var (cluster, rc) = await StartAsync();
