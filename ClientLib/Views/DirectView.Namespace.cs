@@ -1,3 +1,4 @@
+using Orleans.Parallel.Engine;
 using Orleans.Parallel.Results;
 
 namespace Orleans.Parallel.Views;
@@ -55,6 +56,25 @@ public sealed partial class DirectView
 
     /// <inheritdoc cref="ClearAsync"/>
     public void ClearSync() => ClearAsync().Get();
+
+    /// <summary>Each engine's variable names, sorted (ipyparallel's <c>dv.keys()</c>): one list per engine, in target order.</summary>
+    public AsyncMapResult<IReadOnlyList<string>> KeysAsync() => Values<IReadOnlyList<string>>(_ops.Keys(TargetIds, withTypes: false));
+
+    /// <inheritdoc cref="KeysAsync"/>
+    public AsyncMapResult<IReadOnlyList<string>> Keys() => Blocking(KeysAsync());
+
+    /// <inheritdoc cref="KeysAsync"/>
+    public IReadOnlyList<IReadOnlyList<string>> KeysSync() => KeysAsync().Get();
+
+    /// <summary>Each engine's variables with the type of the value each holds (what <c>%who</c> lists), sorted by name: one list per engine.</summary>
+    public AsyncMapResult<IReadOnlyList<NamespaceVariable>> VariablesAsync() =>
+        Values<IReadOnlyList<NamespaceVariable>>(_ops.Keys(TargetIds, withTypes: true));
+
+    /// <inheritdoc cref="VariablesAsync"/>
+    public AsyncMapResult<IReadOnlyList<NamespaceVariable>> Variables() => Blocking(VariablesAsync());
+
+    /// <inheritdoc cref="VariablesAsync"/>
+    public IReadOnlyList<IReadOnlyList<NamespaceVariable>> VariablesSync() => VariablesAsync().Get();
 
     /// <summary>
     /// Cuts <paramref name="items"/> into contiguous blocks, one per engine in target order (the first

@@ -125,6 +125,24 @@ public sealed partial class EngineView
     /// <inheritdoc cref="ClearAsync"/>
     public void ClearSync() => ClearAsync().Get();
 
+    /// <summary>The engine's variable names, sorted (ipyparallel's <c>keys()</c>).</summary>
+    public AsyncResult<IReadOnlyList<string>> KeysAsync() => Single<IReadOnlyList<string>>(_ops.Keys(_target, withTypes: false));
+
+    /// <inheritdoc cref="KeysAsync"/>
+    public AsyncResult<IReadOnlyList<string>> Keys() => Blocking(KeysAsync());
+
+    /// <inheritdoc cref="KeysAsync"/>
+    public IReadOnlyList<string> KeysSync() => KeysAsync().Get();
+
+    /// <summary>The engine's variables with the type of the value each holds (what <c>%who</c> lists), sorted by name.</summary>
+    public AsyncResult<IReadOnlyList<NamespaceVariable>> VariablesAsync() => Single<IReadOnlyList<NamespaceVariable>>(_ops.Keys(_target, withTypes: true));
+
+    /// <inheritdoc cref="VariablesAsync"/>
+    public AsyncResult<IReadOnlyList<NamespaceVariable>> Variables() => Blocking(VariablesAsync());
+
+    /// <inheritdoc cref="VariablesAsync"/>
+    public IReadOnlyList<NamespaceVariable> VariablesSync() => VariablesAsync().Get();
+
     /// <summary>Removes the engine's queued tasks; they end as aborted. A running task finishes.</summary>
     public Task<int> AbortAsync() => Client.Engine(EngineId).AbortAsync(null);
 

@@ -79,6 +79,8 @@ internal sealed class ViewOperations(ParallelClient client)
 
     public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());
 
+    public PendingMessage[] Keys(IReadOnlyList<int> targets, bool withTypes) => Send(targets, _ => new KeysRequest(withTypes));
+
     public PendingMessage[] Checkpoint(IReadOnlyList<int> targets) => Send(targets, _ => new CheckpointRequest());
 
     /// <summary>Each target restores <paramref name="fromEngineId"/>'s checkpoint, or its own when null.</summary>

@@ -48,3 +48,10 @@ public sealed record CheckpointRequest : EngineRequest;
 /// <summary>Set the variables of engine <paramref name="FromEngineId"/>'s last checkpoint (usually the engine's own id).</summary>
 [GenerateSerializer, Alias("op.RestoreRequest")]
 public sealed record RestoreRequest([property: Id(0)] int FromEngineId) : EngineRequest;
+
+/// <summary>
+/// List the namespace's variable names (ipyparallel's <c>keys</c>), sorted: as a <c>string[]</c>, or
+/// with <paramref name="WithTypes"/> as <see cref="NamespaceVariable"/>s naming each value's type.
+/// </summary>
+[GenerateSerializer, Alias("op.KeysRequest")]
+public sealed record KeysRequest([property: Id(0)] bool WithTypes) : EngineRequest;

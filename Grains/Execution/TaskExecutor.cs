@@ -33,6 +33,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
             ApplyRequest r => new Outcome(Apply(new(task.SessionId), r, ns, cancellationToken), null),
             MapRequest r => new Outcome(Map(new(task.SessionId), r, ns, cancellationToken), null),
             ClearRequest => Clear(ns),
+            KeysRequest r => new Outcome(NamespaceListing.List(ns, r.WithTypes), null),
             CheckpointRequest => new Outcome(checkpoints.Save(engineId, task.SessionId, ns), null),
             RestoreRequest r => new Outcome(checkpoints.Restore(engineId, r.FromEngineId, task.SessionId, ns), null),
             SkipRequest => default,
