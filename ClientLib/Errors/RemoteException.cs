@@ -7,8 +7,19 @@ public class RemoteException : Exception
 {
     /// <summary>Creates the exception from an engine's error report.</summary>
     public RemoteException(int engineId, Guid msgId, RemoteError error)
-        : base($"[engine {engineId}] {error.ExceptionType}: {error.Message}")
+        : this(engineId, msgId, error, where: null, itemIndex: null)
     {
+    }
+
+    /// <summary>
+    /// Creates the exception from an engine's error report about part of a map: <paramref name="where"/>
+    /// says which input item or items ("map item 7", "map items 6..8"), <paramref name="itemIndex"/> is
+    /// the input index of the item whose call raised it, when known.
+    /// </summary>
+    public RemoteException(int engineId, Guid msgId, RemoteError error, string? where, int? itemIndex)
+        : base($"[engine {engineId}] {(where is null ? "" : where + ": ")}{error.ExceptionType}: {error.Message}")
+    {
+        ItemIndex = itemIndex;
         EngineId = engineId;
         MsgId = msgId;
         RemoteType = error.ExceptionType;
@@ -16,6 +27,9 @@ public class RemoteException : Exception
         RemoteStackTrace = error.StackTrace;
         Diagnostics = error.Diagnostics;
     }
+
+    /// <summary>For a map: the input index of the item whose call raised it (null for other tasks, or when the chunk failed as a whole).</summary>
+    public int? ItemIndex { get; }
 
     /// <summary>The engine that raised it.</summary>
     public int EngineId { get; }

@@ -36,8 +36,14 @@ public class AsyncResult
     /// </summary>
     public bool Ready => _allDone.IsCompleted || Messages.All(m => m.IsDone);
 
-    /// <summary>How many of the tasks have ended.</summary>
-    public int Progress => Messages.Count(m => m.IsDone);
+    /// <summary>How many of the tasks have ended; for a map, how many of its items are done.</summary>
+    public virtual int Progress => Messages.Count(m => m.IsDone);
+
+    /// <summary>Says how far the result got, for a wait that ran out.</summary>
+    private protected virtual string ProgressText => $"{Progress} of {Messages.Count} task(s) ended";
+
+    /// <summary>Whether failed tasks stay in the value (a map's items with errors in place) instead of being raised.</summary>
+    private protected virtual bool ErrorsInPlace => false;
 
     /// <summary>True when every task ended without error.</summary>
     /// <exception cref="InvalidOperationException">The result is not ready yet.</exception>
@@ -214,13 +220,14 @@ public class AsyncResult
     private protected void WaitOrThrow(TimeSpan? timeout)
     {
         if (!Wait(timeout))
-            throw new TimeoutException($"Result not ready: {Progress} of {Messages.Count} task(s) ended within {timeout}.");
+            throw new TimeoutException($"Result not ready: {ProgressText} within {timeout}.");
     }
 
     private protected Task AllDone => _allDone;
 
     private protected void ThrowIfFailed()
     {
+        if (ErrorsInPlace) return;
         if (_scalar)
         {
             if (ReplyErrors.Of(Messages[0]) is { } single) throw single;

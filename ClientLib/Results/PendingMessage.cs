@@ -77,6 +77,9 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
     /// <summary>How long after its reply, or its last chunk, a task's missing chunks are waited for.</summary>
     public static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>For a map chunk: which items of the map's input it carries (their errors name them, progress counts them).</summary>
+    public (int Offset, int Length)? MapSlice { get; set; }
+
     /// <summary>The label of the view that sent it (kept in its task record).</summary>
     public string? Label { get; set; }
 

@@ -13,12 +13,28 @@ internal static class ReplyErrors
         var reply = message.Done;
         return reply?.Status switch
         {
-            TaskStatus.Error when reply.Error is { } error => FromScheduler(reply, error) ?? new RemoteException(reply.EngineId, reply.MsgId, error),
+            TaskStatus.Error when reply.Error is { } error => FromScheduler(reply, error) ?? Remote(message, reply, error),
             TaskStatus.Error => new EngineException(reply.EngineId, $"Task {reply.MsgId} failed without an error report."),
             TaskStatus.Aborted => new TaskAbortedException(reply.EngineId, reply.MsgId),
             _ => null,
         };
     }
+
+    /// <summary>
+    /// An engine's error as a <see cref="RemoteException"/>; for a map chunk it names the input index
+    /// of the item that raised it, or the chunk's range of items when the chunk failed as a whole.
+    /// </summary>
+    private static RemoteException Remote(PendingMessage message, Engine.TaskReply reply, Engine.RemoteError error)
+    {
+        if (message.MapSlice is not { } slice) return new RemoteException(reply.EngineId, reply.MsgId, error);
+        if (error.Item is { } item) return Item(reply.EngineId, reply.MsgId, error, slice.Offset + item);
+        var where = slice.Length == 1 ? $"map item {slice.Offset}" : $"map items {slice.Offset}..{slice.Offset + slice.Length - 1}";
+        return new RemoteException(reply.EngineId, reply.MsgId, error, where, slice.Length == 1 ? slice.Offset : null);
+    }
+
+    /// <summary>The error of one map item, at input index <paramref name="index"/>.</summary>
+    public static RemoteException Item(int engineId, Guid msgId, Engine.RemoteError error, int index) =>
+        new(engineId, msgId, error, $"map item {index}", index);
 
     /// <summary>The errors a task queue ends tasks with, as their client exceptions.</summary>
     private static Exception? FromScheduler(Engine.TaskReply reply, Engine.RemoteError error) => error.ExceptionType switch

@@ -30,25 +30,29 @@ internal sealed class BalancedOperations(ParallelClient client)
     }
 
     /// <summary>
-    /// One task per chunk: <c>ceil(count / chunkSize)</c> chunks cut near-evenly, each built by
-    /// <paramref name="cut"/> as one block per sequence.
+    /// One task per chunk: <c>ceil(count / chunkSize)</c> chunks of <paramref name="input"/> cut
+    /// near-evenly, each one block per sequence. <paramref name="offset"/> is the input index of the
+    /// first item (an IMap's later chunks); with <paramref name="itemErrors"/>, a failed item does not
+    /// stop the rest of its chunk.
     /// </summary>
-    public PendingMessage[] Map(BalancedFlags flags, Delegate function, int count, int chunkSize, Func<CaptureWalk, int, int, object?[]> cut)
+    public PendingMessage[] Map(BalancedFlags flags, Delegate function, MapInput input, int chunkSize, bool itemErrors, int offset = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         var prepared = Client.Shipper.Prepare(function);
+        var count = input.Count;
         if (count == 0) return [];
         var blocks = ScatterPlan.Split(count, (int)((count + (long)chunkSize - 1) / chunkSize));
         var messages = new PendingMessage[blocks.Length];
         for (var i = 0; i < blocks.Length; i++)
         {
-            var chunk = cut(prepared.Walk, blocks[i].Offset, blocks[i].Length);
+            var chunk = input.Cut(prepared.Walk, blocks[i].Offset, blocks[i].Length);
             messages[i] = Submit(flags, wire =>
             {
                 wire.MarkReferences();
                 var more = chunk.Length > 1 ? chunk.Skip(1).Select(c => wire.Pack(c)!).ToArray() : null;
-                return new MapRequest(prepared.Payload, wire.Pack(chunk[0])!, more);
+                return new MapRequest(prepared.Payload, wire.Pack(chunk[0])!, more, itemErrors);
             }, prepared.Walk.Uploaded);
+            messages[i].MapSlice = (offset + blocks[i].Offset, blocks[i].Length);
         }
         return messages;
     }

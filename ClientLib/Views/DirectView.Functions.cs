@@ -95,30 +95,21 @@ public sealed partial class DirectView
     public IReadOnlyList<object?> ApplySync(Delegate function, params object?[] args) => ApplyAsync(function, args).Get();
 
     /// <summary>
-    /// Applies <paramref name="function"/> to every item: the items are cut into one contiguous block per
-    /// engine (engines with an empty block get no task) and the results come back in input order.
+    /// Every map's core (the overloads are in DirectView.MapOverloads.cs): the items are cut into one
+    /// contiguous block per engine (engines with an empty block get no task), and the results come
+    /// back in input order.
     /// </summary>
-    public AsyncMapResult<TResult> MapAsync<T, TResult>(Func<T, TResult> function, IEnumerable<T> items) => MapCore<T, TResult>(function, items);
-
-    /// <inheritdoc cref="MapAsync{T, TResult}(Func{T, TResult}, IEnumerable{T})"/>
-    public AsyncMapResult<TResult> MapAsync<T, TResult>(Func<T, Task<TResult>> function, IEnumerable<T> items) => MapCore<T, TResult>(function, items);
-
-    /// <inheritdoc cref="MapAsync{T, TResult}(Func{T, TResult}, IEnumerable{T})"/>
-    public AsyncMapResult<TResult> Map<T, TResult>(Func<T, TResult> function, IEnumerable<T> items) => Blocking(MapAsync(function, items));
-
-    /// <inheritdoc cref="MapAsync{T, TResult}(Func{T, TResult}, IEnumerable{T})"/>
-    public IReadOnlyList<TResult> MapSync<T, TResult>(Func<T, TResult> function, IEnumerable<T> items) => MapAsync(function, items).Get();
-
-    /// <inheritdoc cref="MapAsync{T, TResult}(Func{T, TResult}, IEnumerable{T})"/>
-    public IReadOnlyList<TResult> MapSync<T, TResult>(Func<T, Task<TResult>> function, IEnumerable<T> items) => MapAsync(function, items).Get();
-
-    private AsyncMapResult<TResult> MapCore<T, TResult>(Delegate function, IEnumerable<T> items)
+    private AsyncMapResult<TResult> Mapped<TResult>(Delegate function, MapInput input)
     {
         ArgumentNullException.ThrowIfNull(function);
-        ArgumentNullException.ThrowIfNull(items);
-        var list = items as IReadOnlyList<T> ?? items.ToArray();
-        var messages = list.Count == 0 ? [] : _ops.Map(TargetIds, function, list, out _);
-        return new AsyncMapResult<TResult>(Client, messages, ValueCast.Elements<TResult>);
+        return new AsyncMapResult<TResult>(Client, _ops.Map(TargetIds, function, input, itemErrors: false), ValueCast.Elements<TResult>);
+    }
+
+    /// <summary>A map whose failed items stay in place as <see cref="MapItem{T}"/>s.</summary>
+    private AsyncMapResult<MapItem<TResult>> MappedItems<TResult>(Delegate function, MapInput input)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return new AsyncMapResult<MapItem<TResult>>(Client, _ops.Map(TargetIds, function, input, itemErrors: true), MapItemReader.Of<TResult>, ordered: true, errorsInPlace: true);
     }
 
     private AsyncMapResult<TResult> ApplyCore<TResult>(Delegate function, params object?[] args) =>

@@ -114,7 +114,7 @@ public sealed partial class DirectView
 
     /// <summary>Pulls <paramref name="name"/> from each engine and concatenates the blocks in target order (undoes <see cref="ScatterAsync{T}"/>).</summary>
     public AsyncMapResult<T> GatherAsync<T>(string name) =>
-        new(Client, _ops.Pull(TargetIds, [name], single: true), ValueCast.Items<T>);
+        new(Client, _ops.Pull(TargetIds, [name], single: true), ValueCast.Items<T>, blocks: true);
 
     /// <inheritdoc cref="GatherAsync{T}"/>
     public AsyncMapResult<T> Gather<T>(string name) => Blocking(GatherAsync<T>(name));

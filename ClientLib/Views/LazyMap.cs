@@ -9,7 +9,7 @@ namespace Orleans.Parallel.Views;
 /// keeps up to <c>window</c> chunk tasks in flight, reads the source only to refill it, and lets go
 /// of each chunk once its results are yielded.
 /// </summary>
-internal sealed class LazyMap<T, TResult>(
+internal sealed class LazyMap<T, TOut>(
     BalancedOperations ops,
     BalancedFlags flags,
     Delegate function,
@@ -17,14 +17,17 @@ internal sealed class LazyMap<T, TResult>(
     Action close,
     int chunkSize,
     bool ordered,
-    int window)
+    int window,
+    bool itemErrors,
+    Func<PendingMessage, IEnumerable<TOut>> project)
 {
-    public async IAsyncEnumerable<TResult> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<TOut> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var inOrder = new Queue<PendingMessage>();
         var finished = Channel.CreateUnbounded<PendingMessage>(new UnboundedChannelOptions { SingleReader = true });
         var inFlight = new HashSet<PendingMessage>();
         var more = true;
+        var sent = 0; // items sent so far: the input index of the next chunk's first item
         try
         {
             while (true)
@@ -39,8 +42,8 @@ internal sealed class LazyMap<T, TResult>(
                         more = false;
                         break;
                     }
-                    var message = ops.Map(flags, function, chunk.Length, chunk.Length,
-                        (walk, offset, length) => [walk.Value(ViewOperations.Chunk(chunk, offset, length), "items")])[0];
+                    var message = ops.Map(flags, function, MapInput.Of(chunk), chunk.Length, itemErrors, sent)[0];
+                    sent += chunk.Length;
                     inFlight.Add(message);
                     if (ordered) inOrder.Enqueue(message);
                     else _ = message.Reply.ContinueWith(_ => finished.Writer.TryWrite(message), CancellationToken.None,
@@ -50,8 +53,8 @@ internal sealed class LazyMap<T, TResult>(
                 var next = ordered ? inOrder.Dequeue() : await finished.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 await next.Reply.WaitAsync(cancellationToken).ConfigureAwait(false);
                 inFlight.Remove(next);
-                if (ReplyErrors.Of(next) is { } error) throw error;
-                foreach (var item in ValueCast.Elements<TResult>(next.Done!)) yield return item;
+                if (!itemErrors && ReplyErrors.Of(next) is { } error) throw error;
+                foreach (var item in project(next)) yield return item;
             }
         }
         finally

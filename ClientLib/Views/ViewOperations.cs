@@ -62,19 +62,28 @@ internal sealed class ViewOperations(ParallelClient client)
         }, prepared.Walk.Uploaded);
     }
 
-    public PendingMessage[] Map<T>(IReadOnlyList<int> targets, Delegate function, IReadOnlyList<T> items, out int[] used)
+    /// <summary>
+    /// One task per engine with items: <paramref name="input"/> cut into contiguous blocks in target
+    /// order. With <paramref name="itemErrors"/>, a failed item does not stop the others on its engine.
+    /// </summary>
+    public PendingMessage[] Map(IReadOnlyList<int> targets, Delegate function, MapInput input, bool itemErrors)
     {
         var prepared = Client.Shipper.Prepare(function);
-        CheckItemType<T>("items");
-        var blocks = ScatterPlan.Split(items.Count, targets.Count);
-        used = targets.Where((_, i) => blocks[i].Length > 0).ToArray();
-        var chunks = blocks.Where(b => b.Length > 0).Select(b => prepared.Walk.Value(Chunk(items, b.Offset, b.Length), "items")).ToArray();
+        if (input.Count == 0) return [];
+        var blocks = ScatterPlan.Split(input.Count, targets.Count);
+        var used = targets.Where((_, i) => blocks[i].Length > 0).ToArray();
+        var slices = blocks.Where(b => b.Length > 0).ToArray();
+        var chunks = slices.Select(b => input.Cut(prepared.Walk, b.Offset, b.Length)).ToArray();
         var index = 0;
-        return Send(used, (_, wire) =>
+        var messages = Send(used, (_, wire) =>
         {
             wire.MarkReferences();
-            return new MapRequest(prepared.Payload, wire.Pack(chunks[index++])!);
+            var chunk = chunks[index++];
+            var more = chunk.Length > 1 ? chunk.Skip(1).Select(c => wire.Pack(c)!).ToArray() : null;
+            return new MapRequest(prepared.Payload, wire.Pack(chunk[0])!, more, itemErrors);
         }, prepared.Walk.Uploaded);
+        for (var i = 0; i < messages.Length; i++) messages[i].MapSlice = (slices[i].Offset, slices[i].Length);
+        return messages;
     }
 
     public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());

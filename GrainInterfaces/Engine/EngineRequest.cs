@@ -25,13 +25,17 @@ public sealed record ApplyRequest([property: Id(0)] FunctionPayload Function, [p
 /// <summary>
 /// Call a function on every item of a chunk (an array, possibly a <see cref="PackedArray"/>); the
 /// result is an array in item order. With <paramref name="More"/>, the function takes one argument
-/// from each sequence (all of the same length) per call.
+/// from each sequence (all of the same length) per call. An item that raises fails the chunk, and
+/// its error names the item's index in the chunk (<see cref="RemoteError.Item"/>); with
+/// <paramref name="ItemErrors"/> (ipyparallel's <c>return_exceptions</c>) the other items still run,
+/// and the result is <c>object?[] { values, MapItemError[] }</c>, the failed items' values left default.
 /// </summary>
 [GenerateSerializer, Alias("op.MapRequest")]
 public sealed record MapRequest(
     [property: Id(0)] FunctionPayload Function,
     [property: Id(1)] object Items,
-    [property: Id(2)] IReadOnlyList<object>? More = null) : EngineRequest;
+    [property: Id(2)] IReadOnlyList<object>? More = null,
+    [property: Id(3)] bool ItemErrors = false) : EngineRequest;
 
 /// <summary>Empty the namespace.</summary>
 [GenerateSerializer, Alias("op.ClearRequest")]

@@ -39,7 +39,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
             SkipRequest => default,
             _ => throw new NotSupportedException($"Unknown request {task.Request.GetType().Name}."),
         };
-        return ToWire(outcome, task.SessionId, task.Request is PullRequest { Single: false });
+        return ToWire(outcome, task.SessionId, task.Request is PullRequest { Single: false } or MapRequest { ItemErrors: true });
     }
 
     /// <summary>The outcome with its value (or each value of a multi-name pull) in wire form.</summary>
@@ -129,7 +129,8 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         return Awaiting.Unwrap(function.Invoke(args));
     }
 
-    private Array Map(FunctionMaterializer.Scope scope, MapRequest request, EngineNamespace ns, CancellationToken cancellationToken)
+    /// <summary>The chunk's results in item order; with <see cref="MapRequest.ItemErrors"/>, <c>object?[] { results, MapItemError[] }</c>.</summary>
+    private object Map(FunctionMaterializer.Scope scope, MapRequest request, EngineNamespace ns, CancellationToken cancellationToken)
     {
         var function = functions.Materialize(scope, request.Function);
         var parameters = function.Method.GetParameters();
@@ -138,7 +139,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
             throw new TargetParameterCountException(
                 $"{function.Method.Name} takes {parameters.Length} argument(s) but is mapped over {arity} sequence(s); it must take one argument per sequence.");
         var first = functions.MaterializeValue(scope, bulk.Receive(request.Items))!;
-        if (arity == 1 && TypedMap.TryRun(function, first) is { } fast) return fast;
+        if (arity == 1 && !request.ItemErrors && TypedMap.TryRun(function, first, cancellationToken) is { } fast) return fast;
         var sequences = new IList[arity];
         sequences[0] = (IList)first;
         for (var s = 1; s < arity; s++)
@@ -148,14 +149,24 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
                 throw new ArgumentException($"Sequence {s} of the chunk has {sequences[s].Count} items but sequence 0 has {sequences[0].Count}.");
         }
         var results = Array.CreateInstance(Awaiting.ResultType(function.Method.ReturnType), sequences[0].Count);
+        List<MapItemError>? failed = request.ItemErrors ? [] : null;
         var args = new object?[arity];
         for (var index = 0; index < results.Length; index++)
         {
             cancellationToken.ThrowIfCancellationRequested(); // an aborted map stops between items
-            for (var s = 0; s < arity; s++) args[s] = ResolveArgument(scope, sequences[s][index], parameters[s].ParameterType, ns, cancellationToken);
-            results.SetValue(Awaiting.Unwrap(function.Invoke(args)), index);
+            try
+            {
+                for (var s = 0; s < arity; s++) args[s] = ResolveArgument(scope, sequences[s][index], parameters[s].ParameterType, ns, cancellationToken);
+                results.SetValue(Awaiting.Unwrap(function.Invoke(args)), index);
+            }
+            catch (Exception e)
+            {
+                var error = MapItemException.For(index, e, cancellationToken);
+                if (failed is null || error is not MapItemException) throw error;
+                failed.Add(new MapItemError(index, RemoteErrors.From(error)));
+            }
         }
-        return results;
+        return failed is null ? results : new object?[] { results, failed.ToArray() };
     }
 
     private object? ResolveArgument(FunctionMaterializer.Scope scope, object? arg, Type parameterType, EngineNamespace ns, CancellationToken cancellationToken)

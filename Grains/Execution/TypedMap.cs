@@ -11,10 +11,10 @@ namespace Orleans.Parallel.Grains.Execution;
 internal static class TypedMap
 {
     private static readonly MethodInfo RunDefinition = typeof(TypedMap).GetMethod(nameof(Run), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly ConcurrentDictionary<(Type Item, Type Result), (Type Delegate, Func<Delegate, Array, Array> Run)> Runners = new();
+    private static readonly ConcurrentDictionary<(Type Item, Type Result), (Type Delegate, Func<Delegate, Array, CancellationToken, Array> Run)> Runners = new();
 
     /// <summary>The results, or null when the function or items do not fit the fast path.</summary>
-    public static Array? TryRun(FunctionMaterializer.Function function, object items)
+    public static Array? TryRun(FunctionMaterializer.Function function, object items, CancellationToken cancellationToken)
     {
         var method = function.Method;
         var parameters = method.GetParameters();
@@ -28,17 +28,25 @@ internal static class TypedMap
             return null;
         var runner = Runners.GetOrAdd((item, result), key => (
             typeof(Func<,>).MakeGenericType(key.Item, key.Result),
-            RunDefinition.MakeGenericMethod(key.Item, key.Result).CreateDelegate<Func<Delegate, Array, Array>>()));
+            RunDefinition.MakeGenericMethod(key.Item, key.Result).CreateDelegate<Func<Delegate, Array, CancellationToken, Array>>()));
         var typed = method.IsStatic ? method.CreateDelegate(runner.Delegate) : method.CreateDelegate(runner.Delegate, function.Target);
-        return runner.Run(typed, array);
+        return runner.Run(typed, array, cancellationToken);
     }
 
-    private static Array Run<T, TResult>(Delegate function, Array items)
+    private static Array Run<T, TResult>(Delegate function, Array items, CancellationToken cancellationToken)
     {
         var f = (Func<T, TResult>)function;
         var source = (T[])items;
         var results = new TResult[source.Length];
-        for (var i = 0; i < source.Length; i++) results[i] = f(source[i]);
+        var i = 0;
+        try
+        {
+            for (; i < source.Length; i++) results[i] = f(source[i]);
+        }
+        catch (Exception e)
+        {
+            throw MapItemException.For(i, e, cancellationToken); // one try for the whole loop: the error still names its item
+        }
         return results;
     }
 }
