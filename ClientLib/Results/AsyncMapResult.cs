@@ -59,6 +59,8 @@ public sealed class AsyncMapResult<T> : AsyncResult<IReadOnlyList<T>>, IAsyncEnu
 
     private protected override bool ErrorsInPlace => _errorsInPlace;
 
+    private protected override bool HasFailedItems(PendingMessage message) => _errorsInPlace && MapItemReader.HasErrors(message);
+
     /// <summary>Joins the blocks in order; arrays (scatter blocks, map chunks) are block-copied.</summary>
     private static T[] Concat(IEnumerable<T>[] blocks)
     {

@@ -39,16 +39,19 @@ public class AsyncResult
     /// <summary>How many of the tasks have ended; for a map, how many of its items are done.</summary>
     public virtual int Progress => Messages.Count(m => m.IsDone);
 
+    /// <summary>Whether a task that ended well still holds failed items (a map's errors kept in place).</summary>
+    private protected virtual bool HasFailedItems(PendingMessage message) => false;
+
     /// <summary>Says how far the result got, for a wait that ran out.</summary>
     private protected virtual string ProgressText => $"{Progress} of {Messages.Count} task(s) ended";
 
     /// <summary>Whether failed tasks stay in the value (a map's items with errors in place) instead of being raised.</summary>
     private protected virtual bool ErrorsInPlace => false;
 
-    /// <summary>True when every task ended without error.</summary>
+    /// <summary>True when every task ended without error (and, for a map with errors in place, every item).</summary>
     /// <exception cref="InvalidOperationException">The result is not ready yet.</exception>
     public bool Successful => Ready
-        ? Messages.All(m => m.LocalError is null && m.Done?.Status == TaskStatus.Ok)
+        ? Messages.All(m => m.LocalError is null && m.Done?.Status == TaskStatus.Ok && !HasFailedItems(m))
         : throw new InvalidOperationException("Result not ready: Successful is known only once every task has ended.");
 
     /// <summary>Time since submission: to the last reply when ready, else to now.</summary>

@@ -5,6 +5,10 @@ namespace Orleans.Parallel.Results;
 /// <summary>Reads a map chunk's reply as <see cref="MapItem{T}"/>s: values and errors in place, each at its input index.</summary>
 internal static class MapItemReader
 {
+    /// <summary>Whether a chunk that ended well reports failed items.</summary>
+    public static bool HasErrors(PendingMessage message) =>
+        message.Done?.Result is object?[] { Length: 2 } parts && parts[1] is IReadOnlyList<MapItemError> { Count: > 0 };
+
     public static IEnumerable<MapItem<T>> Of<T>(PendingMessage message)
     {
         var (offset, length) = message.MapSlice ?? throw new InvalidOperationException("Only a map chunk has items.");
