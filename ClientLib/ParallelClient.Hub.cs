@@ -28,6 +28,14 @@ public sealed partial class ParallelClient
         return new AsyncResult<object?>(this, messages, scalar: true, replies => replies[0].Result);
     }
 
+    /// <summary>The result of a task by msg id, typed: its value as <typeparamref name="T"/> (see <see cref="GetResultAsync(Guid, CancellationToken)"/>).</summary>
+    /// <exception cref="KeyNotFoundException">No task has that id (never submitted, or purged); the message names it.</exception>
+    public async Task<AsyncResult<T>> GetResultAsync<T>(Guid msgId, CancellationToken cancellationToken = default)
+    {
+        var messages = await MessagesOfAsync([msgId], cancellationToken).ConfigureAwait(false);
+        return new AsyncResult<T>(this, messages, scalar: true, replies => ValueCast.To<T>(replies[0].Result, replies[0]));
+    }
+
     /// <summary>The results of several tasks by msg id, as one result whose value lists them in the order asked.</summary>
     /// <exception cref="KeyNotFoundException">Some ids name no task; the message names them.</exception>
     public async Task<AsyncResult<object?[]>> GetResultAsync(IEnumerable<Guid> msgIds, CancellationToken cancellationToken = default)
@@ -76,6 +84,15 @@ public sealed partial class ParallelClient
     {
         var again = await ResubmitAsync([msgId], cancellationToken).ConfigureAwait(false);
         return new AsyncResult<object?>(this, again.Messages, scalar: true, replies => replies[0].Result);
+    }
+
+    /// <summary>Runs one finished task again under a new msg id, its value typed as <typeparamref name="T"/>; see <see cref="ResubmitAsync(IEnumerable{Guid}, CancellationToken)"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No task has that id.</exception>
+    /// <exception cref="InvalidOperationException">The task is still pending, its engine is gone, or its request cannot be run again.</exception>
+    public async Task<AsyncResult<T>> ResubmitAsync<T>(Guid msgId, CancellationToken cancellationToken = default)
+    {
+        var again = await ResubmitAsync([msgId], cancellationToken).ConfigureAwait(false);
+        return new AsyncResult<T>(this, again.Messages, scalar: true, replies => ValueCast.To<T>(replies[0].Result, replies[0]));
     }
 
     /// <summary>Every recorded task's msg id, in submission order (ipyparallel's <c>hub_history</c>).</summary>

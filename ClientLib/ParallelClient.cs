@@ -249,11 +249,16 @@ public sealed partial class ParallelClient : IAsyncDisposable
         ? new EngineException(engineId, $"Engine {engineId} has left the cluster (it stopped, or its silo died) and its namespace is gone; the live engines are [{string.Join(", ", Ids)}].")
         : new ArgumentOutOfRangeException("engineId", engineId, $"No engine has id {engineId}; the live engines are [{string.Join(", ", Ids)}].");
 
+    /// <summary>
+    /// Aborts open messages: this client's load-balanced tasks at their hold or queue, every other task
+    /// on its engine (another client's load-balanced task too, once its record names the engine).
+    /// </summary>
     internal async Task AbortAsync(IEnumerable<PendingMessage> messages)
     {
         var open = messages.Where(m => !m.IsDone).ToArray();
-        var balanced = Balanced.AbortAsync(open.Where(m => m.LoadBalanced));
-        var byEngine = open.Where(m => !m.LoadBalanced).GroupBy(m => m.EngineId);
+        bool Ours(PendingMessage m) => Dispatcher.TryGetOutstanding(m.MsgId, out var own) && ReferenceEquals(own, m);
+        var balanced = Balanced.AbortAsync(open.Where(m => m.LoadBalanced && Ours(m)));
+        var byEngine = open.Where(m => (!m.LoadBalanced || !Ours(m)) && m.EngineId >= 0).GroupBy(m => m.EngineId);
         await Task.WhenAll(byEngine.Select(g =>
             _directory.TryGet(g.Key, out var engine) ? engine.AbortAsync(g.Select(m => m.MsgId).ToArray()) : Task.FromResult(0)))
             .ConfigureAwait(false);
@@ -308,7 +313,9 @@ public sealed partial class ParallelClient : IAsyncDisposable
         {
             // Best effort: a stream that cannot be reached keeps no subscriber alive for long.
         }
-        Dispatcher.FailAll(m => new ObjectDisposedException(nameof(ParallelClient), $"The client was disposed before task {m.MsgId} ended."));
+        Dispatcher.FailAll(m => new ObjectDisposedException(nameof(ParallelClient),
+            $"The client was disposed before task {m.MsgId} ended. A task that was already running goes on (its waiting tasks were aborted); " +
+            $"a new client reads its outcome with GetResultAsync({m.MsgId})."));
         Dispatcher.Detach();
         Bulk.Dispose();
         if (_ownedHost is not null)

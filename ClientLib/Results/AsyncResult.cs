@@ -29,6 +29,21 @@ public class AsyncResult
     /// <summary>The message ids of the tasks behind this result, in target order.</summary>
     public IReadOnlyList<Guid> MsgIds => Messages.Select(m => m.MsgId).ToArray();
 
+    /// <summary>The message id of the one task behind this result (ipyparallel's <c>ar.msg_id</c>).</summary>
+    /// <exception cref="InvalidOperationException">The result covers several tasks (or none); use <see cref="MsgIds"/>.</exception>
+    public Guid MsgId => Single().MsgId;
+
+    /// <summary>
+    /// The engine of the one task behind this result (ipyparallel's <c>ar.engine_id</c>); for a
+    /// load-balanced task, null until its reply names the engine that ran it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The result covers several tasks (or none); use <see cref="Metadata"/>.</exception>
+    public int? EngineId => Single().EngineId is var id and >= 0 ? id : null;
+
+    private PendingMessage Single() => Messages.Count == 1 ? Messages[0]
+        : throw new InvalidOperationException(
+            $"This result covers {Messages.Count} tasks, not one; read MsgIds and Metadata (each task's EngineId) instead.");
+
     /// <summary>
     /// True once every task has ended (successfully or not). Read from the tasks themselves, not from
     /// <c>Task.WhenAll</c> over them, whose own completion runs a moment after the last reply: a wait
@@ -202,12 +217,7 @@ public class AsyncResult
     /// </summary>
     public async Task<AbortOutcome> AbortAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default)
     {
-        var wait = Timeouts.Check(grace ?? TimeSpan.FromSeconds(1));
-        await _client.AbortAsync(Messages).ConfigureAwait(false);
-        await ((Task)Task.WhenAll(Messages.Select(m => m.Reply))).WaitAsync(TimeSpan.FromMilliseconds(wait), cancellationToken)
-            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        cancellationToken.ThrowIfCancellationRequested();
-        return new AbortOutcome([.. Messages.Where(m => m.IsDone).Select(m => m.MsgId)], [.. Messages.Where(m => !m.IsDone).Select(m => m.MsgId)]);
+        return await _client.AbortAndWaitAsync(Messages, grace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A task that completes with the result (or its error).</summary>

@@ -15,7 +15,7 @@ internal static class ReplyErrors
         {
             TaskStatus.Error when reply.Error is { } error => FromScheduler(reply, error) ?? Remote(message, reply, error),
             TaskStatus.Error => new EngineException(reply.EngineId, $"Task {reply.MsgId} failed without an error report."),
-            TaskStatus.Aborted => new TaskAbortedException(reply.EngineId, reply.MsgId),
+            TaskStatus.Aborted => new TaskAbortedException(reply.EngineId, reply.MsgId, whileRunning: reply.Started is not null),
             _ => null,
         };
     }

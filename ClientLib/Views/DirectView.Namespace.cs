@@ -8,11 +8,24 @@ public sealed partial class DirectView
     /// <summary>Sets variables on each engine, from a dictionary or an anonymous object (<c>new { a = 1, b = "x" }</c>).</summary>
     public AsyncResult PushAsync(object values) => Plain(_ops.Push(TargetIds, values));
 
-    /// <inheritdoc cref="PushAsync"/>
+    /// <inheritdoc cref="PushAsync(object)"/>
     public AsyncResult Push(object values) => Blocking(PushAsync(values));
 
-    /// <inheritdoc cref="PushAsync"/>
+    /// <inheritdoc cref="PushAsync(object)"/>
     public void PushSync(object values) => PushAsync(values).Get();
+
+    /// <summary>Sets one variable (any value, null or a delegate included, which an anonymous object cannot hold).</summary>
+    public AsyncResult PushAsync(string name, object? value)
+    {
+        NamespaceNames.Check(name, nameof(name));
+        return PushAsync(new Dictionary<string, object?> { [name] = value });
+    }
+
+    /// <inheritdoc cref="PushAsync(string, object?)"/>
+    public AsyncResult Push(string name, object? value) => Blocking(PushAsync(name, value));
+
+    /// <inheritdoc cref="PushAsync(string, object?)"/>
+    public void PushSync(string name, object? value) => PushAsync(name, value).Get();
 
     /// <summary>Reads one variable from each engine, as <typeparamref name="T"/>.</summary>
     public AsyncMapResult<T> PullAsync<T>(string name) => Values<T>(_ops.Pull(TargetIds, [name], single: true));
@@ -45,7 +58,7 @@ public sealed partial class DirectView
     public object? this[string name]
     {
         get => PullAsync(name).Get();
-        set => PushSync(new Dictionary<string, object?> { [name] = value });
+        set => PushSync(name, value);
     }
 
     /// <summary>Empties each engine's namespace.</summary>

@@ -76,11 +76,24 @@ public sealed partial class EngineView
     /// <summary>Sets variables, from a dictionary or an anonymous object (<c>new { a = 1 }</c>).</summary>
     public AsyncResult PushAsync(object values) => Plain(_ops.Push(_target, values));
 
-    /// <inheritdoc cref="PushAsync"/>
+    /// <inheritdoc cref="PushAsync(object)"/>
     public AsyncResult Push(object values) => Blocking(PushAsync(values));
 
-    /// <inheritdoc cref="PushAsync"/>
+    /// <inheritdoc cref="PushAsync(object)"/>
     public void PushSync(object values) => PushAsync(values).Get();
+
+    /// <summary>Sets one variable (any value, null or a delegate included, which an anonymous object cannot hold).</summary>
+    public AsyncResult PushAsync(string name, object? value)
+    {
+        NamespaceNames.Check(name, nameof(name));
+        return PushAsync(new Dictionary<string, object?> { [name] = value });
+    }
+
+    /// <inheritdoc cref="PushAsync(string, object?)"/>
+    public AsyncResult Push(string name, object? value) => Blocking(PushAsync(name, value));
+
+    /// <inheritdoc cref="PushAsync(string, object?)"/>
+    public void PushSync(string name, object? value) => PushAsync(name, value).Get();
 
     /// <summary>Reads one variable as <typeparamref name="T"/>.</summary>
     public AsyncResult<T> PullAsync<T>(string name) => Single<T>(_ops.Pull(_target, [name], single: true));
@@ -113,7 +126,7 @@ public sealed partial class EngineView
     public object? this[string name]
     {
         get => PullAsync(name).Get();
-        set => PushSync(new Dictionary<string, object?> { [name] = value });
+        set => PushSync(name, value);
     }
 
     /// <summary>Empties the namespace.</summary>
@@ -152,6 +165,18 @@ public sealed partial class EngineView
     /// <summary>Waits for every task this client has outstanding on the engine; false at the timeout.</summary>
     public Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         ParallelClient.WaitForAsync(Client.Dispatcher.Outstanding.Where(m => m.EngineId == EngineId).ToArray(), timeout, cancellationToken);
+
+    /// <summary>Aborts chosen tasks by their results (ipyparallel's <c>view.abort(jobs)</c>), as <see cref="ParallelClient.AbortAsync(IEnumerable{AsyncResult}, TimeSpan?, CancellationToken)"/> does.</summary>
+    public Task<AbortOutcome> AbortAsync(IEnumerable<AsyncResult> results, TimeSpan? grace = null, CancellationToken cancellationToken = default) =>
+        Client.AbortAsync(results, grace, cancellationToken);
+
+    /// <summary>Aborts chosen tasks by their msg ids, this client's or another's, as <see cref="ParallelClient.AbortAsync(IEnumerable{Guid}, TimeSpan?, CancellationToken)"/> does.</summary>
+    public Task<AbortOutcome> AbortAsync(IEnumerable<Guid> msgIds, TimeSpan? grace = null, CancellationToken cancellationToken = default) =>
+        Client.AbortAsync(msgIds, grace, cancellationToken);
+
+    /// <summary>Waits until the tasks of these results have ended (ipyparallel's <c>view.wait(jobs)</c>); false if some still run at the timeout.</summary>
+    public Task<bool> WaitAsync(IEnumerable<AsyncResult> results, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Client.WaitAsync(results, timeout, cancellationToken);
 
     private AsyncResult Plain(PendingMessage[] messages) => new(Client, messages, scalar: true);
 

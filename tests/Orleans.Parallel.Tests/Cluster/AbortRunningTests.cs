@@ -38,7 +38,10 @@ public sealed class AbortRunningTests(ClusterFixture fixture)
 
         Assert.True(outcome.AllEnded);
         Assert.Equal(ar.MsgIds, outcome.Ended);
-        await Assert.ThrowsAsync<TaskAbortedException>(() => ar.AsTask());
+        var aborted = await Assert.ThrowsAsync<TaskAbortedException>(() => ar.AsTask());
+        Assert.True(aborted.WhileRunning);
+        Assert.Contains("aborted while it ran", aborted.Message);
+        Assert.DoesNotContain("before it ran", aborted.Message);
         Assert.Equal(5, await Rc[1].ApplyAsync(() => 5)); // the engine takes the next task at once
     }
 
@@ -102,7 +105,31 @@ public sealed class AbortRunningTests(ClusterFixture fixture)
         await ClusterAssert.EventuallyAsync(async () => (await Rc.QueueStatusAsync(verbose: true)).Engines.Any(e => e.Running == ar.MsgIds[0]), "the task runs on some engine");
 
         Assert.True((await ar.AbortAsync(Patience)).AllEnded);
-        await Assert.ThrowsAsync<TaskAbortedException>(() => ar.AsTask());
+        Assert.True((await Assert.ThrowsAsync<TaskAbortedException>(() => ar.AsTask())).WhileRunning);
+    }
+
+    [Fact]
+    public async Task Abort_QueuedTask_SaysItWasAbortedBeforeItRan()
+    {
+        var release = Path.Combine(Path.GetTempPath(), $"release_{Guid.NewGuid():N}");
+        try
+        {
+            var blocker = Rc[2].ApplyAsync((string path) => { while (!File.Exists(path)) Thread.Sleep(10); return 0; }, release);
+            var queued = Rc[2].ApplyAsync(() => 1);
+            await RunningAsync(2, blocker.MsgIds[0]);
+
+            Assert.True((await queued.AbortAsync(Patience)).AllEnded);
+
+            var aborted = await Assert.ThrowsAsync<TaskAbortedException>(() => queued.AsTask());
+            Assert.False(aborted.WhileRunning);
+            Assert.Contains("before it ran", aborted.Message);
+            File.WriteAllText(release, "");
+            Assert.Equal(0, await blocker.AsTask().WaitAsync(Patience));
+        }
+        finally
+        {
+            File.WriteAllText(release, "");
+        }
     }
 
     [Fact]

@@ -72,6 +72,8 @@ public sealed class ErrorTests(ClusterFixture fixture)
         Assert.Equal(4, error.Errors.Count);
         var remotes = error.Errors.Select(e => Assert.IsType<RemoteException>(e)).ToArray();
         Assert.Equal([0, 1, 2, 3], remotes.Select(e => e.EngineId));
+        // Each error once in the message (AggregateException's own would repeat every inner message).
+        Assert.All(remotes, e => Assert.Equal(1, error.Message.Split(e.Message).Length - 1));
         Assert.Equal(result.MsgIds, remotes.Select(e => e.MsgId));
         Assert.All(remotes, e =>
         {
