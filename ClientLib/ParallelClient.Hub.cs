@@ -161,7 +161,7 @@ public sealed partial class ParallelClient
     }
 
     /// <summary>One message per id: this client's own while it waits, else one ended (or watched) from the task's record.</summary>
-    private async Task<PendingMessage[]> MessagesOfAsync(IReadOnlyList<Guid> msgIds, CancellationToken cancellationToken)
+    internal async Task<PendingMessage[]> MessagesOfAsync(IReadOnlyList<Guid> msgIds, CancellationToken cancellationToken)
     {
         var messages = new PendingMessage?[msgIds.Count];
         var ask = new List<Guid>();

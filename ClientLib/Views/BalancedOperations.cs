@@ -87,7 +87,8 @@ internal sealed class BalancedOperations(ParallelClient client)
         }
 
         if (flags.After is null && flags.Follow is null) Go(flags.Targets, flags.Timeout);
-        else DependencyHold.Start(Client.Dispatcher, message, flags.After, flags.Follow, flags.Targets, flags.Timeout, Go);
+        else DependencyHold.Start(Client.Dispatcher, message, flags.After, flags.Follow, flags.Targets, flags.Timeout, Go,
+            ids => Client.MessagesOfAsync(ids, CancellationToken.None));
         return message;
     }
 
