@@ -30,9 +30,11 @@ internal static class SiloCommand
         var taskStore = new Option<string>("--task-store") { Description = "Where task records are kept: memory, postgres or none.", DefaultValueFactory = _ => defaults.TaskStore };
         var taskStoreConnection = new Option<string?>("--task-store-connection") { Description = "For --task-store postgres: the Npgsql connection string (Host=...;Port=...;Username=...;Database=...).", DefaultValueFactory = _ => defaults.TaskStoreConnection };
         var recordLimit = new Option<int>("--record-limit") { Description = "For --task-store memory: most records kept (the oldest finished are culled).", DefaultValueFactory = _ => defaults.RecordLimit };
+        var recordCullFraction = new Option<double>("--record-cull-fraction") { Description = "For --task-store memory: past a limit, the oldest finished records are culled until the store is this share under it.", DefaultValueFactory = _ => defaults.RecordCullFraction };
+        recordCullFraction.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 1)) r.AddError("--record-cull-fraction must be more than 0 and at most 1."); });
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, primarySiloPort, address, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, logLevel, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, primarySiloPort, address, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,6 +56,7 @@ internal static class SiloCommand
                 TaskStore = parse.GetValue(taskStore)!,
                 TaskStoreConnection = parse.GetValue(taskStoreConnection),
                 RecordLimit = parse.GetValue(recordLimit),
+                RecordCullFraction = parse.GetValue(recordCullFraction),
                 LogLevel = parse.GetValue(logLevel),
             };
             IHost host;

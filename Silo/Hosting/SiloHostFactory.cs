@@ -32,7 +32,7 @@ public static class SiloHostFactory
             silo.AddParallelHub(o =>
             {
                 var store = settings.StoreOptions();
-                (o.Kind, o.ConnectionString, o.RecordLimit) = (store.Kind, store.ConnectionString, store.RecordLimit);
+                (o.Kind, o.ConnectionString, o.RecordLimit, o.CullFraction) = (store.Kind, store.ConnectionString, store.RecordLimit, store.CullFraction);
             });
             silo.Services.Configure<Grains.Bulk.BulkOptions>(o => o.Port = settings.BulkPort);
         });

@@ -67,6 +67,12 @@ public sealed record SiloSettings
     /// <summary>For the "memory" task store: at most this many records (the oldest finished are culled). Default 100,000.</summary>
     public int RecordLimit { get; init; } = new Grains.Hub.Store.TaskStoreOptions().RecordLimit;
 
+    /// <summary>
+    /// For the "memory" task store: when a limit is passed, the oldest finished records are culled
+    /// until the store is this share under it (ipyparallel's <c>DictDB.cull_fraction</c>). Default 0.1.
+    /// </summary>
+    public double RecordCullFraction { get; init; } = new Grains.Hub.Store.TaskStoreOptions().CullFraction;
+
     /// <summary>Lowest level logged to the console. Default Warning.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
 
@@ -97,7 +103,7 @@ public sealed record SiloSettings
 
     /// <summary>The task-store options these settings give.</summary>
     internal Grains.Hub.Store.TaskStoreOptions StoreOptions() =>
-        new() { Kind = TaskStore, ConnectionString = TaskStoreConnection, RecordLimit = RecordLimit };
+        new() { Kind = TaskStore, ConnectionString = TaskStoreConnection, RecordLimit = RecordLimit, CullFraction = RecordCullFraction };
 
     internal void Validate()
     {

@@ -284,3 +284,28 @@ public sealed class RecordLimitTests : IClassFixture<SmallStoreFixture>
         Assert.Equal(before, (await rc.QueueStatusAsync()).Engines.Sum(e => e.Completed));
     }
 }
+
+/// <summary>The memory store's cull fraction, set on the silo as <c>--record-cull-fraction</c> sets it.</summary>
+public sealed class RecordCullFractionTests
+{
+    [Fact]
+    public async Task HalfTheLimit_IsCulledAtOnce_WhenTheLimitIsPassed()
+    {
+        await using var cluster = await LocalCluster.StartAsync(new Orleans.Parallel.Hosting.SiloSettings { Engines = 1, RecordLimit = 10, RecordCullFraction = 0.5 });
+        var rc = cluster.Client;
+        for (var i = 0; i < 11; i++) await rc[0].ApplyAsync(() => 1);
+
+        // 11 records passed the limit of 10: the oldest finished went until 5 were left (the default would leave 9).
+        await Orleans.Parallel.Tests.Cluster.ClusterAssert.EventuallyAsync(async () => (await rc.HubHistoryAsync()).Count == 5, "the store culled to half its limit");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.5)]
+    public async Task AFractionOutOfRange_IsRefusedBeforeTheSiloStarts(double fraction)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            LocalCluster.StartAsync(new Orleans.Parallel.Hosting.SiloSettings { Engines = 1, RecordCullFraction = fraction }));
+        Assert.Contains("cull fraction must be in (0, 1]", e.Message);
+    }
+}
