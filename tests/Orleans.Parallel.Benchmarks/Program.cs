@@ -13,7 +13,7 @@ var ipp = new Option<bool>("--ipp") { Description = "Also run ipp_bench.py on ip
 var ippScript = new Option<string?>("--ipp-script") { Description = "Path of ipp_bench.py (default: shared/anchors/ipp_bench.py above this directory)." };
 var hwm = new Option<int>("--hwm") { Description = "The silo's high-water mark for load-balanced tasks (its default is 1).", DefaultValueFactory = _ => 1 };
 var lazyTasks = new Option<int?>("--imap-tasks") { Description = "Tasks in the lazy IMap memory figure (default 1,000,000; 0 skips it)." };
-var only = new Option<string?>("--only") { Description = "Run one group of figures: direct, balanced, code, busy, memory (1M dropped tasks, a task printing 100 MB), records (their overhead) or failure (SIGKILL of a silo to its task failing; default: all); soak runs only when named." };
+var only = new Option<string?>("--only") { Description = "Run one group of figures: direct, large (1 GiB push and pull), balanced, code, busy, memory (1M dropped tasks, a task printing 100 MB), records (their overhead) or failure (SIGKILL of a silo to its task failing; default: all); soak runs only when named." };
 var recordsPasses = new Option<int>("--records-passes") { Description = "Passes of the tiny tasks on each silo in the records figure, times three (default 8, so 24 alternating pairs; more gives steadier figures and reaches the record limit).", DefaultValueFactory = _ => 8 };
 recordsPasses.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--records-passes must be at least 1."); });
 var soakMinutes = new Option<double>("--soak-minutes") { Description = "Minutes of the soak (--only soak): load-balanced work while a silo is killed and restarted every minute (default 10).", DefaultValueFactory = _ => 10 };
@@ -36,6 +36,7 @@ root.SetAction(async (parse, cancellationToken) =>
         await rc.WaitForEnginesAsync(n, TimeSpan.FromSeconds(60), cancellationToken);
         var group = parse.GetValue(only);
         if (group is null or "direct") new Workload(rc, sizes, figures, parse.GetValue(breakdown)).Run();
+        if ((group is null && !isQuick) || group is "large") LargeTransfers.Measure(rc, figures, parse.GetValue(breakdown));
         if (group is null or "balanced") new BalancedFigures(rc, sizes, figures).Run();
         if (group is null or "code") CodeFigures.Measure(rc, silo.ProcessId, sizes, figures);
         if (group is null or "busy") BusyEngines.Measure(rc, silo.ProcessId, sizes.BusySeconds, figures);
