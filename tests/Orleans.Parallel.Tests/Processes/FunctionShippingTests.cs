@@ -34,6 +34,11 @@ public sealed class FunctionShippingSilo : IAsyncLifetime
     {
         _silo = await SiloProcess.StartAsync(engines: Engines);
         _client = await ConnectAsync();
+        // The session's first function of the test assembly uploads that assembly and everything it
+        // references that the silo lacks (xunit, the testing host…), hashing each on the way, and
+        // the engines load them: on a loaded 2-core machine in Debug that took over a minute, inside
+        // whichever test came first and under its patience. Paid here, once, with room for it.
+        await _client[..].ApplyAsync(() => 1).AsTask().WaitAsync(TimeSpan.FromMinutes(5));
     }
 
     public async Task DisposeAsync()
