@@ -9,7 +9,7 @@ namespace Orleans.Parallel.Views;
 /// <c>XxxAsync</c> returns an <see cref="AsyncResult"/> at once, <c>Xxx</c> returns it after waiting
 /// when <see cref="Block"/> is set, <c>XxxSync</c> waits and returns the value.
 /// </summary>
-public sealed partial class DirectView
+public sealed partial class DirectView : IParallelView
 {
     private readonly ViewOperations _ops;
 
@@ -78,18 +78,6 @@ public sealed partial class DirectView
 
     /// <summary>Blocking form of <see cref="WaitAsync(TimeSpan?, CancellationToken)"/>.</summary>
     public bool Wait(TimeSpan? timeout = null) => WaitAsync(timeout).GetAwaiter().GetResult();
-
-    /// <summary>Aborts chosen tasks by their results (ipyparallel's <c>view.abort(jobs)</c>), as <see cref="ParallelClient.AbortAsync(IEnumerable{AsyncResult}, TimeSpan?, CancellationToken)"/> does.</summary>
-    public Task<AbortOutcome> AbortAsync(IEnumerable<AsyncResult> results, TimeSpan? grace = null, CancellationToken cancellationToken = default) =>
-        Client.AbortAsync(results, grace, cancellationToken);
-
-    /// <summary>Aborts chosen tasks by their msg ids, this client's or another's, as <see cref="ParallelClient.AbortAsync(IEnumerable{Guid}, TimeSpan?, CancellationToken)"/> does.</summary>
-    public Task<AbortOutcome> AbortAsync(IEnumerable<Guid> msgIds, TimeSpan? grace = null, CancellationToken cancellationToken = default) =>
-        Client.AbortAsync(msgIds, grace, cancellationToken);
-
-    /// <summary>Waits until the tasks of these results have ended (ipyparallel's <c>view.wait(jobs)</c>); false if some still run at the timeout.</summary>
-    public Task<bool> WaitAsync(IEnumerable<AsyncResult> results, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        Client.WaitAsync(results, timeout, cancellationToken);
 
     private TResult Blocking<TResult>(TResult result) where TResult : AsyncResult
     {

@@ -7,7 +7,7 @@ namespace Orleans.Parallel.Views;
 /// A view of one engine (<c>rc[0]</c>): the same operations as <see cref="DirectView"/>, with single
 /// values instead of lists, and a failure raised as the <see cref="Errors.RemoteException"/> itself.
 /// </summary>
-public sealed partial class EngineView
+public sealed partial class EngineView : IParallelView
 {
     private readonly ViewOperations _ops;
     private readonly int[] _target;
@@ -165,18 +165,6 @@ public sealed partial class EngineView
     /// <summary>Waits for every task this client has outstanding on the engine; false at the timeout.</summary>
     public Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         ParallelClient.WaitForAsync(Client.Dispatcher.Outstanding.Where(m => m.EngineId == EngineId).ToArray(), timeout, cancellationToken);
-
-    /// <summary>Aborts chosen tasks by their results (ipyparallel's <c>view.abort(jobs)</c>), as <see cref="ParallelClient.AbortAsync(IEnumerable{AsyncResult}, TimeSpan?, CancellationToken)"/> does.</summary>
-    public Task<AbortOutcome> AbortAsync(IEnumerable<AsyncResult> results, TimeSpan? grace = null, CancellationToken cancellationToken = default) =>
-        Client.AbortAsync(results, grace, cancellationToken);
-
-    /// <summary>Aborts chosen tasks by their msg ids, this client's or another's, as <see cref="ParallelClient.AbortAsync(IEnumerable{Guid}, TimeSpan?, CancellationToken)"/> does.</summary>
-    public Task<AbortOutcome> AbortAsync(IEnumerable<Guid> msgIds, TimeSpan? grace = null, CancellationToken cancellationToken = default) =>
-        Client.AbortAsync(msgIds, grace, cancellationToken);
-
-    /// <summary>Waits until the tasks of these results have ended (ipyparallel's <c>view.wait(jobs)</c>); false if some still run at the timeout.</summary>
-    public Task<bool> WaitAsync(IEnumerable<AsyncResult> results, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        Client.WaitAsync(results, timeout, cancellationToken);
 
     private AsyncResult Plain(PendingMessage[] messages) => new(Client, messages, scalar: true);
 

@@ -50,6 +50,7 @@ public sealed partial class EngineGrain(
     // The task on the engine thread and what cancels it (abort of a running task); under _gate.
     private (Guid MsgId, CancellationTokenSource? Cancel, QueuedTask? Task) _current;
     private Guid? _cancelAtStart;
+    private readonly EarlyAborts _earlyAborts = new(); // touched under _gate
     private long _completed;
     private bool _draining;
     private bool _stopped;
@@ -104,7 +105,7 @@ public sealed partial class EngineGrain(
     /// Ends queued and held tasks that match as aborted; returns how many. With <paramref name="delivered"/>,
     /// the direct tasks' replies go as two-way calls, added there to be awaited.
     /// </summary>
-    private int AbortWaiting(Func<QueuedTask, bool> match, List<Task>? delivered = null)
+    private int AbortWaiting(Func<QueuedTask, bool> match, List<Task>? delivered = null, HashSet<Guid>? found = null)
     {
         var removed = new List<QueuedTask>();
         lock (_gate)
@@ -120,11 +121,13 @@ public sealed partial class EngineGrain(
         var aborted = 0;
         foreach (var queued in removed)
         {
+            found?.Add(queued.Task.MsgId);
             Complete(queued, Aborted(queued.Task), delivered: delivered);
             aborted++;
         }
         foreach (var held in _order.MarkAborted(match))
         {
+            found?.Add(held.Task.MsgId);
             Complete(held, Aborted(held.Task), delivered: delivered);
             aborted++;
         }
@@ -148,7 +151,17 @@ public sealed partial class EngineGrain(
         ThrowIfNotRunning();
         recorder.Submitted(task, _engineId);
         var queued = new QueuedTask(task, observer);
-        Enqueue(_order.Arrive(queued, DateTime.UtcNow));
+        bool abortedEarly;
+        lock (_gate) abortedEarly = _earlyAborts.Take(task.MsgId);
+        var ready = _order.Arrive(queued, DateTime.UtcNow);
+        if (abortedEarly)
+        {
+            // Its abort came first: it takes its place in the order (the tasks after it go on) and ends there.
+            if (ready.Contains(queued)) Complete(queued, Aborted(task));
+            else foreach (var held in _order.MarkAborted(q => q == queued)) Complete(held, Aborted(held.Task));
+            ready = [.. ready.Where(q => q != queued)];
+        }
+        Enqueue(ready);
         if (_order.HasHeld) _gapTimer ??= this.RegisterGrainTimer(ReleaseOverdueAsync, SubmissionOrder.GapTimeout, TimeSpan.FromSeconds(1));
         var inline = queued.InlineReply!.Task;
         try
@@ -197,7 +210,8 @@ public sealed partial class EngineGrain(
     public Task<int> AbortAsync(IReadOnlyList<Guid>? msgIds)
     {
         var abort = msgIds?.ToHashSet();
-        var aborted = AbortWaiting(q => abort is null || abort.Contains(q.Task.MsgId));
+        var found = new HashSet<Guid>();
+        var aborted = AbortWaiting(q => abort is null || abort.Contains(q.Task.MsgId), found: found);
         if (abort is null) return Task.FromResult(aborted); // "abort all" is ipyparallel's: the queue only
         CancellationTokenSource? running;
         lock (_gate)
@@ -205,6 +219,10 @@ public sealed partial class EngineGrain(
             running = _current.Cancel is { } cancel && abort.Contains(_current.MsgId) ? cancel : null;
             // Dequeued but not on the engine thread yet (its code still loading): cancelled as it starts.
             if (running is null && _running is { } next && abort.Contains(next)) _cancelAtStart = next;
+            // Not here (yet): a task sent just before its abort may still be on its way.
+            var now = DateTime.UtcNow;
+            foreach (var id in abort)
+                if (!found.Contains(id) && _current.MsgId != id && _running != id) _earlyAborts.Add(id, now);
         }
         if (running is null) return Task.FromResult(aborted);
         // The running task is cancelled through its token; it ends as aborted if it heeds it, or runs
