@@ -43,8 +43,12 @@ public sealed partial class ParallelClient : IAsyncDisposable
     {
         options ??= new ParallelClientOptions();
         options.Validate();
+        // Gateways given by address can be checked at once; a Redis or Azure client learns them from the table.
+        if (options.Clustering == ClusterMembership.Localhost) await GatewayProbe.CheckAsync(options, cancellationToken).ConfigureAwait(false);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddConsole();
+        // The Orleans client's logs go where the app's go, and nowhere unless the app asks: its
+        // retry warnings, with stack traces, are not for the user's console.
+        if (options.LoggerFactory is { } logs) builder.Services.AddSingleton(logs);
         builder.UseOrleansClient(client =>
         {
             var gateways = options.Gateways().Select(g => new IPEndPoint(Dns.GetHostAddresses(g.Host).First(), g.Port)).ToArray();
@@ -68,8 +72,12 @@ public sealed partial class ParallelClient : IAsyncDisposable
         {
             host.Dispose();
             throw new TimeoutException(
-                $"Could not reach an Orleans.Parallel gateway at {string.Join(" or ", options.Gateways().Select(g => $"{g.Host}:{g.Port}"))} within {options.ConnectTimeout}. " +
-                "Start one with 'dotnet run --project Silo' or check the address.", e);
+                $"Could not reach an Orleans.Parallel gateway at {string.Join(" or ", options.Gateways().Select(g => $"{g.Host}:{g.Port}"))} within {options.ConnectTimeout} " +
+                "(ParallelClientOptions.ConnectTimeout). " +
+                (options.Clustering == ClusterMembership.Localhost
+                    ? "Something accepts connections there but did not answer as an Orleans gateway: it may be a silo-to-silo port (--silo-port) rather than the gateway (--gateway-port), another program, or a cluster with another ClusterId or ServiceId. "
+                    : $"The {options.Clustering} membership table lists no live gateway of cluster '{options.ClusterId}'; start a silo with the same --clustering, --clustering-connection and --cluster-id. ") +
+                "A silo's ready line names its gateway port.", e);
         }
         return await StartAsync(host.Services.GetRequiredService<IClusterClient>(), host).ConfigureAwait(false);
     }

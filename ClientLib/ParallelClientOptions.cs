@@ -34,7 +34,13 @@ public sealed class ParallelClientOptions
     /// <summary>For Redis or Azure clustering: the Redis address or the storage connection string the silos use.</summary>
     public string? ClusteringConnection { get; set; }
 
-    /// <summary>How long to keep trying to reach the gateway. Default: 30 s.</summary>
+    /// <summary>
+    /// Where the client's logs go, Orleans' own included: the app's logger factory, so they join its
+    /// other logs. Default: none (nothing is written to the console).
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>How long to keep trying to reach the gateway. Default: 30 s; an address that refuses the connection fails at once.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     internal void Validate()

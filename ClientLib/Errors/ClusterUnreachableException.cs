@@ -1,0 +1,9 @@
+namespace Orleans.Parallel.Errors;
+
+/// <summary>
+/// <see cref="ParallelClient.ConnectAsync"/> found no gateway to connect to: every address it was
+/// given refused the connection or did not answer. The message names each address, the options that
+/// set them, and how to start a silo.
+/// </summary>
+public sealed class ClusterUnreachableException(string message, Exception? innerException = null)
+    : IOException(message, innerException);
