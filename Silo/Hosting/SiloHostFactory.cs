@@ -5,7 +5,7 @@ using Orleans.Configuration;
 
 namespace Orleans.Parallel.Hosting;
 
-/// <summary>Builds the silo host: its clustering (<see cref="SiloMembership"/>), engines, scheduler, hub, quiet logs.</summary>
+/// <summary>Builds the silo host: its clustering (<see cref="SiloMembership"/>), engines, scheduler, hub, quiet logs (no false start-up warnings).</summary>
 public static class SiloHostFactory
 {
     /// <summary>A host (not yet started) for one silo with <paramref name="settings"/>.</summary>
@@ -14,6 +14,7 @@ public static class SiloHostFactory
         settings.Validate();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         builder.Logging.SetMinimumLevel(settings.LogLevel).AddConsole();
+        FalseWarningFilter.Install(builder.Services);
         builder.UseOrleans(silo =>
         {
             SiloMembership.Configure(silo, settings);
