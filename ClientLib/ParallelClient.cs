@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Parallel.Connection;
@@ -39,12 +38,55 @@ public sealed partial class ParallelClient : IAsyncDisposable
     }
 
     /// <summary>Connects to a cluster's gateway (by default a silo on this machine, port 30000).</summary>
+    /// <exception cref="ClusterUnreachableException">No gateway at the addresses given: each refused the connection, did not answer, or is a silo-to-silo port.</exception>
+    /// <exception cref="TimeoutException">Something accepted the connection but no gateway answered within <see cref="ParallelClientOptions.ConnectTimeout"/>.</exception>
     public static async Task<ParallelClient> ConnectAsync(ParallelClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ParallelClientOptions();
         options.Validate();
         // Gateways given by address can be checked at once; a Redis or Azure client learns them from the table.
-        if (options.Clustering == ClusterMembership.Localhost) await GatewayProbe.CheckAsync(options, cancellationToken).ConfigureAwait(false);
+        using var accepted = options.Clustering == ClusterMembership.Localhost
+            ? await GatewayProbe.CheckAsync(options, cancellationToken).ConfigureAwait(false)
+            : null;
+        var host = BuildHost(options);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        var start = host.StartAsync(timeout.Token);
+        // Orleans would retry a silo-to-silo port's rejection until the timeout; the probe's open
+        // connections show one within milliseconds, so the wait is cut short.
+        var siloPortWatch = accepted?.AllSiloPortsAsync(timeout.Token);
+        if (siloPortWatch is not null && await Task.WhenAny(start, siloPortWatch).ConfigureAwait(false) == siloPortWatch
+            && await siloPortWatch.ConfigureAwait(false) is { } siloPorts)
+        {
+            await timeout.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await start.ConfigureAwait(false);
+            }
+            catch (Exception) when (timeout.IsCancellationRequested)
+            {
+                // The start was cancelled above: how it ended says nothing more.
+            }
+            host.Dispose();
+            throw new ClusterUnreachableException(ConnectAdvice.NoGateway(options, [.. accepted!.Failed, .. siloPorts], siloPortFound: true));
+        }
+        try
+        {
+            await start.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            host.Dispose();
+            if (e is OperationCanceledException or Orleans.Runtime.OrleansException or System.Net.Sockets.SocketException && !cancellationToken.IsCancellationRequested)
+                throw new TimeoutException(ConnectAdvice.TimedOut(options), e);
+            throw;
+        }
+        return await StartAsync(host.Services.GetRequiredService<IClusterClient>(), host).ConfigureAwait(false);
+    }
+
+    /// <summary>The Orleans client's host (not started) for <paramref name="options"/>.</summary>
+    private static IHost BuildHost(ParallelClientOptions options)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // The Orleans client's logs go where the app's go, and nowhere unless the app asks: its
         // retry warnings, with stack traces, are not for the user's console.
@@ -61,25 +103,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
             client.AddMemoryStreams(OutputStreams.Provider); // live output of running tasks
         });
-        var host = builder.Build();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
-        try
-        {
-            await host.StartAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or Orleans.Runtime.OrleansException or System.Net.Sockets.SocketException)
-        {
-            host.Dispose();
-            throw new TimeoutException(
-                $"Could not reach an Orleans.Parallel gateway at {string.Join(" or ", options.Gateways().Select(g => $"{g.Host}:{g.Port}"))} within {options.ConnectTimeout} " +
-                "(ParallelClientOptions.ConnectTimeout). " +
-                (options.Clustering == ClusterMembership.Localhost
-                    ? "Something accepts connections there but did not answer as an Orleans gateway: it may be a silo-to-silo port (--silo-port) rather than the gateway (--gateway-port), another program, or a cluster with another ClusterId or ServiceId. "
-                    : $"The {options.Clustering} membership table lists no live gateway of cluster '{options.ClusterId}'; start a silo with the same --clustering, --clustering-connection and --cluster-id. ") +
-                "A silo's ready line names its gateway port.", e);
-        }
-        return await StartAsync(host.Services.GetRequiredService<IClusterClient>(), host).ConfigureAwait(false);
+        return builder.Build();
     }
 
     /// <summary>Wraps an Orleans client that is already connected (for hosts that run their own Orleans client or silo).</summary>

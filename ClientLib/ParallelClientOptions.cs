@@ -40,7 +40,10 @@ public sealed class ParallelClientOptions
     /// </summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>How long to keep trying to reach the gateway. Default: 30 s; an address that refuses the connection fails at once.</summary>
+    /// <summary>
+    /// How long to keep trying to reach the gateway. Default: 30 s. An address that refuses the
+    /// connection, or that is a silo-to-silo port, fails at once (<see cref="Errors.ClusterUnreachableException"/>).
+    /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     internal void Validate()

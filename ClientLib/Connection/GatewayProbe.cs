@@ -5,27 +5,31 @@ namespace Orleans.Parallel.Connection;
 
 /// <summary>
 /// Before the Orleans client starts, checks that some gateway it was given accepts a connection.
-/// Orleans retries a refused gateway until its whole connect timeout (30 s by default), printing a
-/// warning with a stack trace at each try; a refused port on a reachable host is known at once.
+/// Orleans retries a refused gateway until its whole connect timeout (30 s by default); a refused
+/// port on a reachable host is known at once.
 /// </summary>
 internal static class GatewayProbe
 {
     /// <summary>How long one address may take to accept (a host that drops packets gives no refusal).</summary>
     public static readonly TimeSpan PerGateway = TimeSpan.FromSeconds(2);
 
+    /// <summary>Connects to every gateway address; the ones that accepted stay open in the result.</summary>
     /// <exception cref="ClusterUnreachableException">No gateway accepted a connection.</exception>
-    public static async Task CheckAsync(ParallelClientOptions options, CancellationToken cancellationToken)
+    public static async Task<AcceptedGateways> CheckAsync(ParallelClientOptions options, CancellationToken cancellationToken)
     {
+        var accepted = new List<(string, TcpClient)>();
         var failures = new List<string>();
+        var wait = PerGateway < options.ConnectTimeout ? PerGateway : options.ConnectTimeout;
         foreach (var (host, port) in options.Gateways())
         {
-            using var socket = new TcpClient();
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            wait.CancelAfter(PerGateway < options.ConnectTimeout ? PerGateway : options.ConnectTimeout);
+            var socket = new TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(wait);
             try
             {
-                await socket.ConnectAsync(host, port, wait.Token).ConfigureAwait(false);
-                return; // something listens there; Orleans' handshake tells whether it is a gateway
+                await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
+                accepted.Add(($"{host}:{port}", socket));
+                continue;
             }
             catch (SocketException e)
             {
@@ -33,21 +37,24 @@ internal static class GatewayProbe
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                failures.Add($"{host}:{port} (no answer within {PerGateway.TotalSeconds:0} s)");
+                failures.Add($"{host}:{port} (no answer within {wait.TotalSeconds:0.#} s)");
             }
+            catch
+            {
+                socket.Dispose();
+                foreach (var (_, open) in accepted) open.Dispose();
+                throw;
+            }
+            socket.Dispose();
         }
-        throw new ClusterUnreachableException(
-            $"No Orleans.Parallel gateway could be reached: {string.Join(", ", failures)}. " +
-            "The address comes from ParallelClientOptions.GatewayHost and GatewayPort (default 127.0.0.1:30000)" +
-            (options.AdditionalGateways.Count > 0 ? " and AdditionalGateways" : "") +
-            ". Start a silo there (in the Orleans.Parallel repository: dotnet run -c Release --project Silo -- --engines 4; " +
-            "its ready line names its gateway port), or point the options at a running one.");
+        if (accepted.Count == 0) throw new ClusterUnreachableException(ConnectAdvice.NoGateway(options, failures, siloPortFound: false));
+        return new AcceptedGateways(accepted, failures);
     }
 
     private static string Describe(SocketError error) => error switch
     {
         SocketError.ConnectionRefused => "connection refused: nothing listens on that port",
-        SocketError.HostNotFound or SocketError.NoData => "unknown host",
+        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "unknown host",
         SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
         SocketError.TimedOut => "timed out",
         _ => error.ToString(),
