@@ -38,7 +38,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
     }
 
     /// <summary>Connects to a cluster's gateway (by default a silo on this machine, port 30000).</summary>
-    /// <exception cref="ClusterUnreachableException">No gateway at the addresses given: each refused the connection, did not answer, or is a silo-to-silo port.</exception>
+    /// <exception cref="ClusterUnreachableException">No gateway at the addresses given (each refused the connection, did not answer, or is a silo-to-silo port), or the Redis server of the membership table refused.</exception>
     /// <exception cref="TimeoutException">Something accepted the connection but no gateway answered within <see cref="ParallelClientOptions.ConnectTimeout"/>.</exception>
     public static async Task<ParallelClient> ConnectAsync(ParallelClientOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -48,6 +48,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
         using var accepted = options.Clustering == ClusterMembership.Localhost
             ? await GatewayProbe.CheckAsync(options, cancellationToken).ConfigureAwait(false)
             : null;
+        if (options.Clustering == ClusterMembership.Redis) await RedisTableProbe.CheckAsync(options, cancellationToken).ConfigureAwait(false);
         var host = BuildHost(options);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);

@@ -15,6 +15,12 @@ internal static class ConnectAdvice
             ? "Set GatewayPort to the silo's gateway port (its --gateway-port, default 30000; the silo's ready line names it)."
             : "A silo that is still starting refuses too: connect once its ready line is printed. " + StartASilo(options));
 
+    /// <summary>The Redis server that should hold the membership table is not there.</summary>
+    public static string NoRedisTable(ParallelClientOptions options, IReadOnlyList<string> failures) =>
+        $"The Redis server holding the cluster's membership table is not reachable at {string.Join(", ", failures)}. " +
+        "The address comes from ParallelClientOptions.ClusteringConnection (with Clustering = \"redis\"): set it to the " +
+        "--clustering-connection the silos were started with, or start Redis there and then the silos.";
+
     /// <summary>Something accepted the connection but Orleans' handshake did not complete within ConnectTimeout.</summary>
     public static string TimedOut(ParallelClientOptions options) =>
         options.Clustering == ClusterMembership.Localhost
@@ -26,7 +32,7 @@ internal static class ConnectAdvice
               StartASilo(options)
             : $"The {options.Clustering} membership table (ParallelClientOptions.Clustering and ClusteringConnection) listed no live gateway " +
               $"of cluster '{options.ClusterId}' within {options.ConnectTimeout} (ParallelClientOptions.ConnectTimeout): no silo of that cluster is running, " +
-              "or the silos use another table or cluster id. Start one with the same --clustering, --clustering-connection and --cluster-id " +
+              "the silos use another table or cluster id, or the table could not be read at that connection. Start one with the same --clustering, --clustering-connection and --cluster-id " +
               "(Orleans.Parallel's Silo program; in its repository: dotnet run -c Release --project Silo -- --engines 4 " +
               $"--clustering {options.Clustering} --clustering-connection \"...\" --cluster-id {options.ClusterId}).";
 

@@ -15,7 +15,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 /// set it and how to start a silo, and writes nothing to the console; its logs go to the app's
 /// logger factory when one is given. Durations are printed; the bounds only tell seconds from 30 s.
 /// </summary>
-public sealed class ConnectFailureTests(ITestOutputHelper output, OneSiloFixture silo) : IClassFixture<OneSiloFixture>
+public sealed class ConnectFailureTests(ITestOutputHelper output, OneSiloFixture silo, RedisServer redis) : IClassFixture<OneSiloFixture>, IClassFixture<RedisServer>
 {
     private static readonly TimeSpan Quick = TimeSpan.FromSeconds(10);
 
@@ -83,6 +83,36 @@ public sealed class ConnectFailureTests(ITestOutputHelper output, OneSiloFixture
         Assert.Contains($"127.0.0.1:{port}", error.Message);
         Assert.Contains("ParallelClientOptions.ConnectTimeout", error.Message);
         Assert.Contains("silo-to-silo port", error.Message);
+    }
+
+    [Fact]
+    public async Task RedisTableWithNoSilo_SaysTheTableListsNoGateway_NamingTheOptions()
+    {
+        var options = new ParallelClientOptions
+        {
+            Clustering = ClusterMembership.Redis,
+            ClusteringConnection = redis.Connection,
+            ClusterId = "nobody-" + Guid.NewGuid().ToString("N")[..8],
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+        };
+
+        var (error, _) = await FailingConnectAsync<TimeoutException>(options);
+
+        Assert.Contains($"The redis membership table (ParallelClientOptions.Clustering and ClusteringConnection) listed no live gateway of cluster '{options.ClusterId}'", error.Message);
+        Assert.Contains("--clustering redis", error.Message);
+    }
+
+    [Fact]
+    public async Task RedisServerNotThere_FailsWithinSeconds_NamingClusteringConnection()
+    {
+        var port = LoopbackPorts.Reserve(1)[0];
+        var options = new ParallelClientOptions { Clustering = ClusterMembership.Redis, ClusteringConnection = $"127.0.0.1:{port}" };
+
+        var (error, took) = await FailingConnectAsync<ClusterUnreachableException>(options);
+
+        Assert.InRange(took, TimeSpan.Zero, Quick);
+        Assert.Contains($"127.0.0.1:{port} (connection refused", error.Message);
+        Assert.Contains("ParallelClientOptions.ClusteringConnection", error.Message);
     }
 
     [Fact]
