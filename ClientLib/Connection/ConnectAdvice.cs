@@ -28,7 +28,7 @@ internal static class ConnectAdvice
               "(ParallelClientOptions.ConnectTimeout). Something accepts connections there but did not answer as an Orleans gateway: " +
               "another program, a silo-to-silo port (--silo-port) rather than the gateway (--gateway-port), " +
               $"or a silo of another cluster (the client looks for ClusterId '{options.ClusterId}', ServiceId '{options.ServiceId}'). " +
-              "Check ParallelClientOptions.GatewayHost, GatewayPort, AdditionalGateways, ClusterId and ServiceId against the silo's ready line. " +
+              "Check ParallelClientOptions.GatewayHost, GatewayPort, AdditionalGateways and ClusterId against the silo's ready line, and ServiceId against its --service-id. " +
               StartASilo(options)
             : $"The {options.Clustering} membership table (ParallelClientOptions.Clustering and ClusteringConnection) listed no live gateway " +
               $"of cluster '{options.ClusterId}' within {options.ConnectTimeout} (ParallelClientOptions.ConnectTimeout): no silo of that cluster is running, " +
