@@ -64,6 +64,7 @@ public static class BulkProtocol
         var size = Marshal.SizeOf(element == typeof(bool) ? typeof(byte) : element == typeof(char) ? typeof(ushort) : element);
         if (byteLength % size != 0) throw new InvalidDataException($"{byteLength} bytes are not a whole number of {element.Name} elements.");
         var length = checked((int)(byteLength / size));
+        Reclaim.BeforeReceiving(byteLength);
         // Not zeroed: the socket fills every byte.
         var array = NewArray(element, length);
         if (byteLength >= PrefaultFrom) Prefault.Populate(array);

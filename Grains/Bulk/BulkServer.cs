@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -96,18 +97,11 @@ public sealed partial class BulkServer(
                 {
                     case BulkProtocol.Put:
                         BulkProtocol.ReceiveExactly(connection, header[1..]);
-                        var token = new Guid(header.Slice(1, 16));
-                        var element = BulkProtocol.ElementOf(header[17]);
-                        var length = BinaryPrimitives.ReadInt64LittleEndian(header[18..]);
-                        receiving = inbox.Receiving(token);
-                        var array = BulkProtocol.Allocate(element, length);
-                        BulkProtocol.ReceiveArray(connection, array, length);
-                        receiving.Array.TrySetResult(array);
-                        receiving = null;
+                        ReceivePut(connection, header, ref receiving);
                         break;
                     case BulkProtocol.Get:
                         BulkProtocol.ReceiveExactly(connection, header.Slice(1, 16));
-                        Send(connection, outbox.Claim(new Guid(header.Slice(1, 16))));
+                        SendClaimed(connection, new Guid(header.Slice(1, 16)));
                         break;
                     default:
                         LogBadFrame(logger, op[0]);
@@ -131,6 +125,24 @@ public sealed partial class BulkServer(
         }
     }
 
+    /// <summary>
+    /// Receives one array into the inbox. A frame of its own so that no local of the connection's
+    /// loop holds the array afterwards: an idle connection would keep it alive after the engine
+    /// replaced it, and the next large receipt could not reuse its memory (GrainInterfaces/Bulk/Reclaim.cs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReceivePut(Socket connection, ReadOnlySpan<byte> header, ref BulkInbox.Entry? receiving)
+    {
+        var token = new Guid(header.Slice(1, 16));
+        var element = BulkProtocol.ElementOf(header[17]);
+        var length = BinaryPrimitives.ReadInt64LittleEndian(header[18..]);
+        receiving = inbox.Receiving(token);
+        var array = BulkProtocol.Allocate(element, length);
+        BulkProtocol.ReceiveArray(connection, array, length);
+        receiving.Array.TrySetResult(array);
+        receiving = null;
+    }
+
     private bool Authenticate(Socket connection)
     {
         Span<byte> hello = stackalloc byte[4 + BulkProtocol.KeyLength];
@@ -144,6 +156,10 @@ public sealed partial class BulkServer(
         connection.Send([1]);
         return true;
     }
+
+    /// <summary>Sends the array offered under <paramref name="token"/>; like <see cref="ReceivePut"/>, a frame of its own so the loop keeps no array alive.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SendClaimed(Socket connection, Guid token) => Send(connection, outbox.Claim(token));
 
     private static void Send(Socket connection, BulkOutbox.Offered? offered)
     {
