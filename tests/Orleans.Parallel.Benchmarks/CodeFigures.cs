@@ -8,7 +8,8 @@ namespace Orleans.Parallel.Benchmarks;
 
 /// <summary>
 /// Issue 3's code figures: a warm Execute on one engine, the silo's memory over many distinct
-/// scripts (each compiled script is loaded collectibly and must not accumulate), and the first
+/// scripts (each compiled script is loaded collectibly and must not accumulate) and over as many
+/// Executes that each declare a new variable (issue 16), and the first
 /// Apply of a function in a 1 MB assembly the silo has never seen (upload and load).
 /// </summary>
 internal static class CodeFigures
@@ -17,6 +18,7 @@ internal static class CodeFigures
     {
         WarmExecute(rc, figures);
         DistinctScripts(rc, siloPid, sizes.DistinctScripts, figures);
+        NewVariables(rc, siloPid, sizes.DistinctScripts, figures);
         FirstApplyOfNewAssembly(rc, figures);
     }
 
@@ -61,6 +63,25 @@ internal static class CodeFigures
         figures.Add("distinct_scripts_silo_rss_growth_MB", Rss(siloPid) - rssBefore);
         figures.Add("distinct_scripts_live_script_contexts", after.ScriptContexts);
         figures.Add("distinct_scripts_loaded_assemblies_growth", after.Assemblies - before.Assemblies);
+    }
+
+    /// <summary>
+    /// An interactive session: every Execute declares a new variable, so the namespace's shape changes
+    /// at every line (the case that cost 80 MB per line while the figures above reused one name).
+    /// </summary>
+    private static void NewVariables(ParallelClient rc, int siloPid, int count, Figures figures)
+    {
+        var e0 = rc[0];
+        e0.ClearSync();
+        var rssBefore = Rss(siloPid);
+        var times = new double[count];
+        for (var i = 0; i < count; i++) times[i] = Clock.Ms(() => e0.ExecuteSync($"var new_variable_{i} = {i};"));
+        SiloState(rc); // full collections, so the growth is what stays
+        figures.Add("execute_new_variable_ms", times.Average());
+        figures.Add("execute_new_variable_first_10_ms", times.Skip(1).Take(10).Average()); // the very first pays for its JIT
+        figures.Add("execute_new_variable_last_10_ms", times.TakeLast(10).Average());
+        figures.Add("execute_new_variable_rss_growth_MB", Rss(siloPid) - rssBefore);
+        e0.ClearSync();
     }
 
     private static double Rss(int pid)

@@ -12,8 +12,8 @@ namespace Orleans.Parallel.Grains.Execution.Scripts;
 
 /// <summary>
 /// Compiles script text for a namespace shape (variable names and types), once per silo: a prelude
-/// submission declares every namespace variable with its runtime type, and the user's code follows
-/// as the next submission, so it may read, assign or redeclare any of them. What is cached and
+/// submission declares each namespace variable the code names with its runtime type, and the user's
+/// code follows as the next submission, so it may read, assign or redeclare any of them. What is cached and
 /// shared by the silo's engines are assembly images, never loaded assemblies: each run loads them
 /// into its own collectible <see cref="ScriptLoadContext"/> (see <see cref="ScriptChain"/>).
 /// </summary>
@@ -37,11 +37,16 @@ public sealed class ScriptCompiler
         Assembly.Load("System.Runtime"), Assembly.Load("netstandard"),
     ];
 
+    /// <summary>
+    /// Roslyn's loader, which <c>CSharpScript.Create</c> otherwise makes anew for every script: each
+    /// one creates a load context that is never freed (about 80 MB of silo memory per new namespace
+    /// shape, so per new variable). Scripts here are emitted and loaded by <see cref="ScriptChain"/>;
+    /// this loader never loads anything and is shared by every script.
+    /// </summary>
+    private static readonly Microsoft.CodeAnalysis.Scripting.Hosting.InteractiveAssemblyLoader SharedLoader = new();
+
     /// <summary>Roslyn reads an uploaded assembly's metadata once per image, not once per script.</summary>
     private static readonly ConditionalWeakTable<byte[], MetadataReference> ImageReferences = new();
-
-    /// <summary>The silo's own assemblies, read once.</summary>
-    private static readonly ConcurrentDictionary<string, MetadataReference> FileReferences = new();
 
     private readonly ConcurrentDictionary<string, Lazy<(Script<object> Script, ScriptImage Image)>> _preludes = new();
     private readonly ConcurrentDictionary<(string Shape, string Code), Lazy<CompiledScript>> _scripts = new();
@@ -115,7 +120,10 @@ public sealed class ScriptCompiler
     /// <summary>The compiled script for <paramref name="code"/> over a namespace with <paramref name="ns"/>'s shape.</summary>
     internal CompiledScript Compile(IReadOnlyDictionary<string, object?> ns, string code)
     {
-        var variables = Variables(ns);
+        // Only the variables the code names: the prelude, its compile time and the cache key stay
+        // the size of the script, not of the namespace, which grows by a name at every line typed.
+        var mentioned = ScriptMentions.Of(code);
+        var variables = Variables(ns).Where(v => mentioned.Contains(v.Name)).ToArray();
         // Types are told apart by build (module id), not only by name: two clients may upload two builds of one assembly.
         var shape = string.Join(";", variables.Select(v => $"{v.Name}:{v.Type.AssemblyQualifiedName}@{v.Type.Module.ModuleVersionId}"));
 
@@ -126,7 +134,7 @@ public sealed class ScriptCompiler
         {
             var (prelude, preludeImage) = _preludes.GetOrAdd(shape, _ => new Lazy<(Script<object>, ScriptImage)>(() =>
             {
-                var script = CSharpScript.Create<object>(PreludeText(variables), Options(variables), typeof(ScriptGlobals));
+                var script = CSharpScript.Create<object>(PreludeText(variables), Options(variables), typeof(ScriptGlobals), SharedLoader);
                 return (script, CompileChecked(script));
             })).Value;
             var user = prelude.ContinueWith(code);
@@ -147,11 +155,12 @@ public sealed class ScriptCompiler
     {
         var assemblies = BaseReferences.Concat(variables.SelectMany(v => AssembliesOf(v.Type))).Distinct().ToArray();
         var references = assemblies.Where(a => !string.IsNullOrEmpty(a.Location))
-            .Select(a => FileReferences.GetOrAdd(a.Location, path => MetadataReference.CreateFromFile(path)))
+            .Select(a => (MetadataReference)SharedMetadataResolver.Instance.FromFile(a.Location))
             .Concat(assemblies.Select(AssemblyLoadContext.GetLoadContext).OfType<SessionLoadContext>().Distinct()
                 .SelectMany(session => session.LoadedImages)
                 .Select(image => ImageReferences.GetValue(image, i => MetadataReference.CreateFromImage(i))));
         return ScriptOptions.Default
+            .WithMetadataResolver(SharedMetadataResolver.Instance)
             .WithReferences(references)
             .WithImports(Imports)
             .WithOptimizationLevel(OptimizationLevel.Release)

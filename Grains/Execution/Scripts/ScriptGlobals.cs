@@ -2,8 +2,8 @@ namespace Orleans.Parallel.Grains.Execution.Scripts;
 
 /// <summary>
 /// What a script sees besides its own declarations: the namespace it starts from, and the task's
-/// cancellation token. The prelude that precedes every script declares each namespace variable
-/// with its runtime type from this.
+/// cancellation token. The prelude that precedes every script declares each namespace variable the
+/// script names with its runtime type from this.
 /// </summary>
 public sealed class ScriptGlobals(IReadOnlyDictionary<string, object?> ns, CancellationToken cancellationToken = default)
 {

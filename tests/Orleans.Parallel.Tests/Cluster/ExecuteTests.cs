@@ -210,4 +210,25 @@ public sealed class ExecuteTests(ClusterFixture fixture)
             await Rc[3].ClearAsync();
         }
     }
+
+    /// <summary>
+    /// A script's prelude declares only the namespace variables its text names; every way of naming
+    /// one still reaches it: inside a lambda, a local function, a string interpolation, with
+    /// <c>@</c>, in <c>nameof</c>, and assigned there.
+    /// </summary>
+    [Fact]
+    public async Task Execute_VariablesNamedInLambdasInterpolationsAndVerbatim_AreSeenAndWritten()
+    {
+        var e = Rc[1];
+        await e.PushAsync(new { exec_m_a = 3, exec_m_b = 4, exec_m_c = "c", exec_m_d = 10, exec_m_unrelated = 99 });
+        await e.ExecuteAsync("""
+            Func<int, int> exec_m_f = x => x * exec_m_a;
+            int Twice() => 2 * @exec_m_b;
+            var exec_m_out = $"{exec_m_f(2)}-{Twice()}-{exec_m_c}-{nameof(exec_m_d)}";
+            exec_m_d = exec_m_d + 1;
+            """);
+        Assert.Equal("6-8-c-exec_m_d", await e.PullAsync<string>("exec_m_out"));
+        Assert.Equal(11, await e.PullAsync<int>("exec_m_d"));
+        Assert.Equal(99, await e.PullAsync<int>("exec_m_unrelated"));
+    }
 }

@@ -1,0 +1,39 @@
+using Xunit.Abstractions;
+using Orleans.Parallel.Testing;
+
+namespace Orleans.Parallel.Tests.Processes;
+
+/// <summary>
+/// An interactive session declares a new variable at almost every line, so every Execute meets a
+/// namespace of a new shape. Each such script used to keep about 80 MB of the silo (Roslyn read the
+/// silo's dependencies anew for every compilation), and each compiled a prelude declaring every
+/// variable so far.
+/// </summary>
+public sealed class GrowingNamespaceTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task TwoThousandExecutes_EachDeclaringANewVariable_KeepTheSiloWithin200MB()
+    {
+        const int count = 2000;
+        await using var silo = await SiloProcess.StartAsync(engines: 1);
+        await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions);
+        await rc.WaitForEnginesAsync(1, TimeSpan.FromSeconds(30));
+        var e0 = rc[0];
+        for (var i = 0; i < 20; i++) await e0.ExecuteAsync($"var warm_{i} = {i};"); // the compiler's own first costs
+        var before = ResidentMB(silo.ProcessId);
+
+        for (var i = 0; i < count; i++) await e0.ExecuteAsync($"var v{i} = {i} + warm_0;");
+        await e0.ExecuteAsync("var total = v0 + v999 + v1999;");
+
+        Assert.Equal(999 + 1999, await e0.PullAsync<int>("total"));
+        Assert.Equal(count + 20 + 1, (await e0.KeysAsync()).Count);
+        var growth = ResidentMB(silo.ProcessId) - before;
+        output.WriteLine($"silo resident set: {before:F0} MB after warm-up, grew {growth:F0} MB over {count} new variables");
+        Assert.True(growth <= 200, $"The silo grew by {growth:F0} MB over {count} Executes that each declared a new variable.");
+        Assert.Equal(0, await silo.StopAsync());
+    }
+
+    private static double ResidentMB(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+}
