@@ -59,38 +59,29 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
 
     private Outcome Execute(Guid session, string text, EngineNamespace ns, CancellationToken cancellationToken)
     {
-        var globals = new ScriptGlobals(ns.Values, cancellationToken);
-        ScriptChain chain;
         object? result;
         if (ns.Chain is { } kept && !ScriptCompiler.FitsPrelude(ns.Values))
         {
-            chain = kept;
-            result = scripts.Continue(chain, ns.Values, text, cancellationToken);
+            result = scripts.Continue(kept, ns.Values, text, cancellationToken);
+            foreach (var (name, value) in kept.Variables) ns.Set(name, value);
         }
         else
         {
             var compiled = scripts.Compile(ns.Values, text);
-            chain = ScriptCompiler.Start(ns.Values, code.ContextFor(session));
-            try
-            {
-                chain.Run(compiled.PreludeImage, compiled.Prelude, globals);
-                result = chain.Run(compiled.CodeImage, compiled.Code, globals);
-            }
-            catch
-            {
-                chain.Dispose();
-                throw;
-            }
+            var context = code.ContextFor(session);
+            var loaded = scripts.Load(compiled, context);
+            (result, var submissions) = loaded.Run(new ScriptGlobals(ns.Values, cancellationToken));
+            foreach (var (name, value) in ScriptChain.VariablesOf(submissions)) ns.Set(name, value);
+            // Values of types this script declared: later scripts must continue this run to name them.
+            var previous = ns.Chain;
+            ns.Chain = ScriptCompiler.FitsPrelude(ns.Values) ? null : ScriptCompiler.Continuing(loaded, compiled, submissions, ns.Values, context);
+            previous?.Dispose();
         }
-        foreach (var (name, value) in chain.Variables) ns.Set(name, value);
-        // The chain stays only while the namespace holds values of types it declared; otherwise its
-        // load context is unloaded (once nothing still uses its code).
-        if (ScriptCompiler.FitsPrelude(ns.Values))
+        if (ns.Chain is { } chain && ScriptCompiler.FitsPrelude(ns.Values))
         {
-            if (ns.Chain == chain) ns.Chain = null;
-            else chain.Dispose();
+            ns.Chain = null; // no value needs the chain's types any more: its context can go
+            chain.Dispose();
         }
-        else ns.Chain = chain;
         return new Outcome(null, result?.ToString());
     }
 

@@ -51,18 +51,33 @@ public sealed class ScriptCompiler
     private readonly ConcurrentDictionary<string, Lazy<(Script<object> Script, ScriptImage Image)>> _preludes = new();
     private readonly ConcurrentDictionary<(string Shape, string Code), Lazy<CompiledScript>> _scripts = new();
 
-    /// <summary>A script compiled for one namespace shape: the prelude and the user's code, and the variables' assemblies.</summary>
-    internal sealed record CompiledScript(
-        Script<object> Prelude, ScriptImage PreludeImage, Script<object> Code, ScriptImage CodeImage);
+    /// <summary>
+    /// A script compiled for one namespace shape: the prelude and the user's code, and the
+    /// assemblies of the variables' declared types. A class, not a record: loaded copies are kept
+    /// per compiled script (<see cref="LoadedScripts"/>), told apart by reference.
+    /// </summary>
+    internal sealed class CompiledScript(
+        Script<object> prelude, ScriptImage preludeImage, Script<object> code, ScriptImage codeImage, IReadOnlyDictionary<string, Assembly> variableAssemblies)
+    {
+        public Script<object> Prelude { get; } = prelude;
+        public ScriptImage PreludeImage { get; } = preludeImage;
+        public Script<object> Code { get; } = code;
+        public ScriptImage CodeImage { get; } = codeImage;
+        public IReadOnlyDictionary<string, Assembly> VariableAssemblies { get; } = variableAssemblies;
+    }
+
+    private readonly LoadedScripts _loaded = new();
+
+    /// <summary>The silo's one loaded copy of <paramref name="script"/> for a session's context.</summary>
+    internal LoadedScript Load(CompiledScript script, AssemblyLoadContext session) => _loaded.For(script, session);
 
     /// <summary>Loads and exercises the compiler once (what a first Execute would otherwise wait for).</summary>
     public void WarmUp()
     {
         var empty = new Dictionary<string, object?>();
-        using var chain = Start(empty, AssemblyLoadContext.Default);
-        var compiled = Compile(empty, "var __ns_warm = 1;");
-        chain.Run(compiled.PreludeImage, compiled.Prelude, new ScriptGlobals(empty));
-        chain.Run(compiled.CodeImage, compiled.Code, new ScriptGlobals(empty));
+        var loaded = new LoadedScript(Compile(empty, "var __ns_warm = 1;"), AssemblyLoadContext.Default);
+        loaded.Run(new ScriptGlobals(empty));
+        loaded.Context.Unload();
     }
 
     /// <summary>
@@ -74,15 +89,19 @@ public sealed class ScriptCompiler
 
     private static bool IsScriptType(Type type) => AssemblyLoadContext.GetLoadContext(type.Assembly) is ScriptLoadContext;
 
-    /// <summary>A new chain for a namespace, resolving names as its variables' types and the session need.</summary>
-    internal static ScriptChain Start(IReadOnlyDictionary<string, object?> ns, AssemblyLoadContext session)
+    /// <summary>
+    /// A chain that continues a run of <paramref name="loaded"/> in the engine's own context (later
+    /// submissions resolve the run's assemblies in the shared one), for a namespace that now holds
+    /// values of types the script declared.
+    /// </summary>
+    internal static ScriptChain Continuing(LoadedScript loaded, CompiledScript script, object[] submissions, IReadOnlyDictionary<string, object?> ns, AssemblyLoadContext session)
     {
         var assemblies = new Dictionary<string, Assembly>(StringComparer.Ordinal);
         foreach (var value in ns.Values)
             if (value is not null)
                 foreach (var assembly in AssembliesOf(value.GetType()))
                     assemblies.TryAdd(assembly.GetName().Name!, assembly);
-        return new ScriptChain(new ScriptLoadContext(assemblies, session));
+        return new ScriptChain(new ScriptLoadContext(assemblies, session, loaded.Context), submissions, script.Code);
     }
 
     /// <summary>
@@ -98,10 +117,10 @@ public sealed class ScriptCompiler
         var globals = new ScriptGlobals(ns, cancellationToken);
         if (changed.Length > 0)
         {
-            var prelude = chain.Last!.ContinueWith(PreludeText(changed), options);
+            var prelude = chain.Last.ContinueWith(PreludeText(changed), options);
             chain.Run(CompileChecked(prelude), prelude, globals);
         }
-        var next = chain.Last!.ContinueWith(code, options);
+        var next = chain.Last.ContinueWith(code, options);
         return chain.Run(CompileChecked(next), next, globals);
     }
 
@@ -138,7 +157,9 @@ public sealed class ScriptCompiler
                 return (script, CompileChecked(script));
             })).Value;
             var user = prelude.ContinueWith(code);
-            return new CompiledScript(prelude, preludeImage, user, CompileChecked(user));
+            var assemblies = new Dictionary<string, Assembly>(StringComparer.Ordinal);
+            foreach (var assembly in variables.SelectMany(v => AssembliesOf(v.Type))) assemblies.TryAdd(assembly.GetName().Name!, assembly);
+            return new CompiledScript(prelude, preludeImage, user, CompileChecked(user), assemblies);
         }));
         try
         {
