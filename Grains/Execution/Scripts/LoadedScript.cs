@@ -10,26 +10,24 @@ namespace Orleans.Parallel.Grains.Execution.Scripts;
 /// </summary>
 internal sealed class LoadedScript
 {
-    private readonly Func<object[], Task<object>> _prelude;
-    private readonly Func<object[], Task<object>> _code;
+    private readonly Func<object[], Task<object>>[] _submissions;
 
     public LoadedScript(ScriptCompiler.CompiledScript compiled, AssemblyLoadContext session)
     {
         Context = new ScriptLoadContext(compiled.VariableAssemblies, session);
-        _prelude = compiled.PreludeImage.Factory(Context.Add(compiled.PreludeImage));
-        _code = compiled.CodeImage.Factory(Context.Add(compiled.CodeImage));
+        _submissions = compiled.Images.Select(image => image.Factory(Context.Add(image))).ToArray();
     }
 
     /// <summary>Where the script's assemblies live; a chain that continues one of its runs resolves them here.</summary>
     public ScriptLoadContext Context { get; }
 
-    /// <summary>Runs the prelude, then the code; gives the code's value and the run's submissions (prelude, code).</summary>
+    /// <summary>Runs the submissions in order; gives the last one's value and the run's submission instances.</summary>
     public (object? Result, object[] Submissions) Run(ScriptGlobals globals)
     {
-        var submissions = new object[3];
+        var submissions = new object[_submissions.Length + 1];
         submissions[0] = globals;
-        _prelude(submissions).GetAwaiter().GetResult();
-        var result = _code(submissions).GetAwaiter().GetResult();
-        return (result, [submissions[1], submissions[2]]);
+        object? result = null;
+        foreach (var submission in _submissions) result = submission(submissions).GetAwaiter().GetResult();
+        return (result, submissions[1..]);
     }
 }
