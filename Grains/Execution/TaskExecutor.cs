@@ -64,6 +64,11 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         {
             result = scripts.Continue(kept, ns.Values, text, cancellationToken);
             foreach (var (name, value) in kept.Variables) ns.Set(name, value);
+            if (ScriptCompiler.FitsPrelude(ns.Values))
+            {
+                ns.Chain = null; // no value needs the chain's types any more: its context can go
+                kept.Dispose();
+            }
         }
         else
         {
@@ -76,11 +81,6 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
             var previous = ns.Chain;
             ns.Chain = ScriptCompiler.FitsPrelude(ns.Values) ? null : ScriptCompiler.Continuing(loaded, compiled, submissions, ns.Values, context);
             previous?.Dispose();
-        }
-        if (ns.Chain is { } chain && ScriptCompiler.FitsPrelude(ns.Values))
-        {
-            ns.Chain = null; // no value needs the chain's types any more: its context can go
-            chain.Dispose();
         }
         return new Outcome(null, result?.ToString());
     }

@@ -25,6 +25,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>A field of the silo's /proc/PID/status, in kB (VmRSS: resident now; VmHWM: the peak).</summary>
+    public long StatusKilobytes(string field) =>
+        long.Parse(File.ReadLines($"/proc/{ProcessId}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+
     /// <summary>Everything the silo printed so far (stdout and stderr).</summary>
     public string Output { get { lock (_output) return string.Join("\n", _output); } }
 

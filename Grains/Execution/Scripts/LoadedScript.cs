@@ -3,7 +3,7 @@ using System.Runtime.Loader;
 namespace Orleans.Parallel.Grains.Execution.Scripts;
 
 /// <summary>
-/// A compiled script (prelude and code) loaded once into a collectible context of its own and run
+/// A compiled script (its one or two submissions) loaded once into a collectible context of its own and run
 /// by every engine of the silo whose session it was loaded for. A script's variables live in the
 /// submission array each run passes in, never in the loaded code, so one loaded copy serves any
 /// number of namespaces: a broadcast costs one compile, one load and one JIT, then a call per engine.

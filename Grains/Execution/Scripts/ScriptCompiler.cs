@@ -12,10 +12,11 @@ namespace Orleans.Parallel.Grains.Execution.Scripts;
 
 /// <summary>
 /// Compiles script text for a namespace shape (variable names and types), once per silo: a prelude
-/// submission declares each namespace variable the code names with its runtime type, and the user's
-/// code follows as the next submission, so it may read, assign or redeclare any of them. What is cached and
-/// shared by the silo's engines are assembly images, never loaded assemblies: each run loads them
-/// into its own collectible <see cref="ScriptLoadContext"/> (see <see cref="ScriptChain"/>).
+/// declares each namespace variable the code names with its runtime type, and the user's code
+/// follows, in the same submission or, when it cannot join it, the next, so it may read, assign or
+/// redeclare any of them. The compiled images are cached here; the silo's engines share one loaded
+/// copy of each (<see cref="LoadedScripts"/>), and an engine whose namespace holds a type its
+/// scripts declared continues in a <see cref="ScriptChain"/> of its own.
 /// </summary>
 public sealed class ScriptCompiler
 {
@@ -38,10 +39,9 @@ public sealed class ScriptCompiler
     ];
 
     /// <summary>
-    /// Roslyn's loader, which <c>CSharpScript.Create</c> otherwise makes anew for every script: each
-    /// one creates a load context that is never freed (about 80 MB of silo memory per new namespace
-    /// shape, so per new variable). Scripts here are emitted and loaded by <see cref="ScriptChain"/>;
-    /// this loader never loads anything and is shared by every script.
+    /// Roslyn's loader, which <c>CSharpScript.Create</c> otherwise makes anew for every script, each
+    /// with a load context that is never freed (one more per new namespace shape). Scripts here are
+    /// emitted and loaded by <see cref="LoadedScript"/>; this loader never loads anything.
     /// </summary>
     private static readonly Microsoft.CodeAnalysis.Scripting.Hosting.InteractiveAssemblyLoader SharedLoader = new();
 
@@ -79,14 +79,14 @@ public sealed class ScriptCompiler
     /// <summary>Loads and exercises the compiler once (what a first Execute would otherwise wait for).</summary>
     public void WarmUp()
     {
-        var empty = new Dictionary<string, object?>();
-        var loaded = new LoadedScript(Compile(empty, "var __ns_warm = 1;"), AssemblyLoadContext.Default);
-        loaded.Run(new ScriptGlobals(empty));
-        loaded.Context.Unload();
-        var one = new Dictionary<string, object?> { ["warm"] = 1 };
-        loaded = new LoadedScript(Compile(one, "var warm = 2;"), AssemblyLoadContext.Default); // the two-submission form
-        loaded.Run(new ScriptGlobals(one));
-        loaded.Context.Unload();
+        // Both forms: one submission, and prelude plus submission (the code redeclares with an out variable).
+        var ns = new Dictionary<string, object?> { ["warm"] = 1 };
+        foreach (var code in new[] { "var __ns_warm = warm + 1;", "int.TryParse(\"2\", out var warm);" })
+        {
+            var loaded = new LoadedScript(Compile(ns, code), AssemblyLoadContext.Default);
+            loaded.Run(new ScriptGlobals(ns));
+            loaded.Context.Unload();
+        }
     }
 
     /// <summary>
@@ -139,8 +139,9 @@ public sealed class ScriptCompiler
     /// </summary>
     private static ScriptImage CompileChecked(Script<object> script) => ScriptImage.Emit(script); // emitting reports every error, once
 
-    private static (string Name, Type Type)[] Variables(IReadOnlyDictionary<string, object?> ns) => ns
-        .Where(kv => IsIdentifier(kv.Key) && !kv.Key.StartsWith("__ns", StringComparison.Ordinal))
+    /// <summary>The namespace's variables a script can name (those <paramref name="include"/> accepts), with the types it declares them as.</summary>
+    private static (string Name, Type Type)[] Variables(IReadOnlyDictionary<string, object?> ns, Func<string, bool>? include = null) => ns
+        .Where(kv => (include is null || include(kv.Key)) && IsIdentifier(kv.Key) && !kv.Key.StartsWith("__ns", StringComparison.Ordinal))
         .Select(kv => (kv.Key, Type: kv.Value is null ? typeof(object) : CSharpTypeName.Nameable(kv.Value.GetType())))
         .OrderBy(v => v.Key, StringComparer.Ordinal)
         .ToArray();
@@ -152,7 +153,7 @@ public sealed class ScriptCompiler
         // and the cache key stay the size of the script, not of the namespace, which grows by a name
         // at every line typed; and a script that redeclares a variable compiles as one submission.
         var mentions = ScriptMentions.Of(code);
-        var variables = Variables(ns).Where(v => mentions.Needs(v.Name)).ToArray();
+        var variables = Variables(ns, mentions.Needs); // filtered first: typing every variable would grow with the namespace
         // Types are told apart by build (module id), not only by name: two clients may upload two builds of one assembly.
         var shape = string.Join(";", variables.Select(v => $"{v.Name}:{v.Type.AssemblyQualifiedName}@{v.Type.Module.ModuleVersionId}"));
 

@@ -22,16 +22,16 @@ public sealed class GrowingNamespaceTests(ITestOutputHelper output)
         var e0 = rc[0];
         for (var i = 0; i < 20; i++) await e0.ExecuteAsync($"var warm_{i} = {i};"); // the compiler's own first costs
         var (heapBefore, _) = await CollectAsync(e0);
-        var before = ResidentMB(silo.ProcessId);
+        var before = ResidentMB(silo);
 
         for (var i = 0; i < count; i++) await e0.ExecuteAsync($"var v{i} = {i} + warm_0;");
         await e0.ExecuteAsync("var total = v0 + v999 + v1999;");
 
         Assert.Equal(999 + 1999, await e0.PullAsync<int>("total"));
         Assert.Equal(count + 20 + 1, (await e0.KeysAsync()).Count);
-        var uncollected = ResidentMB(silo.ProcessId) - before;
+        var uncollected = ResidentMB(silo) - before;
         var (heapAfter, contexts) = await CollectAsync(e0);
-        var growth = ResidentMB(silo.ProcessId) - before;
+        var growth = ResidentMB(silo) - before;
         output.WriteLine($"silo resident set: {before:F0} MB after warm-up, grew {uncollected:F0} MB over {count} new variables, {growth:F0} MB after full collections; managed heap {heapBefore:F0} -> {heapAfter:F0} MB; {contexts} script load contexts");
         Assert.True(contexts <= 2 * Grains.Execution.Scripts.LoadedScripts.Limit, $"{contexts} script load contexts are alive after {count} scripts.");
         Assert.True(heapAfter - heapBefore <= 20, $"The silo's managed heap grew from {heapBefore:F0} to {heapAfter:F0} MB over {count} scripts.");
@@ -52,7 +52,5 @@ public sealed class GrowingNamespaceTests(ITestOutputHelper output)
         return (GC.GetTotalMemory(forceFullCollection: true) / 1e6, System.Runtime.Loader.AssemblyLoadContext.All.Count(c => c.Name == "op-scripts"));
     });
 
-    private static double ResidentMB(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+    private static double ResidentMB(SiloProcess silo) => silo.StatusKilobytes("VmRSS") / 1024.0;
 }

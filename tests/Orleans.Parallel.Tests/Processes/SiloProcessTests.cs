@@ -46,21 +46,16 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
 
         var data = GC.AllocateUninitializedArray<double>((int)(GiB / sizeof(double)));
         for (var i = 0; i < data.Length; i++) data[i] = i * 0.5;
-        var before = Kilobytes(silo.ProcessId, "VmRSS") * 1024;
+        var before = silo.StatusKilobytes("VmRSS") * 1024;
 
         await rc[0].PushAsync(new { huge = data });
         Assert.Equal((data.Length, data[^1]), await rc[0].ApplyAsync((double[] h) => (h.Length, h[^1]), new Reference<double[]>("huge")));
         var back = await rc[0].PullAsync<double[]>("huge");
         Assert.True(back.AsSpan().SequenceEqual(data));
 
-        var extra = Kilobytes(silo.ProcessId, "VmHWM") * 1024 - before;
+        var extra = silo.StatusKilobytes("VmHWM") * 1024 - before;
         output.WriteLine($"silo resident before the push: {before >> 20} MiB; peak growth over push and pull: {extra >> 20} MiB");
         Assert.True(extra < GiB + 256 * 1024 * 1024, $"The silo's peak grew by {extra / (1 << 20)} MiB for a 1 GiB array.");
         Assert.Equal(0, await silo.StopAsync());
     }
-
-    /// <summary>A field of /proc/PID/status, in kB (VmRSS: resident now; VmHWM: the peak).</summary>
-    private static long Kilobytes(int pid, string field) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 }
