@@ -209,7 +209,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
             var offset = position.GetOffset(ids.Count);
             if (offset < 0 || offset >= ids.Count)
                 throw new ArgumentOutOfRangeException(nameof(position), position,
-                    $"No engine at position {position}; there are {ids.Count} engines [{string.Join(", ", ids)}].");
+                    $"No engine at position {position}; there are {ids.Count} engines [{Registry.EngineIdRanges.Format(ids)}].");
             return new EngineView(this, ids[offset]);
         }
     }

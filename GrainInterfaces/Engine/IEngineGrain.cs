@@ -10,11 +10,17 @@ namespace Orleans.Parallel.Engine;
 [Alias("op.IEngineGrain")]
 public interface IEngineGrain : IGrainWithGuidKey
 {
-    /// <summary>Brings the engine to life on the calling silo and registers it; returns its engine id.</summary>
+    /// <summary>
+    /// Brings the engine to life on the calling silo under <paramref name="engineId"/>, an id the
+    /// registry reserved for it; returns the entry the silo then lists in the registry.
+    /// </summary>
     [Alias("Start")]
-    Task<int> StartAsync(string siloName);
+    Task<Registry.EngineEntry> StartAsync(string siloName, int engineId);
 
-    /// <summary>Unregisters the engine and lets the activation go (graceful silo shutdown).</summary>
+    /// <summary>
+    /// Ends the engine's waiting tasks as aborted (their replies delivered) and lets the activation go,
+    /// for a graceful silo shutdown: the silo then removes its stopped engines from the registry together.
+    /// </summary>
     [Alias("Stop")]
     Task StopAsync();
 

@@ -1,5 +1,3 @@
-using Orleans.Parallel.Bulk;
-
 namespace Orleans.Parallel.Registry;
 
 /// <summary>
@@ -10,11 +8,17 @@ namespace Orleans.Parallel.Registry;
 public interface IEngineRegistryGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// Adds an engine living on the silo at <paramref name="siloAddress"/> (its parsable
-    /// <c>SiloAddress</c>), with that silo's bulk endpoint; returns its new id (ids are never reused).
+    /// Gives out <paramref name="count"/> consecutive new ids for engines the silo at
+    /// <paramref name="siloAddress"/> (its parsable <c>SiloAddress</c>) is about to start; returns the
+    /// first. Ids are never reused. The engines are listed once they run (<see cref="ListAsync"/>):
+    /// a silo starting 10,000 engines makes two calls here, not 10,000 writes of a growing list.
     /// </summary>
-    [Alias("Register")]
-    Task<int> RegisterAsync(Guid incarnation, string siloName, string siloAddress, BulkEndpoint? bulk);
+    [Alias("ReserveIds")]
+    Task<int> ReserveIdsAsync(int count, string siloAddress);
+
+    /// <summary>Lists engines that started under ids reserved for their silo, in one change.</summary>
+    [Alias("List")]
+    Task ListAsync(IReadOnlyList<EngineEntry> engines);
 
     /// <summary>
     /// Lists <paramref name="engine"/> under an id given out before: in place of the listed
@@ -24,9 +28,9 @@ public interface IEngineRegistryGrain : IGrainWithIntegerKey
     [Alias("Replace")]
     Task ReplaceAsync(EngineEntry engine, Guid? replacing);
 
-    /// <summary>Removes an engine.</summary>
+    /// <summary>Removes engines, in one change (a silo that shuts down removes all of its own together).</summary>
     [Alias("Unregister")]
-    Task UnregisterAsync(int engineId);
+    Task UnregisterAsync(IReadOnlyList<int> engineIds);
 
     /// <summary>
     /// Removes every engine of the silos that Orleans' membership declared dead (their parsable

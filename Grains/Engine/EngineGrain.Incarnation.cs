@@ -8,8 +8,9 @@ namespace Orleans.Parallel.Grains.Engine;
 /// <summary>
 /// An engine's incarnations: ended the hard way (interrupt, shutdown) and replaced under the same
 /// id. .NET cannot stop a thread that ignores its cancellation token, so a hard end abandons the
-/// engine thread (it finishes when the user's code returns, and what it returns is dropped) and
-/// the id passes to a new grain with its own thread and an empty namespace.
+/// running task (its thread finishes it when the user's code returns, and what it returns is
+/// dropped; <see cref="EngineThreads"/> starts another thread meanwhile) and the id passes to a new
+/// grain with an empty namespace.
 /// </summary>
 public sealed partial class EngineGrain
 {
@@ -20,7 +21,6 @@ public sealed partial class EngineGrain
         var entry = new EngineEntry(engineId, this.GetPrimaryKey(), silo.Name, bulk.Endpoint, silo.SiloAddress.ToParsableString());
         await GrainFactory.GetGrain<IEngineRegistryGrain>(0).ReplaceAsync(entry, replacing); // refuses a live id, an unknown one
         _engineId = engineId;
-        _worker = new EngineWorker($"engine-{_engineId}");
         local.Started(entry);
         LogStarted(logger, _engineId, silo.Name);
         return engineId;
@@ -41,7 +41,7 @@ public sealed partial class EngineGrain
         ThrowIfNotRunning();
         EndHard("was shut down");
         local.Stopped(_engineId, this.GetPrimaryKey());
-        await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
+        await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync([_engineId]);
         DeactivateOnIdle();
     }
 

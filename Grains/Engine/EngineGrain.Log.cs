@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Grains.Engine;
 
 public sealed partial class EngineGrain
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Engine {EngineId} started on {Silo}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Engine {EngineId} started on {Silo}")] // a silo may start 10,000
     private static partial void LogStarted(ILogger logger, int engineId, string silo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reply for task {MsgId} on engine {EngineId} could not be sent")]

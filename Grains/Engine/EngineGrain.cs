@@ -11,14 +11,16 @@ namespace Orleans.Parallel.Grains.Engine;
 
 /// <summary>
 /// An engine: one namespace, one queue, one task at a time in arrival order. Grain turns only
-/// queue, report and route; user code runs on the engine's own thread (<see cref="EngineWorker"/>)
-/// while the grain stays free to answer status and abort calls.
+/// queue, report and route; user code runs on the silo's engine threads (<see cref="EngineThreads"/>),
+/// one task of this engine at a time, while the grain stays free to answer status and abort calls.
+/// An idle engine holds no thread.
 /// </summary>
 [PreferLocalPlacement, KeepAlive]
 public sealed partial class EngineGrain(
     TaskExecutor executor,
     SessionCodeRegistry code,
     FunctionMaterializer functions,
+    EngineThreads threads,
     BulkServer bulk,
     BulkOutbox outbox,
     Scheduling.SiloTaskQueue localQueue,
@@ -44,7 +46,6 @@ public sealed partial class EngineGrain(
     private readonly SubmissionOrder _order = new();
     private IGrainTimer? _gapTimer;
     private readonly EngineNamespace _namespace = new();
-    private EngineWorker? _worker;
     private int _engineId = -1;
     private Guid? _running;
     // The task on the engine thread and what cancels it (abort of a running task); under _gate.
@@ -55,32 +56,32 @@ public sealed partial class EngineGrain(
     private bool _draining;
     private bool _stopped;
 
-    public async Task<int> StartAsync(string siloName)
+    public Task<EngineEntry> StartAsync(string siloName, int engineId)
     {
-        if (_engineId >= 0) return _engineId;
+        if (_engineId >= 0) throw new InvalidOperationException($"Incarnation {this.GetPrimaryKey()} already is engine {_engineId}.");
+        ArgumentOutOfRangeException.ThrowIfNegative(engineId);
         OutputCapture.Install();
-        var siloAddress = GrainContext.Address.SiloAddress!.ToParsableString();
-        _engineId = await GrainFactory.GetGrain<IEngineRegistryGrain>(0).RegisterAsync(this.GetPrimaryKey(), siloName, siloAddress, bulk.Endpoint);
-        local.Started(new EngineEntry(_engineId, this.GetPrimaryKey(), siloName, bulk.Endpoint, siloAddress));
-        _worker = new EngineWorker($"engine-{_engineId}");
+        var entry = new EngineEntry(engineId, this.GetPrimaryKey(), siloName, bulk.Endpoint, GrainContext.Address.SiloAddress!.ToParsableString());
+        _engineId = engineId;
+        local.Started(entry);
         LogStarted(logger, _engineId, siloName);
-        return _engineId;
+        return Task.FromResult(entry);
     }
 
     public async Task StopAsync()
     {
         if (_engineId < 0 || _stopped) return;
         _stopped = true;
-        // Aborts first, then the registry: a client that sees the engine leave fails what it still
-        // waits for from it with EngineException, so the "aborted" replies must have reached it by
-        // then. They go as calls that answer once delivered (a one-way reply or a submission call's
-        // answer could be overtaken by the registry's news, which comes from another silo).
+        // Aborts first; the silo removes its stopped engines from the registry afterwards, all in one
+        // change. A client that sees the engine leave fails what it still waits for from it with
+        // EngineException, so the "aborted" replies must have reached it by then. They go as calls
+        // that answer once delivered (a one-way reply or a submission call's answer could be
+        // overtaken by the registry's news, which comes from another silo).
         var delivered = new List<Task>();
         AbortWaiting(_ => true, delivered);
         try { await Task.WhenAll(delivered).WaitAsync(StopDeliveryWait); }
         catch (Exception e) when (e is not OutOfMemoryException) { LogAbortDeliveryFailed(logger, e, _engineId, delivered.Count); }
         local.Stopped(_engineId, this.GetPrimaryKey());
-        await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId);
         DeactivateOnIdle();
     }
 
@@ -92,12 +93,11 @@ public sealed partial class EngineGrain(
         if (_engineId >= 0) local.Stopped(_engineId, this.GetPrimaryKey());
         AbortWaiting(_ => true);
         _gapTimer?.Dispose();
-        _worker?.Dispose();
         if (!unexpected) return;
         // Deactivated without being stopped (Orleans decided, e.g. a directory failure): the namespace
         // is gone, so the engine leaves the registry rather than answer as an empty one under its id.
         LogLostActivation(logger, _engineId, reason.ToString());
-        try { await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync(_engineId).WaitAsync(cancellationToken); }
+        try { await GrainFactory.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync([_engineId]).WaitAsync(cancellationToken); }
         catch (Exception e) when (e is not OutOfMemoryException) { LogUnregisterFailed(logger, e, _engineId); }
     }
 
@@ -312,7 +312,7 @@ public sealed partial class EngineGrain(
             return new RunOutcome(queued, new TaskReply(task.MsgId, _engineId, TaskStatus.Error, null,
                 new RemoteError(Orleans.Parallel.Scheduling.SchedulerErrors.NotStarted, $"Engine {_engineId} stopped before task {task.MsgId} could run.", "", []),
                 null, DateTime.UtcNow, "", "", null), null);
-        return await _worker!.RunAsync(() => RunHere(queued, started));
+        return await threads.RunAsync(() => RunHere(queued, started));
     }
 
     /// <summary>Runs one task on the engine thread: its requirement, then the request, with its output captured (and streamed while it runs).</summary>

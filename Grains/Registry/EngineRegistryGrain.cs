@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Parallel.Bulk;
 using Orleans.Parallel.Registry;
 using Orleans.Runtime;
 using Orleans.Utilities;
@@ -42,12 +41,30 @@ public sealed partial class EngineRegistryGrain(
         if (lost > 0) await ChangedAsync();
     }
 
-    public async Task<int> RegisterAsync(Guid incarnation, string siloName, string siloAddress, BulkEndpoint? bulk)
+    public async Task<int> ReserveIdsAsync(int count, string siloAddress)
     {
-        var id = State.NextId++;
-        _engines[id] = new EngineEntry(id, incarnation, siloName, bulk, siloAddress);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var first = State.NextId;
+        State.NextId += count;
+        State.Reserved.Add(new ReservedIds(first, count, siloAddress));
+        await ChangedAsync(); // the counter is stored before any of these ids is used
+        return first;
+    }
+
+    public async Task ListAsync(IReadOnlyList<EngineEntry> engines)
+    {
+        foreach (var entry in engines)
+        {
+            var reservation = State.Reserved.FirstOrDefault(r => r.Holds(entry.EngineId) && r.SiloAddress == entry.SiloAddress)
+                ?? throw new ArgumentException($"Engine id {entry.EngineId} was not reserved for silo {entry.SiloAddress}; reserve ids first (ReserveIdsAsync).", nameof(engines));
+            if (_engines.ContainsKey(entry.EngineId))
+                throw new ArgumentException($"Engine id {entry.EngineId} is listed already.", nameof(engines));
+        }
+        foreach (var entry in engines) _engines[entry.EngineId] = entry;
+        // A silo lists the engines of a reservation together: the reservation ends, and an id in it
+        // whose engine did not start counts as one that left.
+        State.Reserved.RemoveAll(r => engines.Any(e => r.Holds(e.EngineId)));
         await ChangedAsync();
-        return id;
     }
 
     public async Task ReplaceAsync(EngineEntry engine, Guid? replacing)
@@ -64,9 +81,11 @@ public sealed partial class EngineRegistryGrain(
         await ChangedAsync();
     }
 
-    public async Task UnregisterAsync(int engineId)
+    public async Task UnregisterAsync(IReadOnlyList<int> engineIds)
     {
-        if (_engines.Remove(engineId)) await ChangedAsync();
+        var removed = 0;
+        foreach (var id in engineIds) if (_engines.Remove(id)) removed++;
+        if (removed > 0) await ChangedAsync();
     }
 
     public async Task SilosDiedAsync(IReadOnlyList<string> siloAddresses)
@@ -98,7 +117,7 @@ public sealed partial class EngineRegistryGrain(
     }
 
     public Task<EngineDirectory> GetEnginesAsync() =>
-        Task.FromResult(_snapshot ??= new EngineDirectory(State.Version, _engines.Values.ToArray(), State.Epoch, State.NextId));
+        Task.FromResult(_snapshot ??= new EngineDirectory(State.Version, _engines.Values.ToArray(), State.Epoch, IdsGivenOut));
 
     public Task<EngineDirectory> SubscribeAsync(IEngineDirectoryObserver observer)
     {
@@ -123,7 +142,7 @@ public sealed partial class EngineRegistryGrain(
         State.Version++;
         State.Engines = [.. _engines.Values];
         State.Silos = [.. Silos(SiloStatus.Active)];
-        var directory = new EngineDirectory(State.Version, State.Engines, State.Epoch, State.NextId);
+        var directory = new EngineDirectory(State.Version, State.Engines, State.Epoch, IdsGivenOut);
         _snapshot = directory;
         try
         {
@@ -137,6 +156,12 @@ public sealed partial class EngineRegistryGrain(
         if (_observers.Count > 0) _ = _observers.Notify(o => o.OnEnginesChangedAsync(directory)); // one-way: not waited for
     }
 
+    /// <summary>
+    /// What clients learn as the ids given out: below it, an id not listed has left. Ids reserved for
+    /// engines that are still starting have not left, so the count stops at the first of them.
+    /// </summary>
+    private int IdsGivenOut => State.Reserved.Count == 0 ? State.NextId : State.Reserved.Min(r => r.First);
+
     /// <summary>The parsable addresses of the silos the membership now lists with <paramref name="status"/>.</summary>
     private HashSet<string> Silos(SiloStatus status) =>
         membership.CurrentSnapshot.Members.Values.Where(m => m.Status == status).Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
@@ -144,6 +169,7 @@ public sealed partial class EngineRegistryGrain(
     /// <summary>Drops the engines living on <paramref name="silos"/>; returns how many.</summary>
     private int RemoveEnginesOf(HashSet<string> silos)
     {
+        State.Reserved.RemoveAll(r => silos.Contains(r.SiloAddress)); // ids a dead silo never listed are gone with it
         var lost = _engines.Values.Where(e => silos.Contains(e.SiloAddress)).Select(e => e.EngineId).ToArray();
         foreach (var id in lost) _engines.Remove(id);
         return lost.Length;
@@ -178,4 +204,14 @@ public sealed class RegistryState
 
     /// <summary>The silos active at the last write (parsable addresses).</summary>
     [Id(4)] public List<string> Silos { get; set; } = [];
+
+    /// <summary>Ids given to silos for engines they are starting and have not listed yet.</summary>
+    [Id(5)] public List<ReservedIds> Reserved { get; set; } = [];
+}
+
+/// <summary>Ids <see cref="First"/> to <see cref="First"/> + <see cref="Count"/> - 1, reserved for engines starting on a silo.</summary>
+[GenerateSerializer, Immutable, Alias("op.ReservedIds")]
+public sealed record ReservedIds([property: Id(0)] int First, [property: Id(1)] int Count, [property: Id(2)] string SiloAddress)
+{
+    public bool Holds(int engineId) => engineId >= First && engineId < First + Count;
 }

@@ -74,7 +74,7 @@ internal static class SiloCommand
             if (parse.GetValue(parentPid) is { } parent) _ = StopWithParentAsync(parent, host);
             var ids = host.Services.GetRequiredService<EngineHost>().EngineIds;
             Console.WriteLine(
-                $"Orleans.Parallel silo ready: {ids.Count} engines [{string.Join(", ", ids)}], gateway {settings.Address}:{settings.GatewayPort}, " +
+                $"Orleans.Parallel silo ready: {ids.Count} engines [{Registry.EngineIdRanges.Format(ids)}], gateway {settings.Address}:{settings.GatewayPort}, " +
                 $"bulk {host.Services.GetRequiredService<Grains.Bulk.BulkServer>().Endpoint}, " +
                 $"cluster '{settings.ClusterId}' ({settings.Clustering} clustering). Ctrl-C stops it.");
             await host.WaitForShutdownAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Parallel.Engine;
+using Orleans.Parallel.Registry;
 using Orleans.Runtime;
 
 namespace Orleans.Parallel.Hosting;
@@ -23,26 +24,46 @@ internal sealed partial class EngineHost(
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(EngineHost), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
+    /// <summary>How many engines start at once: enough to keep both cores busy, few enough not to flood the silo's queues.</summary>
+    private const int StartingAtOnce = 64;
+
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         options.Value.Validate();
-        var ids = new List<int>();
-        for (var i = 0; i < options.Value.Engines; i++)
+        var count = options.Value.Engines;
+        EngineEntry[] started = [];
+        if (count > 0)
         {
-            var engine = grains.GetGrain<IEngineGrain>(Guid.NewGuid());
-            ids.Add(await engine.StartAsync(silo.Name));
+            // Ids first, in one call; then the engines come to life here, many at a time; then the
+            // registry lists them all in one change (clients see them appear together).
+            var registry = grains.GetGrain<IEngineRegistryGrain>(0);
+            var first = await registry.ReserveIdsAsync(count, silo.SiloAddress.ToParsableString());
+            started = new EngineEntry[count];
+            await System.Threading.Tasks.Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = StartingAtOnce, CancellationToken = cancellationToken },
+                async (i, _) => started[i] = await grains.GetGrain<IEngineGrain>(Guid.NewGuid()).StartAsync(silo.Name, first + i));
+            await registry.ListAsync(started);
         }
-        EngineIds = ids;
-        LogStarted(logger, ids.Count, silo.Name);
-        if (options.Value.WarmUpScripts && ids.Count > 0) _ = Task.Run(scripts.WarmUp, CancellationToken.None);
+        EngineIds = [.. started.Select(e => e.EngineId)];
+        LogStarted(logger, count, silo.Name);
+        if (options.Value.WarmUpScripts && count > 0) _ = Task.Run(scripts.WarmUp, CancellationToken.None);
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Every engine running here now, including incarnations that replaced interrupted ones.
+        var running = local.All;
         try
         {
-            // Every engine running here now, including incarnations that replaced interrupted ones.
-            await Task.WhenAll(local.All.Select(e => grains.GetGrain<IEngineGrain>(e.Incarnation).StopAsync())).WaitAsync(cancellationToken);
+            await Task.WhenAll(running.Select(e => grains.GetGrain<IEngineGrain>(e.Incarnation).StopAsync())).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException)
+        {
+            LogStopFailed(logger, e);
+        }
+        try
+        {
+            // Then they leave the registry, in one change rather than one write of the list per engine.
+            await grains.GetGrain<IEngineRegistryGrain>(0).UnregisterAsync([.. running.Select(e => e.EngineId)]).WaitAsync(cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException)
         {

@@ -25,6 +25,7 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<FunctionMaterializer>();
         services.AddSingleton<ScriptCompiler>();
         services.AddSingleton<TaskExecutor>();
+        services.AddSingleton<Grains.Engine.EngineThreads>(); // user code runs here, on threads shared by the silo's engines
         services.AddSingleton<Grains.Checkpoints.NamespaceCheckpoints>();
         services.AddSingleton<OutputPublisher>();
         AddOutputStreams(builder);

@@ -26,9 +26,12 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>A field of the silo's /proc/PID/status, in kB (VmRSS: resident now; VmHWM: the peak).</summary>
-    public long StatusKilobytes(string field) =>
+    public long StatusKilobytes(string field) => StatusValue(field);
+
+    /// <summary>A number from the silo's <c>/proc/PID/status</c>, such as <c>Threads</c> or <c>VmRSS</c> (in kB).</summary>
+    public long StatusValue(string field) =>
         long.Parse(File.ReadLines($"/proc/{ProcessId}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]);
 
     /// <summary>Everything the silo printed so far (stdout and stderr).</summary>
     public string Output { get { lock (_output) return string.Join("\n", _output); } }
@@ -99,11 +102,15 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>Ends the process at once, like a machine failure.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
-    /// <summary>Presses Ctrl-C (SIGINT) and waits for the exit code of the graceful shutdown.</summary>
+    /// <summary>
+    /// Asks for a graceful shutdown with SIGTERM, as a service manager or container runtime does, and
+    /// waits for its exit code. Not SIGINT: a process started in the background of a shell script
+    /// inherits SIGINT ignored, and then nothing would stop the silo.
+    /// </summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
     {
-        const int SigInt = 2;
-        if (!_process.HasExited) _ = SendSignal(_process.Id, SigInt);
+        const int SigTerm = 15;
+        if (!_process.HasExited) _ = SendSignal(_process.Id, SigTerm);
         await _process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
         return _process.ExitCode;
     }
