@@ -33,11 +33,18 @@ internal sealed class SessionLoadContext(Guid sessionId)
     public void Register(AssemblyRef reference, byte[] bytes)
     {
         var name = new AssemblyName(reference.FullName).Name!;
-        if (!_bytesByName.TryAdd(name, bytes)) return;
-        _refsByName[name] = reference;
-        _hashByName[name] = reference.ContentHash;
-        if (reference.ContentHash is not null) _heldHashes.TryAdd(reference.ContentHash, 0);
+        // Engines of one silo prepare the same upload at the same time: another engine must never see
+        // the name known (Knows) before its build is (Holds), or it would report a second build.
+        lock (_registering)
+        {
+            if (!_bytesByName.TryAdd(name, bytes)) return;
+            _refsByName[name] = reference;
+            _hashByName[name] = reference.ContentHash;
+            if (reference.ContentHash is not null) _heldHashes.TryAdd(reference.ContentHash, 0);
+        }
     }
+
+    private readonly Lock _registering = new();
 
     /// <summary>
     /// Whether this context holds the build with that content hash: the check every task makes, so
@@ -54,10 +61,17 @@ internal sealed class SessionLoadContext(Guid sessionId)
     public IEnumerable<byte[]> LoadedImages => Assemblies.Select(ImageOf).OfType<byte[]>();
 
     /// <summary>Whether this context has exactly that build (by content hash) under the reference's name.</summary>
-    public bool Holds(AssemblyRef reference) =>
-        _hashByName.TryGetValue(new AssemblyName(reference.FullName).Name!, out var hash) && hash == reference.ContentHash;
+    public bool Holds(AssemblyRef reference)
+    {
+        var name = new AssemblyName(reference.FullName).Name!;
+        lock (_registering) return _hashByName.TryGetValue(name, out var hash) && hash == reference.ContentHash;
+    }
 
-    public bool Knows(AssemblyRef reference) => _bytesByName.ContainsKey(new AssemblyName(reference.FullName).Name!);
+    public bool Knows(AssemblyRef reference)
+    {
+        var name = new AssemblyName(reference.FullName).Name!;
+        lock (_registering) return _bytesByName.ContainsKey(name);
+    }
 
     /// <summary>
     /// Assemblies each session gets its own copy of, from the silo's files: the graph codec and
