@@ -160,6 +160,9 @@ public sealed partial class ParallelClient : IAsyncDisposable
 
     /// <summary>The bulk endpoint of an engine's silo (null if the engine is unknown).</summary>
     internal Bulk.BulkEndpoint? BulkOf(int engineId) => _directory.BulkOf(engineId);
+
+    /// <summary>The parsable address of an engine's silo ("" when unknown).</summary>
+    internal string SiloOf(int engineId) => _directory.SiloOf(engineId);
     internal FunctionShipper Shipper { get; }
 
     /// <summary>This client's session: the code it uploads is loaded on engines for this session only.</summary>

@@ -22,7 +22,7 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
     private readonly Listener _listener;
     private IEngineDirectoryObserver? _reference;
     private EngineDirectory _directory = new(-1, [], Guid.Empty);
-    private Dictionary<int, (IEngineGrain Grain, BulkEndpoint? Bulk)> _byId = new();
+    private Dictionary<int, (IEngineGrain Grain, BulkEndpoint? Bulk, string Silo)> _byId = new();
     private readonly HashSet<int> _departed = [];
     private TaskCompletionSource _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
@@ -66,6 +66,9 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
         engine = known.Grain;
         return found;
     }
+
+    /// <summary>The parsable address of an engine's silo ("" when unknown).</summary>
+    public string SiloOf(int engineId) => _byId.TryGetValue(engineId, out var known) ? known.Silo : "";
 
     /// <summary>The bulk endpoint of an engine's silo (null when unknown, or when the silo has none).</summary>
     public BulkEndpoint? BulkOf(int engineId) => _byId.TryGetValue(engineId, out var known) ? known.Bulk : null;
@@ -111,7 +114,7 @@ internal sealed class EngineDirectoryCache : IAsyncDisposable
             replaced = [.. directory.Engines.Where(e => _byId.TryGetValue(e.EngineId, out var held)
                 ? held.Grain.GetPrimaryKey() != e.Incarnation
                 : _departed.Contains(e.EngineId)).Select(e => e.EngineId)];
-            _byId = directory.Engines.ToDictionary(e => e.EngineId, e => (_grains.GetGrain<IEngineGrain>(e.Incarnation), e.Bulk));
+            _byId = directory.Engines.ToDictionary(e => e.EngineId, e => (_grains.GetGrain<IEngineGrain>(e.Incarnation), e.Bulk, e.SiloAddress));
             Ids = directory.Engines.Select(e => e.EngineId).ToArray();
             var endpoints = directory.Engines.Select(e => e.Bulk).Distinct().ToArray();
             CommonBulkOfAll = endpoints.Length == 1 ? endpoints[0] : null;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Orleans.Parallel.Broadcast;
 using Orleans.Parallel.Bulk;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Errors;
@@ -83,6 +84,68 @@ internal sealed class TaskDispatcher : ITaskObserver
         }
     }
 
+    /// <summary>
+    /// Sends one request to several engines of one silo as a single broadcast (see
+    /// <see cref="Broadcast.IBroadcastGrain"/>): each message still gets its engine's next number in
+    /// submission order, and the broadcast goes once <paramref name="before"/> and every earlier
+    /// message to those engines were issued.
+    /// </summary>
+    public void SendBroadcast(string silo, PendingMessage[] messages, IEngineGrain[] engines, EngineRequest request, Task before)
+    {
+        var targets = new BroadcastTarget[messages.Length];
+        lock (_channels)
+        {
+            List<Task>? earlier = null;
+            var channels = new Channel[messages.Length];
+            for (var i = 0; i < messages.Length; i++)
+            {
+                var message = messages[i];
+                if (!_channels.TryGetValue(message.EngineId, out var channel)) _channels[message.EngineId] = channel = new Channel();
+                channels[i] = channel;
+                targets[i] = new BroadcastTarget(message.EngineId, engines[i].GetPrimaryKey(), message.MsgId, channel.NextSeq++, message.Submitted);
+                if (!channel.Issued.IsCompleted) (earlier ??= []).Add(channel.Issued);
+            }
+            var broadcast = new EngineBroadcast(SessionId, request, messages[0].Label, targets);
+            if (before.IsCompleted && earlier is null) _ = SendBroadcastNowAsync(silo, messages, engines, broadcast);
+            else
+            {
+                var issued = IssueBroadcastAfterAsync([.. earlier ?? [], before], silo, messages, engines, broadcast);
+                foreach (var channel in channels) channel.Issued = issued;
+            }
+        }
+    }
+
+    private async Task IssueBroadcastAfterAsync(Task[] earlier, string silo, PendingMessage[] messages, IEngineGrain[] engines, EngineBroadcast broadcast)
+    {
+        await Task.WhenAll(earlier).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _ = SendBroadcastNowAsync(silo, messages, engines, broadcast);
+    }
+
+    /// <summary>One call for the silo's engines; the replies that came back with it complete their messages.</summary>
+    private async Task SendBroadcastNowAsync(string silo, PendingMessage[] messages, IEngineGrain[] engines, EngineBroadcast broadcast)
+    {
+        var point = _grains.GetGrain<IBroadcastGrain>(silo);
+        IReadOnlyList<TaskReply?> replies;
+        try
+        {
+            replies = await point.SubmitAsync(broadcast, _reference!).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            foreach (var message in messages)
+                Fail(message, new EngineException(message.EngineId, $"Task {message.MsgId} failed on its way to or from the engine: {e.Message}", e));
+            // Tasks that never reached their engines must still take their numbers, or the engines
+            // would hold this session's later tasks back until their gap timeout.
+            await Task.WhenAll(engines.Select((engine, i) => SkipAsync(engine, broadcast.TaskFor(i)))).ConfigureAwait(false);
+            return;
+        }
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i].Delivered();
+            if (replies[i] is { } reply) await OnTaskCompletedAsync(reply).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A new incarnation serves these engine ids: its submission order starts at 0.</summary>
     public void ResetChannels(IReadOnlyList<int> engineIds)
     {
@@ -127,6 +190,12 @@ internal sealed class TaskDispatcher : ITaskObserver
             try { await engine.SubmitAsync(task with { Request = new SkipRequest() }, _reference!).ConfigureAwait(false); }
             catch (Exception) { /* the engine is unreachable; nothing waits there either */ }
         }
+    }
+
+    private async Task SkipAsync(IEngineGrain engine, EngineTask task)
+    {
+        try { await engine.SubmitAsync(task with { Request = new SkipRequest() }, _reference!).ConfigureAwait(false); }
+        catch (Exception) { /* the engine is unreachable; nothing waits there either */ }
     }
 
     /// <summary>Ends every outstanding message with <paramref name="error"/> (client disposed).</summary>

@@ -24,7 +24,8 @@ internal sealed class ViewOperations(ParallelClient client)
     public PendingMessage[] Execute(IReadOnlyList<int> targets, string code)
     {
         ArgumentNullException.ThrowIfNull(code);
-        return Send(targets, _ => new ExecuteRequest(code));
+        var request = new ExecuteRequest(code);
+        return Send(targets, (_, _) => request, sameForAll: true);
     }
 
     public PendingMessage[] Run(IReadOnlyList<int> targets, string path)
@@ -39,7 +40,7 @@ internal sealed class ViewOperations(ParallelClient client)
         var variables = NamespaceValues.From(values);
         var walk = Client.Shipper.Walk();
         var described = variables.ToDictionary(kv => kv.Key, kv => walk.Value(kv.Value, kv.Key));
-        return Send(targets, (_, wire) => new PushRequest(described.ToDictionary(kv => kv.Key, kv => wire.Pack(kv.Value))), walk.Uploaded);
+        return Send(targets, (_, wire) => new PushRequest(described.ToDictionary(kv => kv.Key, kv => wire.Pack(kv.Value))), walk.Uploaded, sameForAll: true);
     }
 
     public PendingMessage[] Pull(IReadOnlyList<int> targets, IReadOnlyList<string> names, bool single)
@@ -48,7 +49,7 @@ internal sealed class ViewOperations(ParallelClient client)
         if (names.Count == 0) throw new ArgumentException("Name at least one variable to pull.", nameof(names));
         foreach (var name in names) NamespaceNames.Check(name, nameof(names));
         var request = new PullRequest(names.ToArray(), single);
-        return Send(targets, _ => request);
+        return Send(targets, (_, _) => request, sameForAll: true);
     }
 
     public PendingMessage[] Apply(IReadOnlyList<int> targets, Delegate function, object?[] args)
@@ -59,7 +60,7 @@ internal sealed class ViewOperations(ParallelClient client)
         {
             wire.MarkReferences(); // captured values travel by reference inside the function payload
             return new ApplyRequest(prepared.Payload, walked.Select(wire.Pack).ToArray());
-        }, prepared.Walk.Uploaded);
+        }, prepared.Walk.Uploaded, sameForAll: true);
     }
 
     /// <summary>
@@ -86,11 +87,11 @@ internal sealed class ViewOperations(ParallelClient client)
         return messages;
     }
 
-    public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, _ => new ClearRequest());
+    public PendingMessage[] Clear(IReadOnlyList<int> targets) => Send(targets, (_, _) => new ClearRequest(), sameForAll: true);
 
-    public PendingMessage[] Keys(IReadOnlyList<int> targets, bool withTypes) => Send(targets, _ => new KeysRequest(withTypes));
+    public PendingMessage[] Keys(IReadOnlyList<int> targets, bool withTypes) => Send(targets, (_, _) => new KeysRequest(withTypes), sameForAll: true);
 
-    public PendingMessage[] Checkpoint(IReadOnlyList<int> targets) => Send(targets, _ => new CheckpointRequest());
+    public PendingMessage[] Checkpoint(IReadOnlyList<int> targets) => Send(targets, (_, _) => new CheckpointRequest(), sameForAll: true);
 
     /// <summary>Each target restores <paramref name="fromEngineId"/>'s checkpoint, or its own when null.</summary>
     public PendingMessage[] Restore(IReadOnlyList<int> targets, int? fromEngineId)
@@ -114,31 +115,70 @@ internal sealed class ViewOperations(ParallelClient client)
         return chunk;
     }
 
-    /// <inheritdoc cref="Send(IReadOnlyList{int}, Func{int, OutgoingValues, EngineRequest}, Task?)"/>
+    /// <inheritdoc cref="Send(IReadOnlyList{int}, Func{int, OutgoingValues, EngineRequest}, Task?, bool)"/>
     public PendingMessage[] Send(IReadOnlyList<int> targets, Func<int, EngineRequest> request, Task? before = null) =>
         Send(targets, (target, _) => request(target), before);
+
+    /// <summary>How many engines of one silo a view needs before they go as one broadcast rather than a message each.</summary>
+    internal const int BroadcastFrom = 2;
 
     /// <summary>
     /// Looks every engine up first (an unknown id fails before anything is sent), then sends: each
     /// request is built with the packer for its engine, its bulk arrays go first, and the message
-    /// follows once they and <paramref name="before"/> (uploads) are done.
+    /// follows once they and <paramref name="before"/> (uploads) are done. With
+    /// <paramref name="sameForAll"/> (the request does not depend on the target), the engines of one
+    /// silo get it as one broadcast, the request built and sent once, unless it carries arrays on the
+    /// bulk path (each engine receives its own copy of those).
     /// </summary>
-    public PendingMessage[] Send(IReadOnlyList<int> targets, Func<int, OutgoingValues, EngineRequest> request, Task? before = null)
+    public PendingMessage[] Send(IReadOnlyList<int> targets, Func<int, OutgoingValues, EngineRequest> request, Task? before = null, bool sameForAll = false)
     {
         Client.ThrowIfDisposed();
         var engines = targets.Select(Client.Engine).ToArray();
         var messages = new PendingMessage[targets.Count];
-        for (var i = 0; i < messages.Length; i++)
+        if (!sameForAll || targets.Count < BroadcastFrom)
         {
-            var wire = new OutgoingValues(Client.Bulk, Client.BulkOf(targets[i]));
-            var built = request(targets[i], wire);
-            messages[i] = Client.Dispatcher.Track(targets[i]);
-            messages[i].Label = Label;
-            var sent = wire.StartSending();
-            messages[i].TrackSend(sent, Track, wire.HoldsReferences);
-            var ready = before is null ? sent : sent.IsCompleted ? before : Task.WhenAll(before, sent);
-            Client.Dispatcher.Send(messages[i], engines[i], built, ready);
+            for (var i = 0; i < messages.Length; i++) messages[i] = SendOne(targets[i], engines[i], request, before);
+            return messages;
+        }
+        foreach (var silo in Enumerable.Range(0, targets.Count).GroupBy(i => Client.SiloOf(targets[i])))
+        {
+            var members = silo.ToArray();
+            var first = members[0];
+            var wire = new OutgoingValues(Client.Bulk, Client.BulkOf(targets[first]));
+            var built = request(targets[first], wire);
+            if (members.Length < BroadcastFrom || silo.Key.Length == 0 || wire.HasBulk)
+            {
+                messages[first] = SendOne(targets[first], engines[first], wire, built, before);
+                foreach (var i in members.Skip(1)) messages[i] = SendOne(targets[i], engines[i], request, before);
+                continue;
+            }
+            var sent = wire.StartSending(); // nothing in bulk: complete
+            var group = new PendingMessage[members.Length];
+            for (var k = 0; k < members.Length; k++)
+            {
+                var message = messages[members[k]] = group[k] = Client.Dispatcher.Track(targets[members[k]]);
+                message.Label = Label;
+                message.TrackSend(sent, Track, wire.HoldsReferences);
+            }
+            Client.Dispatcher.SendBroadcast(silo.Key, group, [.. members.Select(i => engines[i])], built, before ?? Task.CompletedTask);
         }
         return messages;
+    }
+
+    private PendingMessage SendOne(int target, IEngineGrain engine, Func<int, OutgoingValues, EngineRequest> request, Task? before)
+    {
+        var wire = new OutgoingValues(Client.Bulk, Client.BulkOf(target));
+        return SendOne(target, engine, wire, request(target, wire), before);
+    }
+
+    private PendingMessage SendOne(int target, IEngineGrain engine, OutgoingValues wire, EngineRequest built, Task? before)
+    {
+        var message = Client.Dispatcher.Track(target);
+        message.Label = Label;
+        var sent = wire.StartSending();
+        message.TrackSend(sent, Track, wire.HoldsReferences);
+        var ready = before is null ? sent : sent.IsCompleted ? before : Task.WhenAll(before, sent);
+        Client.Dispatcher.Send(message, engine, built, ready);
+        return message;
     }
 }

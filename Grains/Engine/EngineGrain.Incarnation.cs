@@ -21,7 +21,7 @@ public sealed partial class EngineGrain
         var entry = new EngineEntry(engineId, this.GetPrimaryKey(), silo.Name, bulk.Endpoint, silo.SiloAddress.ToParsableString());
         await GrainFactory.GetGrain<IEngineRegistryGrain>(0).ReplaceAsync(entry, replacing); // refuses a live id, an unknown one
         _engineId = engineId;
-        local.Started(entry);
+        local.Started(entry, this);
         LogStarted(logger, _engineId, silo.Name);
         return engineId;
     }

@@ -63,7 +63,7 @@ public sealed partial class EngineGrain(
         OutputCapture.Install();
         var entry = new EngineEntry(engineId, this.GetPrimaryKey(), siloName, bulk.Endpoint, GrainContext.Address.SiloAddress!.ToParsableString());
         _engineId = engineId;
-        local.Started(entry);
+        local.Started(entry, this);
         LogStarted(logger, _engineId, siloName);
         return Task.FromResult(entry);
     }
@@ -148,6 +148,21 @@ public sealed partial class EngineGrain(
 
     public async Task<TaskReply?> SubmitAsync(EngineTask task, ITaskObserver observer)
     {
+        var queued = Accept(task, observer);
+        var inline = queued.InlineReply!.Task;
+        try
+        {
+            return await inline.WaitAsync(InlineReplyWait);
+        }
+        catch (TimeoutException)
+        {
+            return Detach(queued);
+        }
+    }
+
+    /// <summary>Queues a submitted task (in its session's order); its reply completes <see cref="QueuedTask.InlineReply"/>.</summary>
+    private QueuedTask Accept(EngineTask task, ITaskObserver observer)
+    {
         ThrowIfNotRunning();
         recorder.Submitted(task, _engineId);
         var queued = new QueuedTask(task, observer);
@@ -163,19 +178,18 @@ public sealed partial class EngineGrain(
         }
         Enqueue(ready);
         if (_order.HasHeld) _gapTimer ??= this.RegisterGrainTimer(ReleaseOverdueAsync, SubmissionOrder.GapTimeout, TimeSpan.FromSeconds(1));
-        var inline = queued.InlineReply!.Task;
-        try
-        {
-            return await inline.WaitAsync(InlineReplyWait);
-        }
-        catch (TimeoutException)
-        {
-            // Both this and the completion run in the grain's turn order: either the reply is already
-            // here, or from now on it goes to the observer.
-            if (inline.IsCompletedSuccessfully) return inline.Result;
-            queued.InlineReply = null;
-            return null;
-        }
+        return queued;
+    }
+
+    /// <summary>
+    /// The submission stops waiting: the reply if it is here, else null, and from now on the reply
+    /// goes to the observer. Runs in the grain's turn order, as the completion does, so no reply is lost between the two.
+    /// </summary>
+    private static TaskReply? Detach(QueuedTask queued)
+    {
+        if (queued.InlineReply?.Task is { IsCompletedSuccessfully: true } inline) return inline.Result;
+        queued.InlineReply = null;
+        return null;
     }
 
     public Task<EngineQueueStatus> QueueStatusAsync()
