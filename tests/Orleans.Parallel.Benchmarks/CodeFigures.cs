@@ -32,6 +32,12 @@ internal static class CodeFigures
             for (var i = 0; i < calls; i++) e0.ExecuteSync($"var one = {i} + 1;");
         });
         figures.Add("execute_one_ms", ms / calls);
+        // The same text again and again (a cell run anew): compiled and loaded once, then only run.
+        for (var i = 0; i < 10; i++) e0.ExecuteSync("var repeat = one + 1;");
+        figures.Add("execute_repeat_ms", Clock.Ms(() =>
+        {
+            for (var i = 0; i < calls; i++) e0.ExecuteSync("var repeat = one + 1;");
+        }) / calls);
     }
 
     /// <summary>What the engine's process holds: managed heap after a full collection, live script contexts, loaded assemblies.</summary>
