@@ -35,6 +35,7 @@ public sealed class BroadcastGrain(LocalEngines local, DeepCopier<EngineRequest>
         var engines = new EngineGrain?[count];
         var accepted = new Task<QueuedTask>?[count];
         var elsewhere = new Task<TaskReply?>?[count];
+        var shared = SharedRequests.Shareable(broadcast.Request);
         for (var i = 0; i < count; i++)
         {
             var target = broadcast.Targets[i];
@@ -42,8 +43,9 @@ public sealed class BroadcastGrain(LocalEngines local, DeepCopier<EngineRequest>
             {
                 engines[i] = engine;
                 // Each engine gets its own copy of what the request holds (a pushed list is one
-                // object per namespace), as separate messages gave it; the first takes the original.
-                accepted[i] = engine.AcceptInTurn(broadcast.TaskFor(i, i == 0 ? null : copier.Copy(broadcast.Request)), observer);
+                // object per namespace), as separate messages gave it; the first takes the original,
+                // and all take it when nothing in it can be changed.
+                accepted[i] = engine.AcceptInTurn(broadcast.TaskFor(i, i == 0 || shared ? null : copier.Copy(broadcast.Request)), observer);
             }
             else
             {
