@@ -129,20 +129,25 @@ public sealed class EngineThreads : IDisposable
             {
                 _busy.Remove(me);
                 if (me.Long) _long--;
-                if (_busy.Count == 0 && _watching)
-                {
-                    _watching = false;
-                    _watch.Change(Timeout.Infinite, Timeout.Infinite);
-                }
             }
         }
     }
 
-    /// <summary>Marks items that have run long and starts threads for the work that waits behind them.</summary>
+    /// <summary>
+    /// Marks items that have run long and starts threads for the work that waits behind them. Stops
+    /// itself once nothing runs (here, not as each item ends: an engine running tiny tasks back to
+    /// back would otherwise reset the timer twice per task).
+    /// </summary>
     private void Watch()
     {
         lock (_lock)
         {
+            if (_busy.Count == 0)
+            {
+                _watching = false;
+                _watch.Change(Timeout.Infinite, Timeout.Infinite);
+                return;
+            }
             var now = Stopwatch.GetTimestamp();
             foreach (var worker in _busy)
             {

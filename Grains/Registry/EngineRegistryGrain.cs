@@ -55,8 +55,8 @@ public sealed partial class EngineRegistryGrain(
     {
         foreach (var entry in engines)
         {
-            var reservation = State.Reserved.FirstOrDefault(r => r.Holds(entry.EngineId) && r.SiloAddress == entry.SiloAddress)
-                ?? throw new ArgumentException($"Engine id {entry.EngineId} was not reserved for silo {entry.SiloAddress}; reserve ids first (ReserveIdsAsync).", nameof(engines));
+            if (!State.Reserved.Any(r => r.Holds(entry.EngineId) && r.SiloAddress == entry.SiloAddress))
+                throw new ArgumentException($"Engine id {entry.EngineId} was not reserved for silo {entry.SiloAddress}; reserve ids first (ReserveIdsAsync).", nameof(engines));
             if (_engines.ContainsKey(entry.EngineId))
                 throw new ArgumentException($"Engine id {entry.EngineId} is listed already.", nameof(engines));
         }
