@@ -134,7 +134,9 @@ public sealed class BalancedFailureTests(ClusterFixture fixture)
     [Fact]
     public async Task Timeout_EveryEngineBusy_TaskTimeoutException()
     {
-        var busy = await OccupyAsync(1500);
+        // Long enough that a loaded machine's wait for "every engine busy" cannot eat the window in
+        // which the 200 ms timeout must fire (a full run once saw an engine free up within it at 1,500).
+        var busy = await OccupyAsync(4000);
         var late = Rc.LoadBalancedView().With(timeout: TimeSpan.FromMilliseconds(200)).ApplyAsync(() => 1);
 
         Assert.True(await late.WaitAsync(Patience));
