@@ -59,15 +59,25 @@ public sealed class EngineMembershipTests
         Assert.Equal([1], await everyEngine.PullAsync<int>("member_a"));
     }
 
+    /// <summary>
+    /// Keeps the newest directory pushed. Pushes are one-way calls that a client may run concurrently and
+    /// in any order (the reservation's version and the listing's come close together), so "newest" is by
+    /// version, as ParallelClient itself judges them, not by arrival.
+    /// </summary>
     private sealed class PushedDirectories : IEngineDirectoryObserver
     {
+        private readonly Lock _gate = new();
         private EngineDirectory? _latest;
 
-        public EngineDirectory? Latest => Volatile.Read(ref _latest);
+        public EngineDirectory? Latest
+        {
+            get { lock (_gate) return _latest; }
+        }
 
         public Task OnEnginesChangedAsync(EngineDirectory directory)
         {
-            Volatile.Write(ref _latest, directory);
+            lock (_gate)
+                if (_latest is null || directory.IsNewerThan(_latest)) _latest = directory;
             return Task.CompletedTask;
         }
     }
