@@ -254,6 +254,6 @@ public class AsyncResult
     {
         var reply = m.Done;
         return new TaskMetadata(m.MsgId, m.EngineId, m.Submitted, reply?.Started, reply?.Completed, m.Received,
-            reply?.Status ?? TaskStatus.Pending, reply?.Stdout ?? "", reply?.Stderr ?? "", ReplyErrors.Of(m), reply?.ExecuteResult);
+            reply?.Status ?? TaskStatus.Pending, reply?.Stdout ?? "", reply?.Stderr ?? "", ReplyErrors.Of(m), reply?.ExecuteResult, reply?.Timings);
     }
 }

@@ -15,6 +15,7 @@ namespace Orleans.Parallel.Results;
 /// <param name="Stderr">What the task wrote to <see cref="Console.Error"/>.</param>
 /// <param name="Error">The task's error, if it failed.</param>
 /// <param name="ExecuteResult">For scripts, the text of the value of a final expression, if any.</param>
+/// <param name="Timings">For scripts, where the time went on the engine (compile phases, load, run); null for other tasks and records read from the hub.</param>
 public sealed record TaskMetadata(
     Guid MsgId,
     int EngineId,
@@ -26,4 +27,5 @@ public sealed record TaskMetadata(
     string Stdout,
     string Stderr,
     Exception? Error,
-    string? ExecuteResult);
+    string? ExecuteResult,
+    ExecuteTimings? Timings = null);

@@ -17,6 +17,7 @@ public enum TaskStatus
 /// An engine's report of one finished task. <c>Stdout</c> and <c>Stderr</c> keep at most
 /// <see cref="OutputStreams.KeptChars"/> characters each; <c>Streamed</c> says how many
 /// <see cref="OutputChunk"/>s of its output went to the client live (0: all of it is here).
+/// An Execute's reply carries <see cref="ExecuteTimings"/>, where its time went on the engine.
 /// </summary>
 [GenerateSerializer, Alias("op.TaskReply")]
 public sealed record TaskReply(
@@ -30,4 +31,5 @@ public sealed record TaskReply(
     [property: Id(7)] string Stdout,
     [property: Id(8)] string Stderr,
     [property: Id(9)] string? ExecuteResult,
-    [property: Id(10)] int Streamed = 0);
+    [property: Id(10)] int Streamed = 0,
+    [property: Id(11)] ExecuteTimings? Timings = null);

@@ -366,7 +366,7 @@ public sealed partial class EngineGrain(
                 return (Unmet(task, started, unmet), null);
             var outcome = executor.Run(task, _namespace, _engineId, cancellationToken);
             return (new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
-                DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult), outcome.Sent);
+                DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult, Timings: outcome.Timings), outcome.Sent);
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && IsCancellation(e))
         {

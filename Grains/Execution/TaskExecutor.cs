@@ -16,7 +16,7 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
     /// What a request produced: its value in wire form, for scripts the text of the last expression,
     /// and, when arrays are offered in bulk, a task that completes once the client has read them.
     /// </summary>
-    internal readonly record struct Outcome(object? Result, string? ExecuteResult, Task? Sent = null);
+    internal readonly record struct Outcome(object? Result, string? ExecuteResult, Task? Sent = null, ExecuteTimings? Timings = null);
 
     /// <summary>
     /// Runs <paramref name="task"/>. <paramref name="cancellationToken"/> is the task's own: a script
@@ -60,9 +60,10 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
     private Outcome Execute(Guid session, string text, EngineNamespace ns, CancellationToken cancellationToken)
     {
         object? result;
+        var clock = new ExecuteClock();
         if (ns.Chain is { } kept && !ScriptCompiler.FitsPrelude(ns.Values))
         {
-            result = scripts.Continue(kept, ns.Values, text, cancellationToken);
+            result = scripts.Continue(kept, ns.Values, text, clock, cancellationToken);
             foreach (var (name, value) in kept.Variables) ns.Set(name, value);
             if (ScriptCompiler.FitsPrelude(ns.Values))
             {
@@ -72,17 +73,19 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         }
         else
         {
-            var compiled = scripts.Compile(ns.Values, text);
+            var (compiled, literals, renamed) = scripts.Prepare(ns.Values, text, clock);
             var context = code.ContextFor(session);
             var loaded = scripts.Load(compiled, context);
-            (result, var submissions) = loaded.Run(new ScriptGlobals(ns.Values, cancellationToken));
-            foreach (var (name, value) in ScriptChain.VariablesOf(submissions)) ns.Set(name, value);
+            clock.Lap(ExecuteClock.Phase.Load);
+            (result, var submissions) = loaded.Run(new ScriptGlobals(ns.Values, cancellationToken, literals));
+            clock.Lap(ExecuteClock.Phase.Run);
+            foreach (var (name, value) in ScriptChain.VariablesOf(submissions, renamed)) ns.Set(name, value);
             // Values of types this script declared: later scripts must continue this run to name them.
             var previous = ns.Chain;
             ns.Chain = ScriptCompiler.FitsPrelude(ns.Values) ? null : ScriptCompiler.Continuing(loaded, compiled, submissions, ns.Values, context);
             previous?.Dispose();
         }
-        return new Outcome(null, result?.ToString());
+        return new Outcome(null, result?.ToString(), Timings: clock.ToTimings());
     }
 
     private Outcome Push(FunctionMaterializer.Scope scope, PushRequest request, EngineNamespace ns)

@@ -8,30 +8,32 @@ namespace Orleans.Parallel.Benchmarks;
 
 /// <summary>
 /// Issue 3's code figures: a warm Execute on one engine, the silo's memory over many distinct
-/// scripts (each compiled script is loaded collectibly and must not accumulate) and over as many
+/// compiled scripts (each is loaded collectibly and must not accumulate) and over as many
 /// Executes that each declare a new variable (issue 16), and the first
 /// Apply of a function in a 1 MB assembly the silo has never seen (upload and load).
 /// </summary>
 internal static class CodeFigures
 {
-    public static void Measure(ParallelClient rc, int siloPid, Sizes sizes, Figures figures)
+    public static void Measure(ParallelClient rc, int siloPid, Sizes sizes, Figures figures, bool breakdown)
     {
-        WarmExecute(rc, figures);
-        DistinctScripts(rc, siloPid, sizes.DistinctScripts, figures);
-        NewVariables(rc, siloPid, sizes.DistinctScripts, figures);
+        WarmExecute(rc, figures, breakdown);
+        DistinctScripts(rc, siloPid, sizes.DistinctScripts, figures, breakdown);
+        NewVariables(rc, siloPid, sizes.DistinctScripts, figures, breakdown);
         FirstApplyOfNewAssembly(rc, figures);
     }
 
-    private static void WarmExecute(ParallelClient rc, Figures figures)
+    private static void WarmExecute(ParallelClient rc, Figures figures, bool breakdown)
     {
         var e0 = rc[0];
         for (var i = 0; i < 10; i++) e0.ExecuteSync($"var warm_one = {i};");
         const int calls = 100;
+        var parts = new Breakdown(breakdown);
         var ms = Clock.Ms(() =>
         {
-            for (var i = 0; i < calls; i++) e0.ExecuteSync($"var one = {i} + 1;");
+            for (var i = 0; i < calls; i++) parts.Keep(e0.ExecuteAsync($"var one = {i} + 1;")).Get();
         });
         figures.Add("execute_one_ms", ms / calls);
+        parts.Report("execute_one", figures);
         // The same text again and again (a cell run anew): compiled and loaded once, then only run.
         for (var i = 0; i < 10; i++) e0.ExecuteSync("var repeat = one + 1;");
         figures.Add("execute_repeat_ms", Clock.Ms(() =>
@@ -53,15 +55,22 @@ internal static class CodeFigures
             AppDomain.CurrentDomain.GetAssemblies().Length);
     });
 
-    private static void DistinctScripts(ParallelClient rc, int siloPid, int count, Figures figures)
+    /// <summary>
+    /// Scripts that must each be compiled: a number in a compound assignment stays in the code (no
+    /// template can share it), so every line is a Roslyn compile, a load and a JIT. The figures for
+    /// what compiling costs, and for the memory that compiled scripts must not keep.
+    /// </summary>
+    private static void DistinctScripts(ParallelClient rc, int siloPid, int count, Figures figures, bool breakdown)
     {
         var e0 = rc[0];
         var before = SiloState(rc);
         var rssBefore = Rss(siloPid);
+        var parts = new Breakdown(breakdown);
         var ms = Clock.Ms(() =>
         {
-            for (var i = 0; i < count; i++) e0.ExecuteSync($"var distinct = {i} * 3 + 1;");
+            for (var i = 0; i < count; i++) parts.Keep(e0.ExecuteAsync($"var distinct = 1; distinct += {i};")).Get();
         });
+        parts.Report("distinct_script", figures);
         var after = SiloState(rc);
         figures.Add("distinct_scripts", count);
         figures.Add("distinct_script_ms", ms / count);
@@ -73,15 +82,18 @@ internal static class CodeFigures
 
     /// <summary>
     /// An interactive session: every Execute declares a new variable, so the namespace's shape changes
-    /// at every line (the case that cost 80 MB per line while the figures above reused one name).
+    /// at every line (the case that cost 80 MB per line while the figures above reused one name). Lines
+    /// differing only in a literal and a new name share one compiled template.
     /// </summary>
-    private static void NewVariables(ParallelClient rc, int siloPid, int count, Figures figures)
+    private static void NewVariables(ParallelClient rc, int siloPid, int count, Figures figures, bool breakdown)
     {
         var e0 = rc[0];
         e0.ClearSync();
         var rssBefore = Rss(siloPid);
         var times = new double[count];
-        for (var i = 0; i < count; i++) times[i] = Clock.Ms(() => e0.ExecuteSync($"var new_variable_{i} = {i};"));
+        var parts = new Breakdown(breakdown);
+        for (var i = 0; i < count; i++) times[i] = Clock.Ms(() => parts.Keep(e0.ExecuteAsync($"var new_variable_{i} = {i};")).Get());
+        parts.Report("execute_new_variable", figures);
         SiloState(rc); // full collections, so the growth is what stays
         figures.Add("execute_new_variable_ms", times.Average());
         figures.Add("execute_new_variable_first_10_ms", times.Skip(1).Take(10).Average()); // the very first pays for its JIT

@@ -38,7 +38,7 @@ root.SetAction(async (parse, cancellationToken) =>
         if (group is null or "direct") new Workload(rc, sizes, figures, parse.GetValue(breakdown)).Run();
         if ((group is null && !isQuick) || group is "large") LargeTransfers.Measure(rc, figures, parse.GetValue(breakdown));
         if (group is null or "balanced") new BalancedFigures(rc, sizes, figures).Run();
-        if (group is null or "code") CodeFigures.Measure(rc, silo.ProcessId, sizes, figures);
+        if (group is null or "code") CodeFigures.Measure(rc, silo.ProcessId, sizes, figures, parse.GetValue(breakdown));
         if (group is null or "busy") BusyEngines.Measure(rc, silo.ProcessId, sizes.BusySeconds, figures);
         if (group is null or "memory") ClientMemory.Measure(rc, silo.ProcessId, sizes.DroppedTasks, figures);
         if (group is null or "memory") ChattyOutput.Measure(rc, silo.ProcessId, figures);

@@ -16,13 +16,15 @@ internal sealed class ScriptChain(ScriptLoadContext context, IEnumerable<object>
     public Microsoft.CodeAnalysis.Scripting.Script<object> Last { get; private set; } = last;
 
     /// <summary>Runs the next submission (<paramref name="script"/>, compiled to <paramref name="image"/>) in the chain's position it was compiled for.</summary>
-    public object? Run(ScriptImage image, Microsoft.CodeAnalysis.Scripting.Script<object> script, ScriptGlobals globals)
+    public object? Run(ScriptImage image, Microsoft.CodeAnalysis.Scripting.Script<object> script, ScriptGlobals globals, ExecuteClock clock)
     {
         var factory = image.Factory(context.Add(image));
+        clock.Lap(ExecuteClock.Phase.Load);
         var submissions = new object[_submissions.Count + 2];
         submissions[0] = globals;
         _submissions.CopyTo(submissions, 1);
         var result = factory(submissions).GetAwaiter().GetResult();
+        clock.Lap(ExecuteClock.Phase.Run);
         _submissions.Add(submissions[^1]);
         Last = script;
         return result;
@@ -31,11 +33,21 @@ internal sealed class ScriptChain(ScriptLoadContext context, IEnumerable<object>
     /// <summary>The script variables in declaration order (a later declaration of a name comes after an earlier one).</summary>
     public IEnumerable<(string Name, object? Value)> Variables => VariablesOf(_submissions);
 
-    /// <summary>The variables <paramref name="submissions"/> declared, in declaration order.</summary>
-    public static IEnumerable<(string Name, object? Value)> VariablesOf(IEnumerable<object> submissions) =>
+    /// <summary>
+    /// The variables <paramref name="submissions"/> declared, in declaration order; a template's placeholder
+    /// (<c>__ns_t{k}</c>) under its real name, <paramref name="renamed"/>[k].
+    /// </summary>
+    public static IEnumerable<(string Name, object? Value)> VariablesOf(IEnumerable<object> submissions, IReadOnlyList<string>? renamed = null) =>
         submissions.SelectMany(s => s.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(f => f.Name.Length > 0 && (char.IsLetter(f.Name[0]) || f.Name[0] == '_') && !f.Name.StartsWith("__ns", StringComparison.Ordinal))
-            .Select(f => (f.Name, f.GetValue(s))));
+            .Select(f => (Name: RealName(f.Name, renamed), Field: f))
+            .Where(v => v.Name.Length > 0 && (char.IsLetter(v.Name[0]) || v.Name[0] == '_') && !v.Name.StartsWith("__ns", StringComparison.Ordinal))
+            .Select(v => (v.Name, v.Field.GetValue(s))));
+
+    private static string RealName(string field, IReadOnlyList<string>? renamed) =>
+        renamed is not null && field.StartsWith(ScriptTemplate.DeclaredPrefix, StringComparison.Ordinal)
+            && int.TryParse(field.AsSpan(ScriptTemplate.DeclaredPrefix.Length), out var k) && k < renamed.Count
+            ? renamed[k]
+            : field;
 
     public void Dispose() => context.Unload();
 }

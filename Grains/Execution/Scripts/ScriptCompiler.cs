@@ -50,6 +50,7 @@ public sealed class ScriptCompiler
 
     private readonly ConcurrentDictionary<string, Lazy<(Script<object> Script, ScriptImage Image)>> _preludes = new();
     private readonly ConcurrentDictionary<(string Shape, string Code), Lazy<CompiledScript>> _scripts = new();
+    private readonly ConcurrentDictionary<(string Shape, string Template), bool> _unliftable = new();
 
     /// <summary>
     /// A script compiled for one namespace shape: its submissions (the prelude and the user's code
@@ -118,7 +119,7 @@ public sealed class ScriptCompiler
     /// variables of earlier scripts stay in scope with their exact types; variables changed since
     /// (pushed, for instance) are declared first. Compiled per engine and never cached.
     /// </summary>
-    internal object? Continue(ScriptChain chain, IReadOnlyDictionary<string, object?> ns, string code, CancellationToken cancellationToken = default)
+    internal object? Continue(ScriptChain chain, IReadOnlyDictionary<string, object?> ns, string code, ExecuteClock clock, CancellationToken cancellationToken = default)
     {
         var current = chain.Variables.GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.Last().Value);
         var changed = Variables(ns).Where(v => !current.TryGetValue(v.Name, out var value) || !Equals(value, ns[v.Name])).ToArray();
@@ -127,17 +128,18 @@ public sealed class ScriptCompiler
         if (changed.Length > 0)
         {
             var prelude = chain.Last.ContinueWith(PreludeText(changed), options);
-            chain.Run(CompileChecked(prelude), prelude, globals);
+            chain.Run(CompileChecked(prelude, clock), prelude, globals, clock);
         }
         var next = chain.Last.ContinueWith(code, options);
-        return chain.Run(CompileChecked(next), next, globals);
+        clock.Compiled = true;
+        return chain.Run(CompileChecked(next, clock), next, globals, clock);
     }
 
     /// <summary>
     /// Checks and emits a script in one pass. Not through <c>Script.Compile()</c>: that also builds
     /// Roslyn's own executor, loading the assembly into Roslyn's context, which is never freed.
     /// </summary>
-    private static ScriptImage CompileChecked(Script<object> script) => ScriptImage.Emit(script); // emitting reports every error, once
+    private static ScriptImage CompileChecked(Script<object> script, ExecuteClock? clock) => ScriptImage.Emit(script, clock); // emitting reports every error, once
 
     /// <summary>The namespace's variables a script can name (those <paramref name="include"/> accepts), with the types it declares them as.</summary>
     private static (string Name, Type Type)[] Variables(IReadOnlyDictionary<string, object?> ns, Func<string, bool>? include = null) => ns
@@ -146,17 +148,58 @@ public sealed class ScriptCompiler
         .OrderBy(v => v.Key, StringComparer.Ordinal)
         .ToArray();
 
-    /// <summary>The compiled script for <paramref name="code"/> over a namespace with <paramref name="ns"/>'s shape.</summary>
-    internal CompiledScript Compile(IReadOnlyDictionary<string, object?> ns, string code)
+    /// <summary>
+    /// A script ready to run: compiled, and what its run passes in when it was compiled as a template
+    /// (the literal values, the real names of renamed variables).
+    /// </summary>
+    internal readonly record struct PreparedScript(CompiledScript Compiled, object[]? Literals, IReadOnlyList<string>? Renamed);
+
+    /// <summary>
+    /// The compiled script for <paramref name="code"/> over <paramref name="ns"/>'s shape, shared with
+    /// every script that differs from it only in literals and new variables' names (<see cref="ScriptTemplate"/>).
+    /// </summary>
+    internal PreparedScript Prepare(IReadOnlyDictionary<string, object?> ns, string code, ExecuteClock? clock = null)
     {
-        // Only the variables the code names and does not declare itself: the prelude, its compile time
-        // and the cache key stay the size of the script, not of the namespace, which grows by a name
-        // at every line typed; and a script that redeclares a variable compiles as one submission.
         var mentions = ScriptMentions.Of(code);
+        var (variables, shape) = ShapeFor(ns, mentions);
+        if (mentions.Template is { } template && !_unliftable.ContainsKey((shape, template.Text)))
+        {
+            try
+            {
+                return new PreparedScript(Compile(variables, shape, template.Text, clock), template.Literals, template.Declared);
+            }
+            catch (ScriptCompilationException)
+            {
+                // A place that needs a constant: this template never compiles; the code compiles as written.
+                if (_unliftable.Count > CacheLimit) _unliftable.Clear();
+                _unliftable.TryAdd((shape, template.Text), true);
+            }
+        }
+        return new PreparedScript(Compile(variables, shape, code, clock), null, null);
+    }
+
+    /// <summary>The compiled script for <paramref name="code"/>, exactly as written, over a namespace with <paramref name="ns"/>'s shape.</summary>
+    internal CompiledScript Compile(IReadOnlyDictionary<string, object?> ns, string code, ExecuteClock? clock = null)
+    {
+        var (variables, shape) = ShapeFor(ns, ScriptMentions.Of(code));
+        return Compile(variables, shape, code, clock);
+    }
+
+    /// <summary>
+    /// The namespace variables a script's prelude declares, and the shape (names, types and builds) that
+    /// keys its compiled form. Only the variables the code names and does not declare itself: the
+    /// prelude, its compile time and the cache key stay the size of the script, not of the namespace,
+    /// which grows by a name at every line typed; and a script that redeclares a variable compiles as one submission.
+    /// </summary>
+    private static ((string Name, Type Type)[] Variables, string Shape) ShapeFor(IReadOnlyDictionary<string, object?> ns, ScriptMentions mentions)
+    {
         var variables = Variables(ns, mentions.Needs); // filtered first: typing every variable would grow with the namespace
         // Types are told apart by build (module id), not only by name: two clients may upload two builds of one assembly.
-        var shape = string.Join(";", variables.Select(v => $"{v.Name}:{v.Type.AssemblyQualifiedName}@{v.Type.Module.ModuleVersionId}"));
+        return (variables, string.Join(";", variables.Select(v => $"{v.Name}:{v.Type.AssemblyQualifiedName}@{v.Type.Module.ModuleVersionId}")));
+    }
 
+    private CompiledScript Compile((string Name, Type Type)[] variables, string shape, string code, ExecuteClock? clock)
+    {
         // Dropping entries bounds the caches; nothing loaded hangs off them.
         if (_scripts.Count > CacheLimit) _scripts.Clear();
         if (_preludes.Count > PreludeLimit) _preludes.Clear();
@@ -169,7 +212,8 @@ public sealed class ScriptCompiler
             var merged = CSharpScript.Create<object>(PreludeText(variables) + "#line 1\n" + code, Options(variables), typeof(ScriptGlobals), SharedLoader);
             try
             {
-                return new CompiledScript([CompileChecked(merged)], merged, assemblies);
+                if (clock is not null) clock.Compiled = true;
+                return new CompiledScript([CompileChecked(merged, clock)], merged, assemblies);
             }
             catch (ScriptCompilationException)
             {
@@ -179,14 +223,16 @@ public sealed class ScriptCompiler
             var (prelude, preludeImage) = _preludes.GetOrAdd(shape, _ => new Lazy<(Script<object>, ScriptImage)>(() =>
             {
                 var script = CSharpScript.Create<object>(PreludeText(variables), Options(variables), typeof(ScriptGlobals), SharedLoader);
-                return (script, CompileChecked(script));
+                return (script, CompileChecked(script, clock));
             })).Value;
             var user = prelude.ContinueWith(code);
-            return new CompiledScript([preludeImage, CompileChecked(user)], user, assemblies);
+            return new CompiledScript([preludeImage, CompileChecked(user, clock)], user, assemblies);
         }));
         try
         {
-            return lazy.Value;
+            var compiled = lazy.Value;
+            clock?.Lap(ExecuteClock.Phase.Prepare); // a script found (or waited for) costs its lookup; a compiled one, nothing more
+            return compiled;
         }
         catch (ScriptCompilationException)
         {

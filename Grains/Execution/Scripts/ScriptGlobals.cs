@@ -5,7 +5,7 @@ namespace Orleans.Parallel.Grains.Execution.Scripts;
 /// cancellation token. The prelude that precedes every script declares each namespace variable the
 /// script names with its runtime type from this.
 /// </summary>
-public sealed class ScriptGlobals(IReadOnlyDictionary<string, object?> ns, CancellationToken cancellationToken = default)
+public sealed class ScriptGlobals(IReadOnlyDictionary<string, object?> ns, CancellationToken cancellationToken = default, object[]? literals = null)
 {
     /// <summary>The engine's namespace when the script started (read by the generated prelude).</summary>
     public IReadOnlyDictionary<string, object?> __ns__ { get; } = ns;
@@ -15,4 +15,7 @@ public sealed class ScriptGlobals(IReadOnlyDictionary<string, object?> ns, Cance
     /// script checks it (<c>CancellationToken.ThrowIfCancellationRequested()</c>) or passes it on.
     /// </summary>
     public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>The literal values of this run's script, read by its compiled template (<see cref="ScriptTemplate"/>).</summary>
+    public object[] __ns_lit__ { get; } = literals ?? [];
 }

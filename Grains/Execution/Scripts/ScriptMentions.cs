@@ -13,7 +13,10 @@ namespace Orleans.Parallel.Grains.Execution.Scripts;
 /// name cannot be read or written by it, and one it declares hides the namespace's for the whole
 /// script, as a later submission's declaration hides an earlier one's.
 /// </summary>
-internal sealed record ScriptMentions(FrozenSet<string> Named, FrozenSet<string> Declared)
+/// <param name="Named">Every identifier in the script.</param>
+/// <param name="Declared">The names its top level declares.</param>
+/// <param name="Template">The script with its literals and new variables' names taken out, when it has any that can be (<see cref="ScriptTemplate"/>).</param>
+internal sealed record ScriptMentions(FrozenSet<string> Named, FrozenSet<string> Declared, ScriptTemplate? Template)
 {
     private const int CacheLimit = 256;
     private static readonly CSharpParseOptions Script = CSharpParseOptions.Default.WithKind(SourceCodeKind.Script);
@@ -31,7 +34,7 @@ internal sealed record ScriptMentions(FrozenSet<string> Named, FrozenSet<string>
             .Where(t => t.IsKind(SyntaxKind.IdentifierToken))
             .Select(t => t.ValueText)
             .ToFrozenSet(StringComparer.Ordinal);
-        return Cache.GetOrAdd(code, new ScriptMentions(named, root.Members.SelectMany(DeclaredBy).ToFrozenSet(StringComparer.Ordinal)));
+        return Cache.GetOrAdd(code, new ScriptMentions(named, root.Members.SelectMany(DeclaredBy).ToFrozenSet(StringComparer.Ordinal), ScriptTemplate.Of(root)));
     }
 
     /// <summary>

@@ -231,4 +231,47 @@ public sealed class ExecuteTests(ClusterFixture fixture)
         Assert.Equal(11, await e.PullAsync<int>("exec_m_d"));
         Assert.Equal(99, await e.PullAsync<int>("exec_m_unrelated"));
     }
+
+    /// <summary>
+    /// An interactive session's lines: each declares a new variable with a new value. The first compiles;
+    /// the next ones share its compiled script (taken out literals and names), keep their own names and
+    /// values on every engine, and their metadata says where the time went.
+    /// </summary>
+    [Fact]
+    public async Task Execute_NewVariableLines_CompiledOnce_EachKeepsItsNameAndValue()
+    {
+        var all = Rc[..];
+        // A value of a script-declared type (left by another test) would make each line continue that
+        // engine's own chain, compiled per engine: start from empty namespaces.
+        await all.ClearAsync();
+        var first = all.ExecuteAsync("var exec_line_0 = 100;");
+        await first;
+        for (var i = 1; i <= 5; i++)
+        {
+            var line = all.ExecuteAsync($"var exec_line_{i} = {100 + i};");
+            await line;
+            Assert.All(line.Metadata, m =>
+            {
+                var timings = Assert.IsType<Orleans.Parallel.Engine.ExecuteTimings>(m.Timings);
+                Assert.False(timings.Compiled, "a line differing only in a literal and a new name was compiled again");
+                Assert.Equal(0, timings.EmitMs);
+            });
+        }
+        for (var i = 0; i <= 5; i++) Assert.Equal([100 + i, 100 + i, 100 + i, 100 + i], await all.PullAsync<int>($"exec_line_{i}"));
+        var names = await Rc[0].KeysAsync();
+        Assert.DoesNotContain(names, n => n.StartsWith("__ns", StringComparison.Ordinal));
+
+        // A line that must compile says so, with each phase timed.
+        var compiled = Rc[0].ExecuteAsync("var exec_line_c = exec_line_1 + 1; exec_line_c += 7;");
+        await compiled;
+        var metadata = Assert.Single(compiled.Metadata);
+        Assert.True(metadata.Timings!.Compiled);
+        Assert.True(metadata.Timings.DeclareMs > 0 && metadata.Timings.EmitMs > 0 && metadata.Timings.RunMs > 0, metadata.Timings.ToString());
+        Assert.Equal(109, await Rc[0].PullAsync<int>("exec_line_c"));
+
+        // Apply is no script: no timings.
+        var apply = Rc[0].ApplyAsync(() => 1);
+        await apply;
+        Assert.Null(Assert.Single(apply.Metadata).Timings);
+    }
 }
