@@ -80,12 +80,14 @@ public sealed class ScriptCompiler
     /// <summary>Loads and exercises the compiler once (what a first Execute would otherwise wait for).</summary>
     public void WarmUp()
     {
-        // Both forms: one submission, and prelude plus submission (the code redeclares with an out variable).
+        // Both forms: one submission, and prelude plus submission (the code redeclares with an out
+        // variable); and a template (a literal and a new name taken out).
         var ns = new Dictionary<string, object?> { ["warm"] = 1 };
-        foreach (var code in new[] { "var __ns_warm = warm + 1;", "int.TryParse(\"2\", out var warm);" })
+        foreach (var code in new[] { "var __ns_warm = warm + 1;", "int.TryParse(\"2\", out var warm);", "var __ns_warm = 2;" })
         {
-            var loaded = new LoadedScript(Compile(ns, code), AssemblyLoadContext.Default);
-            loaded.Run(new ScriptGlobals(ns));
+            var prepared = Prepare(ns, code);
+            var loaded = new LoadedScript(prepared.Compiled, AssemblyLoadContext.Default);
+            loaded.Run(new ScriptGlobals(ns, default, prepared.Literals));
             loaded.Context.Unload();
         }
     }
