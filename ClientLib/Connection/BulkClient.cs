@@ -14,7 +14,15 @@ namespace Orleans.Parallel.Connection;
 /// </summary>
 internal sealed class BulkClient : IDisposable
 {
+    /// <summary>
+    /// Transfers at once to one silo, at most: more wait for a connection. A push of one large array
+    /// to a thousand engines would otherwise open a thousand connections and threads, past the silo's
+    /// per-address cap (<c>BulkOptions.MaxConnectionsPerPeer</c>); a few streams already fill the link.
+    /// </summary>
+    public const int ConnectionsPerSilo = 8;
+
     private readonly ConcurrentDictionary<BulkEndpoint, ConcurrentBag<Socket>> _idle = new();
+    private readonly ConcurrentDictionary<BulkEndpoint, SemaphoreSlim> _gates = new();
     private volatile bool _disposed;
 
     /// <summary>Sends <paramref name="byteLength"/> bytes of <paramref name="array"/> under <paramref name="token"/>; completes when the bytes are no longer read.</summary>
@@ -54,7 +62,22 @@ internal sealed class BulkClient : IDisposable
         });
     }
 
-    private Task<T> Run<T>(BulkEndpoint endpoint, Func<Socket, T> transfer) => Task.Factory.StartNew(() =>
+    private async Task<T> Run<T>(BulkEndpoint endpoint, Func<Socket, T> transfer)
+    {
+        var gate = _gates.GetOrAdd(endpoint, _ => new SemaphoreSlim(ConnectionsPerSilo));
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await Task.Factory.StartNew(() => Transfer(endpoint, transfer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private T Transfer<T>(BulkEndpoint endpoint, Func<Socket, T> transfer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var socket = Rent(endpoint);
@@ -69,7 +92,7 @@ internal sealed class BulkClient : IDisposable
             socket.Dispose(); // its stream position is unknown now
             throw;
         }
-    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
 
     private Socket Rent(BulkEndpoint endpoint)
     {

@@ -58,18 +58,36 @@ public static class BulkProtocol
     public static Type ElementOf(string fullName) =>
         ByName.TryGetValue(fullName, out var type) ? type : throw new InvalidDataException($"{fullName} is not a bulk element type.");
 
-    /// <summary>A new array for <paramref name="byteLength"/> bytes of <paramref name="element"/>, not zeroed (the socket fills it).</summary>
-    public static Array Allocate(Type element, long byteLength)
+    /// <summary>
+    /// A new array for <paramref name="byteLength"/> bytes of <paramref name="element"/>, not zeroed (the
+    /// socket fills it). <paramref name="populate"/>: map all its pages now (a receiver that maps them
+    /// as bytes arrive passes false).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The length is negative, not whole elements, or more elements than a .NET array holds.</exception>
+    public static Array Allocate(Type element, long byteLength, bool populate = true)
     {
-        var size = Marshal.SizeOf(element == typeof(bool) ? typeof(byte) : element == typeof(char) ? typeof(ushort) : element);
-        if (byteLength % size != 0) throw new InvalidDataException($"{byteLength} bytes are not a whole number of {element.Name} elements.");
-        var length = checked((int)(byteLength / size));
+        var length = ElementCount(element, byteLength);
         Reclaim.BeforeReceiving(byteLength);
         // Not zeroed: the socket fills every byte.
         var array = NewArray(element, length);
-        if (byteLength >= PrefaultFrom) Prefault.Populate(array);
+        if (populate && byteLength >= PrefaultFrom) Prefault.Populate(array);
         return array;
     }
+
+    /// <summary>The number of <paramref name="element"/>s in <paramref name="byteLength"/> bytes, checked against what a .NET array can hold.</summary>
+    /// <exception cref="InvalidDataException">The length is negative, not whole elements, or more elements than a .NET array holds.</exception>
+    public static int ElementCount(Type element, long byteLength)
+    {
+        var size = Marshal.SizeOf(element == typeof(bool) ? typeof(byte) : element == typeof(char) ? typeof(ushort) : element);
+        if (byteLength < 0) throw new InvalidDataException($"A bulk length cannot be negative ({byteLength}).");
+        if (byteLength % size != 0) throw new InvalidDataException($"{byteLength} bytes are not a whole number of {element.Name} elements.");
+        if (byteLength / size > Array.MaxLength)
+            throw new InvalidDataException($"{byteLength} bytes are {byteLength / size} {element.Name} elements; a .NET array holds at most {Array.MaxLength}.");
+        return (int)(byteLength / size);
+    }
+
+    /// <summary>The bytes of a put frame after its op byte: token, element code, byte length.</summary>
+    public const int PutHeaderLength = 16 + 1 + 8;
 
     /// <summary>Arrays from this size on have their pages mapped in one call before they are filled.</summary>
     private const long PrefaultFrom = 4 * 1024 * 1024;

@@ -15,6 +15,22 @@ internal static class Prefault
     private const long Page = 4096;
     private static bool _unsupported = !OperatingSystem.IsLinux();
 
+    /// <summary>Maps the pages of <paramref name="length"/> bytes from <paramref name="start"/> (within an array pinned by the caller).</summary>
+    public static unsafe void Populate(byte* start, long length)
+    {
+        if (_unsupported) return;
+        var first = ((long)start + Page - 1) & ~(Page - 1);
+        var last = ((long)start + length) & ~(Page - 1);
+        try
+        {
+            if (last > first && Madvise((nint)first, (nuint)(last - first), MadvPopulateWrite) != 0) _unsupported = true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _unsupported = true;
+        }
+    }
+
     public static void Populate(Array array)
     {
         if (_unsupported) return;

@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 
 namespace Orleans.Parallel.Grains.Bulk;
 
 /// <summary>
 /// Arrays clients sent to this silo, waiting for the engine task that names them. Either side may
 /// come first: the bytes (through <see cref="BulkServer"/>) or the task (through <see cref="Take"/>).
+/// The bytes of arrays being received or waiting are counted against <see cref="BulkOptions.MaxInFlightBytes"/>
+/// until their task takes them (or they are dropped), so senders cannot fill the silo's memory.
 /// </summary>
-public sealed class BulkInbox
+public sealed class BulkInbox(IOptions<BulkOptions> options)
 {
     /// <summary>How long a task waits for a transfer that has not even begun.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
@@ -15,17 +18,54 @@ public sealed class BulkInbox
     public static readonly TimeSpan Unclaimed = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
+    private readonly long _limit = options.Value.InFlightLimit;
+    private long _inFlight;
 
-    internal sealed class Entry
+    /// <summary>Bytes of arrays being received or waiting for their tasks.</summary>
+    public long InFlightBytes => Interlocked.Read(ref _inFlight);
+
+    internal sealed class Entry(BulkInbox inbox)
     {
         public readonly TaskCompletionSource<Array> Array = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public readonly TaskCompletionSource Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public readonly DateTime Created = DateTime.UtcNow;
+        private long _reserved;
+        private int _receiving;
+
+        /// <summary>Claims the receipt for one connection and counts its bytes; false (with the reason) if another connection has it or the limit is reached.</summary>
+        public bool TryBegin(long bytes, out string? refused)
+        {
+            if (Interlocked.Exchange(ref _receiving, 1) == 1)
+            {
+                refused = "another connection already sent this transfer";
+                return false;
+            }
+            if (Interlocked.Add(ref inbox._inFlight, bytes) > inbox._limit)
+            {
+                Interlocked.Add(ref inbox._inFlight, -bytes);
+                refused = $"the silo already holds {inbox.InFlightBytes:N0} bytes of arrays in flight, and {bytes:N0} more would pass its limit of " +
+                    $"{inbox._limit:N0} (BulkOptions.MaxInFlightBytes); send fewer large arrays at once";
+                return false;
+            }
+            Interlocked.Exchange(ref _reserved, bytes);
+            refused = null;
+            return true;
+        }
+
+        /// <summary>Uncounts the entry's bytes (once): its task took them, or they were dropped.</summary>
+        public void Release() => Interlocked.Add(ref inbox._inFlight, -Interlocked.Exchange(ref _reserved, 0));
+
+        /// <summary>The transfer failed: the waiting task learns why, and its bytes are uncounted.</summary>
+        public void Fail(Exception error)
+        {
+            Array.TrySetException(error);
+            Release();
+        }
     }
 
     internal Entry Receiving(Guid token)
     {
-        var entry = _entries.GetOrAdd(token, _ => new Entry());
+        var entry = _entries.GetOrAdd(token, _ => new Entry(this));
         entry.Started.TrySetResult();
         return entry;
     }
@@ -34,7 +74,7 @@ public sealed class BulkInbox
     /// <exception cref="TimeoutException">No transfer under that token began within <see cref="StartTimeout"/>.</exception>
     public Array Take(Guid token)
     {
-        var entry = _entries.GetOrAdd(token, _ => new Entry());
+        var entry = _entries.GetOrAdd(token, _ => new Entry(this));
         try
         {
             if (!entry.Started.Task.Wait(StartTimeout))
@@ -45,6 +85,7 @@ public sealed class BulkInbox
         finally
         {
             _entries.TryRemove(token, out _);
+            entry.Release(); // the namespace holds it now (or it failed): no longer in flight
         }
     }
 
@@ -53,6 +94,6 @@ public sealed class BulkInbox
     {
         foreach (var (token, entry) in _entries)
             if (now - entry.Created > Unclaimed && _entries.TryRemove(token, out _))
-                entry.Array.TrySetException(new TimeoutException($"Bulk data {token} was not claimed in time."));
+                entry.Fail(new TimeoutException($"Bulk data {token} was not claimed in time."));
     }
 }

@@ -15,9 +15,16 @@ namespace Orleans.Parallel.Grains.Bulk;
 /// <summary>
 /// The silo's bulk listener: large arrays come in (<see cref="BulkProtocol.Put"/>, into
 /// <see cref="BulkInbox"/>) and go out (<see cref="BulkProtocol.Get"/>, from <see cref="BulkOutbox"/>)
-/// over plain TCP beside Orleans, because Orleans messages top out far below what loopback TCP
-/// carries. Bound to the silo's own address; a connection must first present the silo's random key,
-/// which only the cluster's own messages carry.
+/// over TCP beside Orleans, because Orleans messages top out far below what loopback TCP carries.
+/// Bound to the silo's own address; a connection must first present the silo's random key, which
+/// only the cluster's own messages carry.
+/// <para>
+/// Whatever reaches the port cannot take the silo down: everything is asynchronous (no thread per
+/// connection, none before the key), connections are capped in total and per address, a connection
+/// that does not present the key in time or stalls mid-transfer is dropped, every length is checked
+/// before memory is taken, the bytes in flight are bounded (<see cref="BulkInbox"/>), pages are mapped
+/// as bytes arrive, and any failure ends that one connection, never the accept loop.
+/// </para>
 /// </summary>
 public sealed partial class BulkServer(
     BulkInbox inbox,
@@ -28,11 +35,16 @@ public sealed partial class BulkServer(
 {
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(BulkProtocol.KeyLength);
     private readonly ConcurrentDictionary<Socket, byte> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly BulkAdmission _admission = new(options.Value.MaxConnections, options.Value.MaxConnectionsPerPeer);
     private Socket? _listener;
     private Timer? _sweeper;
 
     /// <summary>Where clients reach this listener (set once the silo has started it).</summary>
     public BulkEndpoint Endpoint { get; private set; } = null!;
+
+    /// <summary>Connections open now (authenticated or not).</summary>
+    public int OpenConnections => _admission.Open;
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(BulkServer), ServiceLifecycleStage.ApplicationServices, Start, Stop);
@@ -42,9 +54,9 @@ public sealed partial class BulkServer(
         var address = endpoints.Value.AdvertisedIPAddress ?? IPAddress.Loopback;
         _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(new IPEndPoint(address, options.Value.Port));
-        _listener.Listen(64);
+        _listener.Listen(512);
         Endpoint = new BulkEndpoint(address.ToString(), ((IPEndPoint)_listener.LocalEndPoint!).Port, _key);
-        new Thread(AcceptLoop) { IsBackground = true, Name = "bulk-accept" }.Start();
+        _ = AcceptLoopAsync(_listener);
         _sweeper = new Timer(_ => { inbox.Sweep(DateTime.UtcNow); outbox.Sweep(DateTime.UtcNow); }, null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
         LogListening(logger, Endpoint.ToString());
         return Task.CompletedTask;
@@ -58,124 +70,187 @@ public sealed partial class BulkServer(
 
     public void Dispose()
     {
+        _stopping.Cancel();
         _sweeper?.Dispose();
         _listener?.Dispose();
         foreach (var connection in _connections.Keys) connection.Dispose();
     }
 
-    private void AcceptLoop()
+    private async Task AcceptLoopAsync(Socket listener)
     {
-        while (true)
+        while (!_stopping.IsCancellationRequested)
         {
             Socket connection;
             try
             {
-                connection = _listener!.Accept();
+                connection = await listener.AcceptAsync(_stopping.Token);
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (Exception) when (_stopping.IsCancellationRequested)
             {
                 return; // the listener closed with the silo
             }
-            _connections[connection] = 0;
-            new Thread(() => Serve(connection)) { IsBackground = true, Name = "bulk-connection" }.Start();
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Out of descriptors, a connection reset before it was accepted: keep listening.
+                LogAcceptFailed(logger, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(50));
+                continue;
+            }
+            var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+            if (!_admission.TryAdmit(peer))
+            {
+                LogRefused(logger, peer.ToString(), options.Value.MaxConnections, options.Value.MaxConnectionsPerPeer);
+                connection.Dispose();
+                continue;
+            }
+            _ = ServeAsync(connection, peer);
         }
     }
 
-    private void Serve(Socket connection)
+    private async Task ServeAsync(Socket connection, IPAddress peer)
     {
+        _connections[connection] = 0;
         BulkInbox.Entry? receiving = null;
         try
         {
             BulkProtocol.Configure(connection);
-            if (!Authenticate(connection)) return;
-            Span<byte> header = stackalloc byte[1 + 16 + 1 + 8];
+            var stream = new NetworkStream(connection, ownsSocket: false);
+            if (!await AuthenticateAsync(stream, peer)) return;
+            var header = new byte[1 + BulkProtocol.PutHeaderLength];
             while (true)
             {
-                var op = header[..1];
-                if (connection.Receive(op) == 0) return; // the client closed an idle connection
-                switch (op[0])
+                // Idle between transfers: no timeout (the client pools its connections), no thread.
+                if (await stream.ReadAsync(header.AsMemory(0, 1), _stopping.Token) == 0) return;
+                using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                switch (header[0])
                 {
                     case BulkProtocol.Put:
-                        BulkProtocol.ReceiveExactly(connection, header[1..]);
-                        ReceivePut(connection, header, ref receiving);
+                        await ReadExactlyAsync(stream, header.AsMemory(1), stall);
+                        receiving = inbox.Receiving(new Guid(header.AsSpan(1, 16)));
+                        await ReceivePutAsync(stream, header, receiving, stall);
+                        receiving = null;
                         break;
                     case BulkProtocol.Get:
-                        BulkProtocol.ReceiveExactly(connection, header.Slice(1, 16));
-                        SendClaimed(connection, new Guid(header.Slice(1, 16)));
+                        await ReadExactlyAsync(stream, header.AsMemory(1, 16), stall);
+                        await SendAsync(stream, outbox.Claim(new Guid(header.AsSpan(1, 16))), stall);
                         break;
                     default:
-                        LogBadFrame(logger, op[0]);
+                        LogBadFrame(logger, peer.ToString(), header[0]);
                         return;
                 }
             }
         }
-        catch (Exception e) when (e is SocketException or EndOfStreamException or ObjectDisposedException or InvalidDataException)
+        catch (Exception e)
         {
-            receiving?.Array.TrySetException(new IOException($"The client's bulk connection broke during the transfer: {e.Message}", e));
-            LogConnectionEnded(logger, e.Message);
-        }
-        catch (OutOfMemoryException e)
-        {
-            receiving?.Array.TrySetException(new InsufficientMemoryException("The silo has no memory for the array sent to it.", e));
+            // One connection's failure, whatever it is: the task waiting for its array learns why.
+            receiving?.Fail(e is OutOfMemoryException
+                ? new InsufficientMemoryException("The silo has no memory for the array sent to it.", e)
+                : new IOException($"The client's bulk transfer failed: {e.Message}", e));
+            LogConnectionEnded(logger, peer.ToString(), e.Message);
         }
         finally
         {
             _connections.TryRemove(connection, out _);
             connection.Dispose();
+            _admission.Release(peer);
         }
     }
 
-    /// <summary>
-    /// Receives one array into the inbox. A frame of its own so that no local of the connection's
-    /// loop holds the array afterwards: an idle connection would keep it alive after the engine
-    /// replaced it, and the next large receipt could not reuse its memory (GrainInterfaces/Bulk/Reclaim.cs).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ReceivePut(Socket connection, ReadOnlySpan<byte> header, ref BulkInbox.Entry? receiving)
+    private async Task<bool> AuthenticateAsync(Stream stream, IPAddress peer)
     {
-        var token = new Guid(header.Slice(1, 16));
-        var element = BulkProtocol.ElementOf(header[17]);
-        var length = BinaryPrimitives.ReadInt64LittleEndian(header[18..]);
-        receiving = inbox.Receiving(token);
-        var array = BulkProtocol.Allocate(element, length);
-        BulkProtocol.ReceiveArray(connection, array, length);
-        receiving.Array.TrySetResult(array);
-        receiving = null;
-    }
-
-    private bool Authenticate(Socket connection)
-    {
-        Span<byte> hello = stackalloc byte[4 + BulkProtocol.KeyLength];
-        BulkProtocol.ReceiveExactly(connection, hello);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(hello) != BulkProtocol.Magic
-            || !CryptographicOperations.FixedTimeEquals(hello[4..], _key))
+        var hello = new byte[4 + BulkProtocol.KeyLength];
+        using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
         {
-            LogRejected(logger, connection.RemoteEndPoint?.ToString() ?? "?");
+            handshake.CancelAfter(options.Value.HandshakeTimeout);
+            try
+            {
+                await stream.ReadExactlyAsync(hello, handshake.Token);
+            }
+            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+            {
+                LogRejected(logger, peer.ToString(), $"no key within {options.Value.HandshakeTimeout.TotalSeconds:0} s");
+                return false;
+            }
+        }
+        if (BinaryPrimitives.ReadUInt32LittleEndian(hello) != BulkProtocol.Magic || !CryptographicOperations.FixedTimeEquals(hello.AsSpan(4), _key))
+        {
+            LogRejected(logger, peer.ToString(), "wrong key");
             return false;
         }
-        connection.Send([1]);
+        await stream.WriteAsync(new byte[] { 1 }, _stopping.Token);
         return true;
     }
 
-    /// <summary>Sends the array offered under <paramref name="token"/>; like <see cref="ReceivePut"/>, a frame of its own so the loop keeps no array alive.</summary>
+    /// <summary>
+    /// Receives one array into the inbox, after checking its length against what an array can hold and
+    /// what the silo may hold in flight. A frame of its own so that no local of the connection's loop
+    /// holds the array afterwards: an idle connection would keep it alive after the engine replaced it,
+    /// and the next large receipt could not reuse its memory (GrainInterfaces/Bulk/Reclaim.cs).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void SendClaimed(Socket connection, Guid token) => Send(connection, outbox.Claim(token));
-
-    private static void Send(Socket connection, BulkOutbox.Offered? offered)
+    private async Task ReceivePutAsync(Stream stream, byte[] header, BulkInbox.Entry receiving, CancellationTokenSource stall)
     {
-        Span<byte> answer = stackalloc byte[1 + 8];
+        var element = BulkProtocol.ElementOf(header[17]);
+        var length = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(18));
+        BulkProtocol.ElementCount(element, length); // throws for a negative length, a partial element, too many elements
+        if (!receiving.TryBegin(length, out var refused)) throw new InvalidDataException($"The silo refused {length:N0} bytes of bulk data: {refused}.");
+        var array = BulkProtocol.Allocate(element, length, populate: false);
+        await ReceiveArrayAsync(stream, array, stall);
+        receiving.Array.TrySetResult(array);
+    }
+
+    /// <summary>Fills <paramref name="array"/> from the stream in windows, mapping each window's pages just before its bytes arrive.</summary>
+    private async Task ReceiveArrayAsync(Stream stream, Array array, CancellationTokenSource stall)
+    {
+        using var bytes = new PinnedArrayBytes(array);
+        for (long offset = 0; offset < bytes.Length;)
+        {
+            var window = bytes.Window(offset);
+            bytes.Populate(offset, window.Length);
+            await ReadExactlyAsync(stream, window, stall);
+            offset += window.Length;
+        }
+    }
+
+    /// <summary>Reads all of <paramref name="buffer"/>; fails if no byte arrives for <see cref="BulkOptions.StallTimeout"/>.</summary>
+    private async Task ReadExactlyAsync(Stream stream, Memory<byte> buffer, CancellationTokenSource stall)
+    {
+        while (!buffer.IsEmpty)
+        {
+            stall.CancelAfter(options.Value.StallTimeout);
+            var read = await stream.ReadAsync(buffer, stall.Token);
+            if (read == 0) throw new EndOfStreamException("The bulk connection closed in the middle of a transfer.");
+            buffer = buffer[read..];
+        }
+    }
+
+    /// <summary>Sends the array offered under a token, from its own memory; like <see cref="ReceivePutAsync"/>, a frame of its own so the loop keeps no array alive.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private async Task SendAsync(Stream stream, BulkOutbox.Offered? offered, CancellationTokenSource stall)
+    {
+        var answer = new byte[1 + 8];
         if (offered is null)
         {
-            connection.Send(answer); // found = 0: expired or unknown
+            await stream.WriteAsync(answer, stall.Token); // found = 0: expired or unknown
             return;
         }
         try
         {
-            var length = (long)Buffer.ByteLength(offered.Array);
             answer[0] = 1;
-            BinaryPrimitives.WriteInt64LittleEndian(answer[1..], length);
-            connection.Send(answer);
-            BulkProtocol.SendArray(connection, offered.Array, 0, length);
+            BinaryPrimitives.WriteInt64LittleEndian(answer.AsSpan(1), Buffer.ByteLength(offered.Array));
+            await stream.WriteAsync(answer, stall.Token);
+            using var bytes = new PinnedArrayBytes(offered.Array);
+            for (long offset = 0; offset < bytes.Length;)
+            {
+                var window = bytes.Window(offset);
+                stall.CancelAfter(options.Value.StallTimeout);
+                await stream.WriteAsync(window, stall.Token);
+                offset += window.Length;
+            }
         }
         finally
         {
@@ -186,19 +261,19 @@ public sealed partial class BulkServer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulk listener on {Endpoint}")]
     private static partial void LogListening(ILogger logger, string endpoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk connection from {Remote} rejected: wrong key")]
-    private static partial void LogRejected(ILogger logger, string remote);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk connection from {Remote} rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string remote, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk connection sent unknown frame {Op}")]
-    private static partial void LogBadFrame(ILogger logger, byte op);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk connection from {Remote} refused: the listener holds its limit of connections ({Total} in all, {PerPeer} per address)")]
+    private static partial void LogRefused(ILogger logger, string remote, int total, int perPeer);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Bulk connection ended: {Reason}")]
-    private static partial void LogConnectionEnded(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk listener could not accept a connection: {Reason}")]
+    private static partial void LogAcceptFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk connection from {Remote} sent unknown frame {Op}")]
+    private static partial void LogBadFrame(ILogger logger, string remote, byte op);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Bulk connection from {Remote} ended: {Reason}")]
+    private static partial void LogConnectionEnded(ILogger logger, string remote, string reason);
 }
 
-/// <summary>Options of the silo's bulk listener.</summary>
-public sealed class BulkOptions
-{
-    /// <summary>The TCP port of the bulk listener; 0 (default) takes a free one, which the engine directory tells clients.</summary>
-    public int Port { get; set; }
-}
