@@ -78,7 +78,7 @@ public static class BulkProtocol
     /// <exception cref="InvalidDataException">The length is negative, not whole elements, or more elements than a .NET array holds.</exception>
     public static int ElementCount(Type element, long byteLength)
     {
-        var size = Marshal.SizeOf(element == typeof(bool) ? typeof(byte) : element == typeof(char) ? typeof(ushort) : element);
+        var size = SizeOf(element);
         if (byteLength < 0) throw new InvalidDataException($"A bulk length cannot be negative ({byteLength}).");
         if (byteLength % size != 0) throw new InvalidDataException($"{byteLength} bytes are not a whole number of {element.Name} elements.");
         if (byteLength / size > Array.MaxLength)
@@ -113,7 +113,17 @@ public static class BulkProtocol
     }
 
     /// <summary>The size of one element of a bulk array, in bytes.</summary>
-    public static int ElementSize(Array array) => array.Length == 0 ? 1 : (int)(Buffer.ByteLength(array) / array.Length);
+    public static int ElementSize(Array array) => SizeOf(array.GetType().GetElementType()!);
+
+    /// <summary>The size of one <paramref name="element"/> (a bulk element type), in bytes.</summary>
+    public static int SizeOf(Type element) =>
+        Marshal.SizeOf(element == typeof(bool) ? typeof(byte) : element == typeof(char) ? typeof(ushort) : element);
+
+    /// <summary>
+    /// A primitive array's length in bytes, past 2 GiB too (<see cref="Buffer.ByteLength"/> returns an
+    /// int and throws for a <c>double[]</c> of more than 268 million elements).
+    /// </summary>
+    public static long ByteLength(Array array) => (long)array.Length * ElementSize(array);
 
     /// <summary>Writes <paramref name="byteLength"/> bytes of <paramref name="array"/> from <paramref name="byteOffset"/> to the socket, from the array's memory.</summary>
     public static void SendArray(Socket socket, Array array, long byteOffset, long byteLength)

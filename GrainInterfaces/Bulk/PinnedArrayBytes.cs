@@ -20,7 +20,7 @@ public sealed unsafe class PinnedArrayBytes : IDisposable
     {
         _handle = GCHandle.Alloc(array, GCHandleType.Pinned);
         Start = (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
-        Length = Buffer.ByteLength(array);
+        Length = BulkProtocol.ByteLength(array);
     }
 
     /// <summary>The array's first byte.</summary>

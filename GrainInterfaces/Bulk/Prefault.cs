@@ -41,7 +41,7 @@ internal static class Prefault
         {
             var start = (long)handle.AddrOfPinnedObject();
             var first = (start + Page - 1) & ~(Page - 1);
-            var last = (start + Buffer.ByteLength(array)) & ~(Page - 1);
+            var last = (start + BulkProtocol.ByteLength(array)) & ~(Page - 1);
             if (last > first && Madvise((nint)first, (nuint)(last - first), MadvPopulateWrite) != 0) _unsupported = true;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)

@@ -16,7 +16,7 @@ public sealed record PackedArray([property: Id(0)] string ElementType, [property
     /// <summary>Packs <paramref name="length"/> elements of a primitive array from <paramref name="offset"/>, in one copy.</summary>
     public static PackedArray PackRange(Array array, int offset, int length)
     {
-        var size = Buffer.ByteLength(array) / Math.Max(array.Length, 1);
+        var size = Bulk.BulkProtocol.ElementSize(array);
         var data = GC.AllocateUninitializedArray<byte>(length * size);
         Buffer.BlockCopy(array, offset * size, data, 0, data.Length);
         return new PackedArray(array.GetType().GetElementType()!.FullName!, data);
@@ -30,7 +30,7 @@ public sealed record PackedArray([property: Id(0)] string ElementType, [property
     {
         if (value is not PackedArray packed) return value;
         var element = Bulk.BulkProtocol.ElementOf(packed.ElementType);
-        var size = Buffer.ByteLength(Array.CreateInstance(element, 1));
+        var size = Bulk.BulkProtocol.SizeOf(element);
         var array = Array.CreateInstance(element, packed.Data.Length / size);
         Buffer.BlockCopy(packed.Data, 0, array, 0, packed.Data.Length);
         return array;

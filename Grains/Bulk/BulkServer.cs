@@ -241,7 +241,7 @@ public sealed partial class BulkServer(
         try
         {
             answer[0] = 1;
-            BinaryPrimitives.WriteInt64LittleEndian(answer.AsSpan(1), Buffer.ByteLength(offered.Array));
+            BinaryPrimitives.WriteInt64LittleEndian(answer.AsSpan(1), BulkProtocol.ByteLength(offered.Array));
             await stream.WriteAsync(answer, stall.Token);
             using var bytes = new PinnedArrayBytes(offered.Array);
             for (long offset = 0; offset < bytes.Length;)

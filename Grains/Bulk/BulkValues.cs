@@ -27,7 +27,7 @@ public sealed class BulkValues(
     };
 
     private static Array Checked(Array array, BulkRef bulk) =>
-        array.GetType().GetElementType()!.FullName == bulk.ElementType && Buffer.ByteLength(array) == bulk.ByteLength
+        array.GetType().GetElementType()!.FullName == bulk.ElementType && BulkProtocol.ByteLength(array) == bulk.ByteLength
             ? array
             : throw new InvalidDataException($"Bulk data {bulk.Token} is not the {bulk.ByteLength} bytes of {bulk.ElementType} announced.");
 
@@ -38,7 +38,7 @@ public sealed class BulkValues(
     public object? Offer(object? value, Guid session, ref List<Task>? sending)
     {
         if (value is Array array && BulkProtocol.IsBulkArray(array.GetType()))
-            return Buffer.ByteLength(array) < BulkProtocol.Threshold ? PackedArray.Pack(array) : OfferArray(array, session, ref sending);
+            return BulkProtocol.ByteLength(array) < BulkProtocol.Threshold ? PackedArray.Pack(array) : OfferArray(array, session, ref sending);
         if (value is not null && MemoryValue.IsPrimitiveMemory(value.GetType()))
         {
             // Copied: the memory may be a window on a namespace array the next task changes.
@@ -58,6 +58,6 @@ public sealed class BulkValues(
     {
         var (token, offered) = outbox.Offer(array, session);
         (sending ??= []).Add(offered.Sent);
-        return new BulkRef(token, array.GetType().GetElementType()!.FullName!, Buffer.ByteLength(array), server.Endpoint);
+        return new BulkRef(token, array.GetType().GetElementType()!.FullName!, BulkProtocol.ByteLength(array), server.Endpoint);
     }
 }
