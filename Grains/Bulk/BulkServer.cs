@@ -52,8 +52,11 @@ public sealed partial class BulkServer(
     private Task Start(CancellationToken cancellationToken)
     {
         var address = endpoints.Value.AdvertisedIPAddress ?? IPAddress.Loopback;
-        _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(address, options.Value.Port));
+        // Where the gateway listens, the bulk port listens: the advertised address, or every interface
+        // when the silo was told to (a translated address), never more than the gateway.
+        var bind = endpoints.Value.GatewayListeningEndpoint?.Address is { } listening && listening.Equals(IPAddress.Any) ? IPAddress.Any : address;
+        _listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.Bind(new IPEndPoint(bind, options.Value.Port));
         _listener.Listen(512);
         Endpoint = new BulkEndpoint(address.ToString(), ((IPEndPoint)_listener.LocalEndPoint!).Port, _key);
         _ = AcceptLoopAsync(_listener);

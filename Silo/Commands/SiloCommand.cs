@@ -20,7 +20,8 @@ internal static class SiloCommand
         var clustering = new Option<string>("--clustering") { Description = "How silos find each other: localhost, redis or azure.", DefaultValueFactory = _ => defaults.Clustering };
         var clusteringConnection = new Option<string?>("--clustering-connection") { Description = "For redis: the server (host:port); for azure: a storage connection string.", DefaultValueFactory = _ => defaults.ClusteringConnection };
         var primarySiloPort = new Option<int?>("--primary-silo-port") { Description = "For localhost clustering of several silos: the first silo's --silo-port.", DefaultValueFactory = _ => defaults.PrimarySiloPort };
-        var address = new Option<string>("--address") { Description = "The IP address this silo listens on and gives to others (default 127.0.0.1).", DefaultValueFactory = _ => defaults.Address };
+        var address = new Option<string>("--address") { Description = "The IP address this silo listens on and gives to others (default 127.0.0.1; another address needs --clustering redis or azure).", DefaultValueFactory = _ => defaults.Address };
+        var listenAny = new Option<bool>("--listen-any") { Description = "Listen on every interface, still giving --address to others (a machine behind NAT, a container's published ports). Off: only --address." };
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => defaults.ClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id.", DefaultValueFactory = _ => defaults.ServiceId };
         var scheme = new Option<string>("--scheme") { Description = "How load-balanced tasks pick an engine: leastload, lru, plainrandom, twobin or weighted.", DefaultValueFactory = _ => defaults.Scheme };
@@ -34,7 +35,7 @@ internal static class SiloCommand
         recordCullFraction.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 1)) r.AddError("--record-cull-fraction must be more than 0 and at most 1."); });
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, primarySiloPort, address, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,6 +49,7 @@ internal static class SiloCommand
                 ClusteringConnection = parse.GetValue(clusteringConnection),
                 PrimarySiloPort = parse.GetValue(primarySiloPort),
                 Address = parse.GetValue(address)!,
+                ListenAny = parse.GetValue(listenAny),
                 ClusterId = parse.GetValue(clusterId)!,
                 ServiceId = parse.GetValue(serviceId)!,
                 Scheme = parse.GetValue(scheme)!,
@@ -76,6 +78,7 @@ internal static class SiloCommand
             Console.WriteLine(
                 $"Orleans.Parallel silo ready: {ids.Count} engines [{Registry.EngineIdRanges.Format(ids)}], gateway {settings.Address}:{settings.GatewayPort}, " +
                 $"bulk {host.Services.GetRequiredService<Grains.Bulk.BulkServer>().Endpoint}, " +
+                $"listening on {(settings.ListenAny ? "every interface" : settings.Address)}, " +
                 $"cluster '{settings.ClusterId}' ({settings.Clustering} clustering). Ctrl-C stops it.");
             await host.WaitForShutdownAsync(cancellationToken);
             Console.WriteLine("Orleans.Parallel silo stopped.");

@@ -40,7 +40,7 @@ internal static class SiloMembership
         }
     }
 
-    /// <summary>Listens on the given address only, or on every interface when it is not loopback (a machine's own address may be NATed).</summary>
+    /// <summary>Listens on the given address only, or on every interface when asked (<see cref="SiloSettings.ListenAny"/>: a machine whose address is translated).</summary>
     private static void Endpoints(ISiloBuilder silo, SiloSettings settings, IPAddress address) =>
-        silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+        silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenAny);
 }

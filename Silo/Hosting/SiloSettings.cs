@@ -39,6 +39,13 @@ public sealed record SiloSettings
     public string Address { get; init; } = "127.0.0.1";
 
     /// <summary>
+    /// Listen on every interface (still telling others <see cref="Address"/>), for a machine whose
+    /// own address is translated (NAT, a container's published ports). Off: the silo, gateway and bulk
+    /// ports listen on <see cref="Address"/> alone.
+    /// </summary>
+    public bool ListenAny { get; init; }
+
+    /// <summary>
     /// Orleans' initial liveness-probe timeout: how quickly a silo that stops answering (killed, or its
     /// machine gone) is declared dead. Its engines leave every client's <c>Ids</c>, and their pending
     /// tasks fail or retry, within about three of these plus two seconds. Default 2 s, for a bound
@@ -116,8 +123,12 @@ public sealed record SiloSettings
             throw new ArgumentOutOfRangeException(nameof(PrimarySiloPort), primary, "PrimarySiloPort must be 1..65535.");
         if (PrimarySiloPort is not null && Clustering != ClusterMembership.Localhost)
             throw new ArgumentException($"PrimarySiloPort is for localhost clustering only; with '{Clustering}' silos find each other in the membership table.", nameof(PrimarySiloPort));
-        if (!System.Net.IPAddress.TryParse(Address, out _))
+        if (!System.Net.IPAddress.TryParse(Address, out var address))
             throw new ArgumentException($"Address '{Address}' is not an IP address: give the one other silos and clients reach this machine by.", nameof(Address));
+        if (Clustering == ClusterMembership.Localhost && (!System.Net.IPAddress.IsLoopback(address) || ListenAny))
+            throw new ArgumentException(
+                $"Localhost clustering keeps every silo on 127.0.0.1, so --address {Address}{(ListenAny ? " and --listen-any" : "")} would be ignored; " +
+                "for silos on several machines use --clustering redis or azure.", nameof(Address));
         if (ProbeTimeout < TimeSpan.FromMilliseconds(200) || ProbeTimeout > TimeSpan.FromMinutes(1))
             throw new ArgumentOutOfRangeException(nameof(ProbeTimeout), ProbeTimeout, "ProbeTimeout must be between 0.2 and 60 seconds.");
         if (BulkPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(BulkPort), BulkPort, "BulkPort must be 0 (any free port) or 1..65535.");

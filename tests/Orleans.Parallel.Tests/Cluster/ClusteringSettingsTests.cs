@@ -31,6 +31,18 @@ public sealed class ClusteringSettingsTests
         Assert.Contains("not an IP address", address.Message);
     }
 
+    /// <summary>Localhost clustering keeps every silo on 127.0.0.1: another address, or every interface, is refused rather than ignored.</summary>
+    [Theory]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("127.0.0.1", true)]
+    public async Task AddressOrListenAny_WithLocalhostClustering_IsRefused(string address, bool listenAny)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() =>
+            LocalCluster.StartAsync(new SiloSettings { Engines = 1, Address = address, ListenAny = listenAny, SiloPort = 11194, GatewayPort = 30094 }));
+        Assert.Contains("Localhost clustering keeps every silo on 127.0.0.1", e.Message);
+        Assert.Contains("--clustering redis or azure", e.Message);
+    }
+
     [Theory]
     [InlineData(0.05)]
     [InlineData(120)]
