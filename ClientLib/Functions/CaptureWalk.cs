@@ -27,8 +27,12 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
         }
     }
 
-    /// <summary>A value as it travels.</summary>
-    public object? Value(object? value, string path) => Value(value, path, fieldsUsed: null);
+    /// <summary>A value as it travels; one nested deeper than <see cref="ValueDepth.Limit"/> levels is refused here, before anything walks it recursively.</summary>
+    public object? Value(object? value, string path)
+    {
+        ValueDepth.Check(value, path);
+        return Value(value, path, fieldsUsed: null);
+    }
 
     /// <summary>A delegate as it travels; its payload lists the uploaded assemblies it needs.</summary>
     public FunctionPayload Function(Delegate function, string path) => Function(function, path, out _);
@@ -36,6 +40,7 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
     /// <summary>A delegate as it travels, and the description of its method.</summary>
     public FunctionPayload Function(Delegate function, string path, out FunctionShipper.MethodDescription method)
     {
+        ValueDepth.Check(function, path); // its captures nest too
         method = shipper.Method(function, path);
         var uploaded = method.Uploaded(shipper.Uploader);
         if (!uploaded.IsCompletedSuccessfully) (_methodUploads ??= []).Add(uploaded);

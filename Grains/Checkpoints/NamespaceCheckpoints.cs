@@ -74,6 +74,7 @@ public sealed class NamespaceCheckpoints(IGrainFactory grains, SessionCodeRegist
 
     private CheckpointVariable Write(string name, object? value, Guid session)
     {
+        ValueDepth.Check(value, $"Variable {name}"); // refused, as not saved, before a recursive writer meets it
         var typeName = value?.GetType().FullName ?? "null";
         if (OrleansCarriage.Carries(serializer, value))
             return new CheckpointVariable { Name = name, Encoding = CheckpointEncoding.Orleans, TypeName = typeName, Data = serializer.SerializeToArray(value) };

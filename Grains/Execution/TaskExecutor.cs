@@ -45,6 +45,8 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
     /// <summary>The outcome with its value (or each value of a multi-name pull) in wire form.</summary>
     private Outcome ToWire(Outcome outcome, Guid session, bool several)
     {
+        // Before Orleans, the hub's record or the codec walk it recursively: a too-deep result fails this task, not the silo.
+        ValueDepth.Check(outcome.Result, several ? "A pulled value" : "The task's result");
         List<Task>? sending = null;
         object? result;
         if (several)
