@@ -41,6 +41,12 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
     public FunctionPayload Function(Delegate function, string path, out FunctionShipper.MethodDescription method)
     {
         ValueDepth.Check(function, path); // its captures nest too
+        return Describe(function, path, out method);
+    }
+
+    /// <summary><see cref="Function(Delegate, string, out FunctionShipper.MethodDescription)"/> for a delegate inside a value whose depth was checked already.</summary>
+    private FunctionPayload Describe(Delegate function, string path, out FunctionShipper.MethodDescription method)
+    {
         method = shipper.Method(function, path);
         var uploaded = method.Uploaded(shipper.Uploader);
         if (!uploaded.IsCompletedSuccessfully) (_methodUploads ??= []).Add(uploaded);
@@ -66,7 +72,7 @@ internal sealed class CaptureWalk(FunctionShipper shipper)
             case null:
                 return null;
             case Delegate d:
-                return Function(d, path);
+                return Describe(d, path, out _);
             case Connection.ArraySlice:
                 return value; // a block of a primitive array, sent as bytes
         }

@@ -31,27 +31,14 @@ internal static class Prefault
         }
     }
 
-    public static void Populate(Array array)
+    /// <summary>Maps the pages of a whole array.</summary>
+    public static unsafe void Populate(Array array)
     {
         if (_unsupported) return;
         // Pinned only to read the address: large arrays live on the large object heap, which the GC
         // does not compact by default; were the array moved, only speed would suffer.
-        var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
-        try
-        {
-            var start = (long)handle.AddrOfPinnedObject();
-            var first = (start + Page - 1) & ~(Page - 1);
-            var last = (start + BulkProtocol.ByteLength(array)) & ~(Page - 1);
-            if (last > first && Madvise((nint)first, (nuint)(last - first), MadvPopulateWrite) != 0) _unsupported = true;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            _unsupported = true;
-        }
-        finally
-        {
-            handle.Free();
-        }
+        using var bytes = new PinnedArrayBytes(array);
+        Populate(bytes.Start, bytes.Length);
     }
 
     [DllImport("libc", EntryPoint = "madvise")]

@@ -107,7 +107,7 @@ public static class ValueDepth
         var fields = new List<FieldInfo>();
         for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
             fields.AddRange(t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-                .Where(f => !IsLeaf(f.FieldType) || f.FieldType == typeof(object)));
+                .Where(f => !IsLeaf(f.FieldType)));
         return [.. fields];
     }
 }

@@ -43,9 +43,6 @@ public sealed partial class BulkServer(
     /// <summary>Where clients reach this listener (set once the silo has started it).</summary>
     public BulkEndpoint Endpoint { get; private set; } = null!;
 
-    /// <summary>Connections open now (authenticated or not).</summary>
-    public int OpenConnections => _admission.Open;
-
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(BulkServer), ServiceLifecycleStage.ApplicationServices, Start, Stop);
 

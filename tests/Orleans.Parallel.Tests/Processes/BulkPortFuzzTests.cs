@@ -26,6 +26,9 @@ public sealed class BulkPortFuzzTests(ITestOutputHelper output)
         await ServesTasksAsync(rc); // warm: the figures below start from a silo that has pushed and pulled
         var threadsBefore = silo.StatusValue("Threads");
         var rssBefore = silo.StatusKilobytes("VmRSS") / 1024;
+        // Never speaks: the silo closes it once its handshake time (10 s) is out (checked at the end).
+        using var silent = await ConnectAsync(endpoint);
+        var silentSince = DateTime.UtcNow;
 
         // Random bytes, without the key.
         var random = new Random(17);
@@ -79,6 +82,8 @@ public sealed class BulkPortFuzzTests(ITestOutputHelper output)
 
         Assert.False(silo.HasExited, "The silo died.\n" + silo.Output);
         await ServesTasksAsync(rc);
+        Assert.Equal(0, await ReadToEndAsync(silent)); // throws if the silo never closes it
+        Assert.True(DateTime.UtcNow - silentSince >= TimeSpan.FromSeconds(9), "The silent connection was closed before its handshake time ran out.");
         long threadsAfter = 0, rssAfter = 0;
         for (var until = DateTime.UtcNow + Patience; DateTime.UtcNow < until; await Task.Delay(250))
         {
