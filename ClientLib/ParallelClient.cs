@@ -8,6 +8,7 @@ using Orleans.Parallel.Errors;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Functions;
 using Orleans.Parallel.Results;
+using Orleans.Parallel.Security;
 using Orleans.Parallel.Views;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -29,7 +30,12 @@ public sealed partial class ParallelClient : IAsyncDisposable
         _ownedHost = ownedHost;
         Grains = cluster;
         SessionId = Guid.NewGuid();
-        Bulk = new BulkClient();
+        // The bulk port is secured as the Orleans connections are: the host's own client (or silo) says how.
+        ConnectionSecurity = cluster.ServiceProvider.GetService<ClusterSecurity>()
+            ?? throw new InvalidOperationException(
+                "This Orleans client was built without saying how it is secured: call clientBuilder.UseClusterSecurity(ClusterSecurity.Secure(credential)) " +
+                "(or, for a silo started with --insecure, ClusterSecurity.Insecure) where the client is configured, or, in a silo, siloBuilder.UseClusterSecurity(...).");
+        Bulk = new BulkClient(ConnectionSecurity.Credential);
         Dispatcher = new TaskDispatcher(cluster, SessionId, Bulk);
         Shipper = new FunctionShipper(cluster, cluster.ServiceProvider.GetRequiredService<Orleans.Serialization.Serializer>());
         _directory = new EngineDirectoryCache(cluster);
@@ -37,19 +43,25 @@ public sealed partial class ParallelClient : IAsyncDisposable
             () => Ids.Select(id => _directory.TryGet(id, out var e) ? e : null).OfType<IEngineGrain>().ToArray());
     }
 
-    /// <summary>Connects to a cluster's gateway (by default a silo on this machine, port 30000).</summary>
+    /// <summary>
+    /// Connects to a cluster. With no options: the one whose connection file is this user's default
+    /// (cluster "dev", written by a silo started with default settings; <see cref="ParallelClientOptions.FromConnectionFile"/>),
+    /// or, if there is none, a gateway on this machine at port 30000.
+    /// </summary>
+    /// <exception cref="ClusterCredentialException">No cluster credential was given or found, or the gateways refused it (within seconds, not the connect timeout); the message says where the connection file lives.</exception>
     /// <exception cref="ClusterUnreachableException">No gateway at the addresses given (each refused the connection, did not answer, or is a silo-to-silo port), or the Redis server of the membership table refused.</exception>
     /// <exception cref="TimeoutException">Something accepted the connection but no gateway answered within <see cref="ParallelClientOptions.ConnectTimeout"/>.</exception>
     public static async Task<ParallelClient> ConnectAsync(ParallelClientOptions? options = null, CancellationToken cancellationToken = default)
     {
-        options ??= new ParallelClientOptions();
+        options ??= File.Exists(ConnectionFile.DefaultPath("dev")) ? ParallelClientOptions.FromConnectionFile() : new ParallelClientOptions();
         options.Validate();
-        // Gateways given by address can be checked at once; a Redis or Azure client learns them from the table.
+        var security = options.ResolveSecurity();
+        // Gateways given by address can be checked at once, the credential with them; a Redis or Azure client learns them from the table.
         using var accepted = options.Clustering == ClusterMembership.Localhost
-            ? await GatewayProbe.CheckAsync(options, cancellationToken).ConfigureAwait(false)
+            ? await GatewayProbe.CheckAsync(options, security, cancellationToken).ConfigureAwait(false)
             : null;
         if (options.Clustering == ClusterMembership.Redis) await RedisTableProbe.CheckAsync(options, cancellationToken).ConfigureAwait(false);
-        var host = BuildHost(options);
+        var host = BuildHost(options, security);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
         var start = host.StartAsync(timeout.Token);
@@ -77,7 +89,9 @@ public sealed partial class ParallelClient : IAsyncDisposable
         }
         catch (Exception e)
         {
+            var refusal = host.Services.GetRequiredService<CredentialRetryFilter>().Refusal;
             host.Dispose();
+            if (refusal is not null) throw new ClusterCredentialException(ConnectAdvice.CredentialRefused(options, [refusal]), e);
             if (e is OperationCanceledException or Orleans.Runtime.OrleansException or System.Net.Sockets.SocketException && !cancellationToken.IsCancellationRequested)
                 throw new TimeoutException(ConnectAdvice.TimedOut(options), e);
             throw;
@@ -86,7 +100,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
     }
 
     /// <summary>The Orleans client's host (not started) for <paramref name="options"/>.</summary>
-    private static IHost BuildHost(ParallelClientOptions options)
+    private static IHost BuildHost(ParallelClientOptions options, ClusterSecurity security)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // The Orleans client's logs go where the app's go, and nowhere unless the app asks: its
@@ -103,6 +117,10 @@ public sealed partial class ParallelClient : IAsyncDisposable
             });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
             client.AddMemoryStreams(OutputStreams.Provider); // live output of running tasks
+            client.UseClusterSecurity(security);
+            // A refused credential ends the start at once; other failures retry each second until ConnectTimeout.
+            client.Services.AddSingleton(sp => new CredentialRetryFilter(sp.GetRequiredService<Orleans.Messaging.IGatewayListProvider>(), security));
+            client.Services.AddSingleton<IClientConnectionRetryFilter>(sp => sp.GetRequiredService<CredentialRetryFilter>());
         });
         return builder.Build();
     }
@@ -150,6 +168,9 @@ public sealed partial class ParallelClient : IAsyncDisposable
     public bool LiveOutput => _output is not null;
 
     internal IGrainFactory Grains { get; }
+
+    /// <summary>How this client's connections are secured (the bulk port's too).</summary>
+    internal ClusterSecurity ConnectionSecurity { get; }
     internal TaskDispatcher Dispatcher { get; }
 
     /// <summary>Sends load-balanced tasks to the scheduler.</summary>

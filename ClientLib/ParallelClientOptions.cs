@@ -1,8 +1,115 @@
+using Orleans.Parallel.Errors;
+using Orleans.Parallel.Security;
+
 namespace Orleans.Parallel;
 
-/// <summary>Where <see cref="ParallelClient.ConnectAsync"/> finds the cluster.</summary>
+/// <summary>
+/// Where <see cref="ParallelClient.ConnectAsync"/> finds the cluster, and the credential it gets in
+/// with. <see cref="FromConnectionFile"/> fills every setting from the file a silo wrote.
+/// </summary>
 public sealed class ParallelClientOptions
 {
+    /// <summary>The environment variable holding the path of a credential (a PEM file, or a connection file).</summary>
+    public const string CredentialVariable = "OP_CREDENTIAL";
+
+    /// <summary>The environment variable holding the credential's PEM text itself (a container's secret).</summary>
+    public const string CredentialPemVariable = "OP_CREDENTIALPEM";
+
+    /// <summary>
+    /// The cluster credential (mutual TLS on every connection). Default: none given, so the client
+    /// takes it from <c>OP_CREDENTIALPEM</c>, <c>OP_CREDENTIAL</c> (a path), or the connection file of
+    /// <see cref="ClusterId"/> in this user's folder (<see cref="ConnectionFile.DefaultPath"/>), in that order.
+    /// </summary>
+    public ClusterCredential? Credential { get; set; }
+
+    /// <summary>
+    /// Connect without TLS or credential, to a silo started with <c>--insecure</c>. Everything sent is
+    /// readable on the network, and anyone reaching that silo can run code on it.
+    /// </summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>The connection file these options were read from (<see cref="FromConnectionFile"/>), if any.</summary>
+    public string? ConnectionFilePath { get; private set; }
+
+    /// <summary>
+    /// Options from a connection file (default: the one of cluster "dev" in this user's folder, which a
+    /// silo started with default settings writes): gateways, cluster and service ids, clustering, credential.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No file there: no silo of that cluster has run as this user; its path is in the message.</exception>
+    /// <exception cref="ArgumentException">The file is not a connection file, or its credential cannot be read.</exception>
+    public static ParallelClientOptions FromConnectionFile(string? path = null)
+    {
+        path ??= ConnectionFile.DefaultPath("dev");
+        ConnectionFile file;
+        try
+        {
+            file = ConnectionFile.Read(path);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new FileNotFoundException(
+                $"There is no connection file at {path}. A silo writes one when it starts (its path is printed before the ready line); " +
+                "start a silo as this user, or copy the file from the machine that runs it.", path, e);
+        }
+        if (file.Gateways.Count == 0) throw new ArgumentException($"The connection file {path} lists no gateway.", nameof(path));
+        var (host, port) = ParseGateway(file.Gateways[0], nameof(path));
+        var options = new ParallelClientOptions
+        {
+            GatewayHost = host,
+            GatewayPort = port,
+            ClusterId = file.ClusterId,
+            ServiceId = file.ServiceId,
+            Clustering = file.Clustering,
+            ClusteringConnection = file.ClusteringConnection,
+            Credential = file.LoadCredential(path),
+            ConnectionFilePath = path,
+        };
+        if (file.Clustering == ClusterMembership.Localhost)
+            foreach (var gateway in file.Gateways.Skip(1)) options.AdditionalGateways.Add(gateway);
+        return options;
+    }
+
+    /// <summary>
+    /// How the client connects: insecure if asked, else with the credential given or found
+    /// (<see cref="Credential"/> says where it looks).
+    /// </summary>
+    /// <exception cref="ClusterCredentialException">No credential anywhere, or one that cannot be read; the message says where it looked.</exception>
+    internal ClusterSecurity ResolveSecurity()
+    {
+        if (Insecure)
+        {
+            if (Credential is not null) throw new ArgumentException("Insecure and Credential are both set: choose one.", nameof(Insecure));
+            return ClusterSecurity.Insecure;
+        }
+        if (Credential is { } given) return ClusterSecurity.Secure(given);
+        try
+        {
+            if (Environment.GetEnvironmentVariable(CredentialPemVariable) is { Length: > 0 } pem)
+                return ClusterSecurity.Secure(ClusterCredential.FromPem(pem));
+            if (Environment.GetEnvironmentVariable(CredentialVariable) is { Length: > 0 } file)
+                return ClusterSecurity.Secure(ClusterCredential.FromFile(file));
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterCredentialException($"The cluster credential in the environment cannot be used: {e.Message}", e);
+        }
+        var defaultFile = ConnectionFilePath ?? ConnectionFile.DefaultPath(ClusterId);
+        if (!File.Exists(defaultFile))
+            throw new ClusterCredentialException(
+                $"No credential for cluster '{ClusterId}': the cluster's connection file {defaultFile} does not exist, and neither " +
+                $"{CredentialPemVariable} nor {CredentialVariable} is set. A silo writes that file when it starts (its path is printed before the ready line): " +
+                "start a silo as this user, or copy the file from the machine that runs one (or set ParallelClientOptions.Credential, or " +
+                "use ParallelClientOptions.FromConnectionFile(path)). A silo started with --insecure needs Insecure = true instead.");
+        try
+        {
+            return ClusterSecurity.Secure(ConnectionFile.Read(defaultFile).LoadCredential(defaultFile));
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterCredentialException($"The credential of cluster '{ClusterId}' in {defaultFile} cannot be used: {e.Message}", e);
+        }
+    }
+
     /// <summary>The gateway's host. Default: 127.0.0.1 (a silo started with <c>dotnet run --project Silo</c>).</summary>
     public string GatewayHost { get; set; } = "127.0.0.1";
 
@@ -57,22 +164,22 @@ public sealed class ParallelClientOptions
             throw new ArgumentException(
                 $"AdditionalGateways is for '{ClusterMembership.Localhost}' clustering; a '{Clustering}' client finds every gateway in the membership table. Remove them.",
                 nameof(AdditionalGateways));
-        foreach (var gateway in AdditionalGateways) ParseGateway(gateway);
+        foreach (var gateway in AdditionalGateways) ParseGateway(gateway, nameof(AdditionalGateways));
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive.");
     }
 
     /// <summary>Every gateway the client is given: the first at <see cref="GatewayHost"/>:<see cref="GatewayPort"/>, then <see cref="AdditionalGateways"/>.</summary>
     internal IReadOnlyList<(string Host, int Port)> Gateways() =>
-        [(GatewayHost, GatewayPort), .. AdditionalGateways.Select(ParseGateway)];
+        [(GatewayHost, GatewayPort), .. AdditionalGateways.Select(g => ParseGateway(g, nameof(AdditionalGateways)))];
 
-    private static (string Host, int Port) ParseGateway(string? gateway)
+    private static (string Host, int Port) ParseGateway(string? gateway, string parameter)
     {
         var colon = gateway?.LastIndexOf(':') ?? -1;
         if (gateway is null || colon <= 0
             || !int.TryParse(gateway.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
             || port is <= 0 or > 65535
             || string.IsNullOrWhiteSpace(gateway[..colon]))
-            throw new ArgumentException($"The additional gateway '{gateway}' is not \"host:port\" with a port of 1..65535, such as \"127.0.0.1:30001\".", nameof(AdditionalGateways));
+            throw new ArgumentException($"The gateway '{gateway}' is not \"host:port\" with a port of 1..65535, such as \"127.0.0.1:30001\".", parameter);
         return (gateway[..colon], port);
     }
 }

@@ -13,12 +13,28 @@ public sealed class LocalCluster : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private LocalCluster(IHost host, ParallelClient client, int gatewayPort)
+    private readonly SiloSettings _settings;
+
+    private LocalCluster(IHost host, ParallelClient client, int gatewayPort, SiloSettings settings)
     {
         _host = host;
         Client = client;
         GatewayPort = gatewayPort;
+        _settings = settings;
     }
+
+    /// <summary>The cluster's credential (made for this cluster alone, unless the settings gave one); null if it runs insecure.</summary>
+    public Security.ClusterCredential? Credential => _settings.Security?.Credential;
+
+    /// <summary>Options for another client of this cluster in this process: its gateway, ids and credential.</summary>
+    public ParallelClientOptions ClientOptions() => new()
+    {
+        GatewayPort = GatewayPort,
+        ClusterId = _settings.ClusterId,
+        ServiceId = _settings.ServiceId,
+        Credential = Credential,
+        Insecure = Credential is null,
+    };
 
     /// <summary>The connected client.</summary>
     public ParallelClient Client { get; }
@@ -32,11 +48,18 @@ public sealed class LocalCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts a silo with <paramref name="settings"/> (engines, scheduling scheme, high-water mark…);
-    /// its silo and gateway ports are always free loopback ports chosen here.
+    /// its silo and gateway ports are always free loopback ports chosen here. It is secure as every
+    /// silo is: with a credential made for it alone (<see cref="Credential"/>), unless the settings give
+    /// <see cref="SiloSettings.Security"/> or <see cref="SiloSettings.Insecure"/>. It writes no connection file.
     /// </summary>
     public static async Task<LocalCluster> StartAsync(SiloSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        settings = settings with
+        {
+            Security = settings.Security
+                ?? (settings.Insecure ? Security.ClusterSecurity.Insecure : Security.ClusterSecurity.Secure(Security.ClusterCredential.Generate(settings.ClusterId))),
+        };
         var count = settings.Engines;
         ArgumentOutOfRangeException.ThrowIfNegative(count, "engines");
         var (host, gatewayPort) = await StartHostAsync(settings, cancellationToken).ConfigureAwait(false);
@@ -44,7 +67,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             var client = await ParallelClient.FromClusterClientAsync(host.Services.GetRequiredService<IClusterClient>()).ConfigureAwait(false);
             await client.WaitForEnginesAsync(count, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-            return new LocalCluster(host, client, gatewayPort);
+            return new LocalCluster(host, client, gatewayPort, settings);
         }
         catch
         {

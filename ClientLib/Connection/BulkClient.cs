@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Orleans.Parallel.Bulk;
+using Orleans.Parallel.Security;
 
 namespace Orleans.Parallel.Connection;
 
@@ -11,8 +13,10 @@ namespace Orleans.Parallel.Connection;
 /// result arrays from it, between the socket and the array's own memory. Connections are kept per
 /// silo and used by one transfer at a time. Transfers run on their own threads (blocking socket
 /// calls on a span over the array are the fastest loopback path, and must not hold pool threads).
+/// Connections use mutual TLS with <paramref name="credential"/> (the cluster's, as Orleans' do);
+/// plain TCP only for an insecure cluster (null).
 /// </summary>
-internal sealed class BulkClient : IDisposable
+internal sealed class BulkClient(ClusterCredential? credential) : IDisposable
 {
     /// <summary>
     /// Transfers at once to one silo, at most: more wait for a connection. A push of one large array
@@ -21,20 +25,20 @@ internal sealed class BulkClient : IDisposable
     /// </summary>
     public const int ConnectionsPerSilo = 8;
 
-    private readonly ConcurrentDictionary<BulkEndpoint, ConcurrentBag<Socket>> _idle = new();
+    private readonly ConcurrentDictionary<BulkEndpoint, ConcurrentBag<Stream>> _idle = new();
     private readonly ConcurrentDictionary<BulkEndpoint, SemaphoreSlim> _gates = new();
     private volatile bool _disposed;
 
     /// <summary>Sends <paramref name="byteLength"/> bytes of <paramref name="array"/> under <paramref name="token"/>; completes when the bytes are no longer read.</summary>
-    public Task SendAsync(BulkEndpoint endpoint, Guid token, Array array, long byteOffset, long byteLength) => Run(endpoint, socket =>
+    public Task SendAsync(BulkEndpoint endpoint, Guid token, Array array, long byteOffset, long byteLength) => Run(endpoint, stream =>
     {
         Span<byte> header = stackalloc byte[1 + 16 + 1 + 8];
         header[0] = BulkProtocol.Put;
         token.TryWriteBytes(header.Slice(1, 16));
         header[17] = BulkProtocol.CodeOf(array.GetType().GetElementType()!);
         BinaryPrimitives.WriteInt64LittleEndian(header[18..], byteLength);
-        socket.Send(header);
-        BulkProtocol.SendArray(socket, array, byteOffset, byteLength);
+        stream.Write(header);
+        BulkProtocol.SendArray(stream, array, byteOffset, byteLength);
         return true;
     });
 
@@ -43,26 +47,26 @@ internal sealed class BulkClient : IDisposable
     {
         var source = bulk.Source ?? throw new InvalidDataException($"Bulk result {bulk.Token} names no silo to fetch it from.");
         var element = BulkProtocol.ElementOf(bulk.ElementType);
-        return Run(source, socket =>
+        return Run(source, stream =>
         {
             Span<byte> frame = stackalloc byte[1 + 16];
             frame[0] = BulkProtocol.Get;
             bulk.Token.TryWriteBytes(frame[1..]);
-            socket.Send(frame);
+            stream.Write(frame);
             Span<byte> answer = stackalloc byte[1 + 8];
-            BulkProtocol.ReceiveExactly(socket, answer);
+            BulkProtocol.ReceiveExactly(stream, answer);
             if (answer[0] == 0)
                 throw new InvalidOperationException(
                     $"The silo at {source} no longer holds result {bulk.Token}: a result offered in bulk is kept for 60 s, or until its client's session ends.");
             var length = BinaryPrimitives.ReadInt64LittleEndian(answer[1..]);
             if (length != bulk.ByteLength) throw new InvalidDataException($"Bulk result {bulk.Token} has {length} bytes, not the {bulk.ByteLength} announced.");
             var array = BulkProtocol.Allocate(element, length);
-            BulkProtocol.ReceiveArray(socket, array, length);
+            BulkProtocol.ReceiveArray(stream, array, length);
             return array;
         });
     }
 
-    private async Task<T> Run<T>(BulkEndpoint endpoint, Func<Socket, T> transfer)
+    private async Task<T> Run<T>(BulkEndpoint endpoint, Func<Stream, T> transfer)
     {
         var gate = _gates.GetOrAdd(endpoint, _ => new SemaphoreSlim(ConnectionsPerSilo));
         await gate.WaitAsync().ConfigureAwait(false);
@@ -77,56 +81,68 @@ internal sealed class BulkClient : IDisposable
         }
     }
 
-    private T Transfer<T>(BulkEndpoint endpoint, Func<Socket, T> transfer)
+    private T Transfer<T>(BulkEndpoint endpoint, Func<Stream, T> transfer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var socket = Rent(endpoint);
+        var stream = Rent(endpoint);
         try
         {
-            var result = transfer(socket);
-            Return(endpoint, socket);
+            var result = transfer(stream);
+            Return(endpoint, stream);
             return result;
         }
         catch
         {
-            socket.Dispose(); // its stream position is unknown now
+            stream.Dispose(); // its position is unknown now
             throw;
         }
     }
 
-    private Socket Rent(BulkEndpoint endpoint)
+    /// <summary>An idle connection to <paramref name="endpoint"/>, or a new one: TCP, TLS (when secure), then the listener's key.</summary>
+    private Stream Rent(BulkEndpoint endpoint)
     {
         if (_idle.TryGetValue(endpoint, out var idle) && idle.TryTake(out var pooled)) return pooled;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        Stream? stream = null;
         try
         {
             BulkProtocol.Configure(socket);
             socket.Connect(new IPEndPoint(IPAddress.Parse(endpoint.Host), endpoint.Port));
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (credential is not null)
+            {
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = tls;
+                tls.AuthenticateAsClient(credential.ClientOptions(endpoint.Host));
+            }
             Span<byte> hello = stackalloc byte[4 + BulkProtocol.KeyLength];
             BinaryPrimitives.WriteUInt32LittleEndian(hello, BulkProtocol.Magic);
             endpoint.Key.CopyTo(hello[4..]);
-            socket.Send(hello);
+            stream.Write(hello);
             Span<byte> ok = stackalloc byte[1];
-            BulkProtocol.ReceiveExactly(socket, ok);
-            return socket;
+            BulkProtocol.ReceiveExactly(stream, ok);
+            return stream;
         }
-        catch (Exception e) when (e is SocketException or EndOfStreamException)
+        catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException)
         {
-            socket.Dispose();
-            throw new IOException($"Cannot open a bulk connection to the silo at {endpoint}: {e.Message}. Large arrays travel on the silo's bulk port; it must be reachable from the client.", e);
+            if (stream is null) socket.Dispose();
+            else stream.Dispose();
+            throw new IOException(
+                $"Cannot open a bulk connection to the silo at {endpoint}: {e.Message}. Large arrays travel on the silo's bulk port; it must be reachable from the client" +
+                (credential is null ? ", and speak plain TCP (an insecure cluster)." : ", and take the cluster's credential."), e);
         }
     }
 
-    private void Return(BulkEndpoint endpoint, Socket socket)
+    private void Return(BulkEndpoint endpoint, Stream stream)
     {
-        if (_disposed) socket.Dispose();
-        else _idle.GetOrAdd(endpoint, _ => []).Add(socket);
+        if (_disposed) stream.Dispose();
+        else _idle.GetOrAdd(endpoint, _ => []).Add(stream);
     }
 
     public void Dispose()
     {
         _disposed = true;
         foreach (var bag in _idle.Values)
-            while (bag.TryTake(out var socket)) socket.Dispose();
+            while (bag.TryTake(out var stream)) stream.Dispose();
     }
 }

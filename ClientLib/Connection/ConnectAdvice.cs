@@ -15,6 +15,23 @@ internal static class ConnectAdvice
             ? "Set GatewayPort to the silo's gateway port (its --gateway-port, default 30000; the silo's ready line names it)."
             : "A silo that is still starting refuses too: connect once its ready line is printed. " + StartASilo(options));
 
+    /// <summary>Gateways answered, but the TLS handshake failed at each: <paramref name="failures"/> says how.</summary>
+    public static string CredentialRefused(ParallelClientOptions options, IReadOnlyList<string> failures) =>
+        $"The cluster did not let this client in: {string.Join(", ", failures)}. " +
+        (failures.Any(f => f.Contains("no TLS handshake", StringComparison.Ordinal))
+            ? "Where no TLS handshake took place, the port is not a secure Orleans.Parallel gateway: a silo started with --insecure needs ParallelClientOptions.Insecure = true. "
+            : "") +
+        $"The client's credential ({CredentialSource(options)}) must be the one of the cluster's silos: take it from the cluster's connection file " +
+        $"(the silo prints its path; by default {Security.ConnectionFile.DefaultPath(options.ClusterId)} on the silo's machine) " +
+        "with ParallelClientOptions.FromConnectionFile(path), or after a change of credential, the new one.";
+
+    private static string CredentialSource(ParallelClientOptions options) =>
+        options.ConnectionFilePath is { } file ? $"from {file}"
+        : options.Credential is { } given ? $"given, certificate {given.Id}"
+        : Environment.GetEnvironmentVariable(ParallelClientOptions.CredentialPemVariable) is { Length: > 0 } ? $"from {ParallelClientOptions.CredentialPemVariable}"
+        : Environment.GetEnvironmentVariable(ParallelClientOptions.CredentialVariable) is { Length: > 0 } path ? $"from {ParallelClientOptions.CredentialVariable}={path}"
+        : $"from {Security.ConnectionFile.DefaultPath(options.ClusterId)}";
+
     /// <summary>The Redis server that should hold the membership table is not there.</summary>
     public static string NoRedisTable(ParallelClientOptions options, IReadOnlyList<string> failures) =>
         $"The Redis server holding the cluster's membership table is not reachable at {string.Join(", ", failures)}. " +
@@ -29,6 +46,7 @@ internal static class ConnectAdvice
               "another program, a silo-to-silo port (--silo-port) rather than the gateway (--gateway-port), " +
               $"or a silo of another cluster (the client looks for ClusterId '{options.ClusterId}', ServiceId '{options.ServiceId}'). " +
               "Check ParallelClientOptions.GatewayHost, GatewayPort, AdditionalGateways and ClusterId against the silo's ready line, and ServiceId against its --service-id. " +
+              (options.Insecure ? "Insecure = true reaches only a silo started with --insecure; a secure silo (the default) needs the cluster's credential. " : "") +
               StartASilo(options)
             : $"The {options.Clustering} membership table (ParallelClientOptions.Clustering and ClusteringConnection) listed no live gateway " +
               $"of cluster '{options.ClusterId}' within {options.ConnectTimeout} (ParallelClientOptions.ConnectTimeout): no silo of that cluster is running, " +

@@ -125,42 +125,40 @@ public static class BulkProtocol
     /// </summary>
     public static long ByteLength(Array array) => (long)array.Length * ElementSize(array);
 
-    /// <summary>Writes <paramref name="byteLength"/> bytes of <paramref name="array"/> from <paramref name="byteOffset"/> to the socket, from the array's memory.</summary>
-    public static void SendArray(Socket socket, Array array, long byteOffset, long byteLength)
+    /// <summary>Writes <paramref name="byteLength"/> bytes of <paramref name="array"/> from <paramref name="byteOffset"/> to the stream, from the array's memory.</summary>
+    public static void SendArray(Stream stream, Array array, long byteOffset, long byteLength)
     {
         ref var start = ref MemoryMarshal.GetArrayDataReference(array);
         while (byteLength > 0)
         {
             var count = (int)Math.Min(byteLength, 1 << 30);
-            // The span points into a managed array; the socket pins it for the duration of the call.
-            var span = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref start, (nint)byteOffset), count);
-            while (!span.IsEmpty) span = span[socket.Send(span)..];
+            // The span points into a managed array; the stream (a socket, or TLS over one) pins it for the duration of the call.
+            stream.Write(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref start, (nint)byteOffset), count));
             byteOffset += count;
             byteLength -= count;
         }
     }
 
-    /// <summary>Fills <paramref name="byteLength"/> bytes of <paramref name="array"/> from the socket, into the array's memory.</summary>
-    public static void ReceiveArray(Socket socket, Array array, long byteLength)
+    /// <summary>Fills <paramref name="byteLength"/> bytes of <paramref name="array"/> from the stream, into the array's memory.</summary>
+    public static void ReceiveArray(Stream stream, Array array, long byteLength)
     {
         ref var start = ref MemoryMarshal.GetArrayDataReference(array);
         long offset = 0;
         while (offset < byteLength)
         {
             var count = (int)Math.Min(byteLength - offset, 1 << 30);
-            var span = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref start, (nint)offset), count);
-            ReceiveExactly(socket, span);
+            ReceiveExactly(stream, MemoryMarshal.CreateSpan(ref Unsafe.Add(ref start, (nint)offset), count));
             offset += count;
         }
     }
 
     /// <summary>Reads exactly <paramref name="buffer"/>.Length bytes.</summary>
     /// <exception cref="EndOfStreamException">The peer closed the connection first.</exception>
-    public static void ReceiveExactly(Socket socket, Span<byte> buffer)
+    public static void ReceiveExactly(Stream stream, Span<byte> buffer)
     {
         while (!buffer.IsEmpty)
         {
-            var read = socket.Receive(buffer);
+            var read = stream.Read(buffer);
             if (read == 0) throw new EndOfStreamException("The bulk connection closed in the middle of a transfer.");
             buffer = buffer[read..];
         }

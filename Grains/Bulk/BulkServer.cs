@@ -1,13 +1,16 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Parallel.Bulk;
+using Orleans.Parallel.Security;
 using Orleans.Runtime;
 
 namespace Orleans.Parallel.Grains.Bulk;
@@ -16,8 +19,9 @@ namespace Orleans.Parallel.Grains.Bulk;
 /// The silo's bulk listener: large arrays come in (<see cref="BulkProtocol.Put"/>, into
 /// <see cref="BulkInbox"/>) and go out (<see cref="BulkProtocol.Get"/>, from <see cref="BulkOutbox"/>)
 /// over TCP beside Orleans, because Orleans messages top out far below what loopback TCP carries.
-/// Bound to the silo's own address; a connection must first present the silo's random key, which
-/// only the cluster's own messages carry.
+/// Bound to the silo's own address; a connection must first complete mutual TLS with the cluster
+/// credential (unless the silo is insecure), then present the silo's random key, which only the
+/// cluster's own messages carry.
 /// <para>
 /// Whatever reaches the port cannot take the silo down: everything is asynchronous (no thread per
 /// connection, none before the key), connections are capped in total and per address, a connection
@@ -31,8 +35,12 @@ public sealed partial class BulkServer(
     BulkOutbox outbox,
     IOptions<EndpointOptions> endpoints,
     IOptions<BulkOptions> options,
+    IServiceProvider services,
     ILogger<BulkServer> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
+    /// <summary>Mutual TLS with the cluster credential, as on the silo's Orleans ports; none when the silo is insecure.</summary>
+    private readonly ClusterCredential? _credential = services.GetService<ClusterSecurity>()?.Credential;
+
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(BulkProtocol.KeyLength);
     private readonly ConcurrentDictionary<Socket, byte> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -118,8 +126,8 @@ public sealed partial class BulkServer(
         try
         {
             BulkProtocol.Configure(connection);
-            var stream = new NetworkStream(connection, ownsSocket: false);
-            if (!await AuthenticateAsync(stream, peer)) return;
+            await using var stream = await AuthenticateAsync(new NetworkStream(connection, ownsSocket: false), peer);
+            if (stream is null) return;
             var header = new byte[1 + BulkProtocol.PutHeaderLength];
             while (true)
             {
@@ -160,29 +168,48 @@ public sealed partial class BulkServer(
         }
     }
 
-    private async Task<bool> AuthenticateAsync(Stream stream, IPAddress peer)
+    /// <summary>
+    /// The connection's stream once the peer has proved itself, within the handshake timeout: the TLS
+    /// handshake with a pinned client certificate (when secure), then the listener's key. Null if it did not.
+    /// </summary>
+    private async Task<Stream?> AuthenticateAsync(NetworkStream network, IPAddress peer)
     {
+        Stream stream = network;
         var hello = new byte[4 + BulkProtocol.KeyLength];
         using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
         {
             handshake.CancelAfter(options.Value.HandshakeTimeout);
             try
             {
+                if (_credential is not null)
+                {
+                    var tls = new SslStream(network, leaveInnerStreamOpen: false);
+                    stream = tls;
+                    await tls.AuthenticateAsServerAsync(_credential.ServerOptions(), handshake.Token);
+                }
                 await stream.ReadExactlyAsync(hello, handshake.Token);
             }
             catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
             {
-                LogRejected(logger, peer.ToString(), $"no key within {options.Value.HandshakeTimeout.TotalSeconds:0} s");
-                return false;
+                LogRejected(logger, peer.ToString(), $"no {(stream is SslStream { IsAuthenticated: false } ? "TLS handshake" : "key")} within {options.Value.HandshakeTimeout.TotalSeconds:0} s");
+                await stream.DisposeAsync();
+                return null;
+            }
+            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException && stream is SslStream { IsAuthenticated: false })
+            {
+                LogRejected(logger, peer.ToString(), $"TLS handshake failed (no certificate of this cluster): {e.Message}");
+                await stream.DisposeAsync();
+                return null;
             }
         }
         if (BinaryPrimitives.ReadUInt32LittleEndian(hello) != BulkProtocol.Magic || !CryptographicOperations.FixedTimeEquals(hello.AsSpan(4), _key))
         {
             LogRejected(logger, peer.ToString(), "wrong key");
-            return false;
+            await stream.DisposeAsync();
+            return null;
         }
         await stream.WriteAsync(new byte[] { 1 }, _stopping.Token);
-        return true;
+        return stream;
     }
 
     /// <summary>

@@ -18,7 +18,11 @@ internal static class SiloCommand
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (loopback).", DefaultValueFactory = _ => defaults.GatewayPort };
         var bulkPort = new Option<int>("--bulk-port") { Description = "Port for large arrays beside Orleans (0: any free port).", DefaultValueFactory = _ => defaults.BulkPort };
         var clustering = new Option<string>("--clustering") { Description = "How silos find each other: localhost, redis or azure.", DefaultValueFactory = _ => defaults.Clustering };
-        var clusteringConnection = new Option<string?>("--clustering-connection") { Description = "For redis: the server (host:port); for azure: a storage connection string.", DefaultValueFactory = _ => defaults.ClusteringConnection };
+        var clusteringConnection = new Option<string?>("--clustering-connection") { Description = "For redis: the server (host:port); for azure: a storage connection string. With a password, prefer --clustering-connection-file or OP_CLUSTERINGCONNECTION: the command line shows in ps.", DefaultValueFactory = _ => defaults.ClusteringConnection };
+        var clusteringConnectionFile = new Option<string?>("--clustering-connection-file") { Description = "A file whose first line is the clustering connection (keeps a password out of ps).", DefaultValueFactory = _ => defaults.ClusteringConnectionFile };
+        var insecure = new Option<bool>("--insecure") { Description = "No TLS and no credential on any port: anyone who reaches them can run code as this user. Default: mutual TLS with the cluster credential.", DefaultValueFactory = _ => defaults.Insecure };
+        var credential = new Option<string?>("--credential") { Description = "The cluster credential: a PEM file (certificate and key) or a connection file. Default: OP_CREDENTIALPEM, else this cluster's connection file in ~/.orleans-parallel (OP_HOME), else a new one.", DefaultValueFactory = _ => defaults.Credential };
+        var trust = new Option<string?>("--trust") { Description = "A PEM file of further certificates to accept, while a cluster changes credential.", DefaultValueFactory = _ => defaults.Trust };
         var primarySiloPort = new Option<int?>("--primary-silo-port") { Description = "For localhost clustering of several silos: the first silo's --silo-port.", DefaultValueFactory = _ => defaults.PrimarySiloPort };
         var address = new Option<string>("--address") { Description = "The IP address this silo listens on and gives to others (default 127.0.0.1; another address needs --clustering redis or azure).", DefaultValueFactory = _ => defaults.Address };
         var listenAny = new Option<bool>("--listen-any") { Description = "Listen on every interface, still giving --address to others (a machine behind NAT, a container's published ports). Off: only --address." };
@@ -29,13 +33,14 @@ internal static class SiloCommand
         probeTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (>= 0.2 and <= 60)) r.AddError("--probe-timeout must be between 0.2 and 60 seconds."); });
         var hwm = new Option<int>("--hwm") { Description = "Most load-balanced tasks outstanding per engine (0: no limit).", DefaultValueFactory = _ => defaults.HighWaterMark };
         var taskStore = new Option<string>("--task-store") { Description = "Where task records are kept: memory, postgres or none.", DefaultValueFactory = _ => defaults.TaskStore };
-        var taskStoreConnection = new Option<string?>("--task-store-connection") { Description = "For --task-store postgres: the Npgsql connection string (Host=...;Port=...;Username=...;Database=...).", DefaultValueFactory = _ => defaults.TaskStoreConnection };
+        var taskStoreConnection = new Option<string?>("--task-store-connection") { Description = "For --task-store postgres: the Npgsql connection string (Host=...;Port=...;Username=...;Database=...). With a password, prefer --task-store-connection-file or OP_TASKSTORECONNECTION: the command line shows in ps.", DefaultValueFactory = _ => defaults.TaskStoreConnection };
+        var taskStoreConnectionFile = new Option<string?>("--task-store-connection-file") { Description = "A file whose first line is the task store's connection string (keeps a password out of ps).", DefaultValueFactory = _ => defaults.TaskStoreConnectionFile };
         var recordLimit = new Option<int>("--record-limit") { Description = "For --task-store memory: most records kept (the oldest finished are culled).", DefaultValueFactory = _ => defaults.RecordLimit };
         var recordCullFraction = new Option<double>("--record-cull-fraction") { Description = "For --task-store memory: past a limit, the oldest finished records are culled until the store is this share under it.", DefaultValueFactory = _ => defaults.RecordCullFraction };
         recordCullFraction.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 1)) r.AddError("--record-cull-fraction must be more than 0 and at most 1."); });
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,6 +52,12 @@ internal static class SiloCommand
                 BulkPort = parse.GetValue(bulkPort),
                 Clustering = parse.GetValue(clustering)!,
                 ClusteringConnection = parse.GetValue(clusteringConnection),
+                ClusteringConnectionFile = parse.GetValue(clusteringConnectionFile),
+                Insecure = parse.GetValue(insecure),
+                Credential = parse.GetValue(credential),
+                CredentialPem = defaults.CredentialPem,
+                Trust = parse.GetValue(trust),
+                TaskStoreConnectionFile = parse.GetValue(taskStoreConnectionFile),
                 PrimarySiloPort = parse.GetValue(primarySiloPort),
                 Address = parse.GetValue(address)!,
                 ListenAny = parse.GetValue(listenAny),
@@ -72,13 +83,19 @@ internal static class SiloCommand
                 return 2;
             }
             using var owned = host;
+            if (settings.Insecure) Console.Error.WriteLine(Security.ClusterSecurity.InsecureWarning);
             await host.StartAsync(cancellationToken);
+            var publisher = host.Services.GetRequiredService<ConnectionFilePublisher>();
+            Console.WriteLine($"Credential: {publisher.Describe()}.");
+            if (publisher.Path is { } connectionFile)
+                Console.WriteLine($"Connection file: {connectionFile} (owner-only; a client on another machine needs a copy, kept as private as an SSH key).");
             if (parse.GetValue(parentPid) is { } parent) _ = StopWithParentAsync(parent, host);
             var ids = host.Services.GetRequiredService<EngineHost>().EngineIds;
             Console.WriteLine(
                 $"Orleans.Parallel silo ready: {ids.Count} engines [{Registry.EngineIdRanges.Format(ids)}], gateway {settings.Address}:{settings.GatewayPort}, " +
                 $"bulk {host.Services.GetRequiredService<Grains.Bulk.BulkServer>().Endpoint}, " +
                 $"listening on {(settings.ListenAny ? "every interface" : settings.Address)}, " +
+                (settings.Insecure ? "INSECURE (no TLS, no credential), " : "mutual TLS, ") +
                 $"cluster '{settings.ClusterId}' ({settings.Clustering} clustering). Ctrl-C stops it.");
             await host.WaitForShutdownAsync(cancellationToken);
             Console.WriteLine("Orleans.Parallel silo stopped.");

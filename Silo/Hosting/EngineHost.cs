@@ -16,7 +16,8 @@ internal sealed partial class EngineHost(
     IOptions<EngineOptions> options,
     Grains.Execution.Scripts.ScriptCompiler scripts,
     Grains.Registry.LocalEngines local,
-    ILogger<EngineHost> logger) : ILifecycleParticipant<ISiloLifecycle>
+    ILogger<EngineHost> logger,
+    Security.ClusterSecurity? security = null) : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>The ids of the engines this silo started.</summary>
     public IReadOnlyList<int> EngineIds { get; private set; } = [];
@@ -30,6 +31,12 @@ internal sealed partial class EngineHost(
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         options.Value.Validate();
+        // Engines run whatever code a client sends: the silo must have said who may connect.
+        if (security is null)
+            throw new InvalidOperationException(
+                "This silo hosts engines but was not told how it is secured: call siloBuilder.UseClusterSecurity(ClusterSecurity.Secure(credential)) " +
+                "so only holders of the cluster credential connect (ClusterCredential.Generate or FromPem), or UseClusterSecurity(ClusterSecurity.Insecure) " +
+                "to let in anyone who reaches its ports.");
         var count = options.Value.Engines;
         EngineEntry[] started = [];
         if (count > 0)

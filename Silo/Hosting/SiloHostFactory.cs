@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Runtime;
 
 namespace Orleans.Parallel.Hosting;
 
@@ -9,7 +10,16 @@ namespace Orleans.Parallel.Hosting;
 public static class SiloHostFactory
 {
     /// <summary>A host (not yet started) for one silo with <paramref name="settings"/>.</summary>
-    public static IHost Create(SiloSettings settings, string[]? args = null)
+    public static IHost Create(SiloSettings settings, string[]? args = null) => Create(settings, SiloCredentials.Resolve(Validated(settings)), args);
+
+    private static SiloSettings Validated(SiloSettings settings)
+    {
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>A host (not yet started) for one silo with <paramref name="settings"/>, secured as <paramref name="credentials"/> say.</summary>
+    internal static IHost Create(SiloSettings settings, SiloCredentials.Resolved credentials, string[]? args = null)
     {
         settings.Validate();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
@@ -18,6 +28,9 @@ public static class SiloHostFactory
         builder.UseOrleans(silo =>
         {
             SiloMembership.Configure(silo, settings);
+            silo.UseClusterSecurity(credentials.Security);
+            silo.Services.AddSingleton(new ConnectionFilePublisher(settings, credentials));
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ConnectionFilePublisher>());
             // Set after UseLocalhostClustering, whose own cluster and service ids do not survive the host builder's defaults.
             silo.Services.Configure<ClusterOptions>(o =>
             {

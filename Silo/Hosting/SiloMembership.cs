@@ -10,6 +10,7 @@ internal static class SiloMembership
     public static void Configure(ISiloBuilder silo, SiloSettings settings)
     {
         var address = IPAddress.Parse(settings.Address);
+        var connection = settings.ResolvedClusteringConnection();
         // Probes adapt between half and four times the initial timeout; a killed silo is declared dead
         // after three failed probes (the third indirect, through another silo).
         silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
@@ -21,15 +22,15 @@ internal static class SiloMembership
         switch (settings.Clustering)
         {
             case ClusterMembership.Redis:
-                silo.UseRedisClustering(settings.ClusteringConnection!);
+                silo.UseRedisClustering(connection!);
                 // What must outlive a silo (the engine registry's list) is kept where the membership is.
                 silo.AddRedisGrainStorage(Grains.DurableStorage.Name,
-                    o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(settings.ClusteringConnection!));
+                    o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(connection!));
                 Endpoints(silo, settings, address);
                 break;
             case ClusterMembership.Azure:
-                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.ClusteringConnection));
-                silo.AddAzureTableGrainStorage(Grains.DurableStorage.Name, o => o.TableServiceClient = new TableServiceClient(settings.ClusteringConnection));
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
+                silo.AddAzureTableGrainStorage(Grains.DurableStorage.Name, o => o.TableServiceClient = new TableServiceClient(connection));
                 Endpoints(silo, settings, address);
                 break;
             default:

@@ -29,8 +29,15 @@ public sealed record SiloSettings
     /// </summary>
     public string Clustering { get; init; } = ClusterMembership.Localhost;
 
-    /// <summary>For "redis": the server's address ("host:port"); for "azure": a storage connection string.</summary>
+    /// <summary>
+    /// For "redis": the server's address ("host:port"); for "azure": a storage connection string. One
+    /// with a password is better given by <see cref="ClusteringConnectionFile"/> or <c>OP_CLUSTERINGCONNECTION</c>,
+    /// which do not show in the process list. Never logged.
+    /// </summary>
     public string? ClusteringConnection { get; init; }
+
+    /// <summary>A file holding <see cref="ClusteringConnection"/> (its first line), so a password stays out of the command line.</summary>
+    public string? ClusteringConnectionFile { get; init; }
 
     /// <summary>For "localhost" clustering of several silos: the silo port of the first one (default: this silo's own, so it is the first).</summary>
     public int? PrimarySiloPort { get; init; }
@@ -68,8 +75,33 @@ public sealed record SiloSettings
     /// <summary>Where task records are kept: "memory" (default), "postgres" or "none".</summary>
     public string TaskStore { get; init; } = Grains.Hub.Store.TaskStoreOptions.Memory;
 
-    /// <summary>For the "postgres" task store: the Npgsql connection string.</summary>
+    /// <summary>For the "postgres" task store: the Npgsql connection string (better from <see cref="TaskStoreConnectionFile"/> or <c>OP_TASKSTORECONNECTION</c> when it holds a password). Never logged.</summary>
     public string? TaskStoreConnection { get; init; }
+
+    /// <summary>A file holding <see cref="TaskStoreConnection"/> (its first line).</summary>
+    public string? TaskStoreConnectionFile { get; init; }
+
+    /// <summary>
+    /// Turn security off: no TLS, no credential, on every port. Anyone who reaches them can run code as
+    /// this silo's user. Default off: mutual TLS with the cluster credential (<see cref="Credential"/>).
+    /// </summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>
+    /// The cluster credential: a PEM file (certificate and private key) or a connection file. Default:
+    /// <see cref="CredentialPem"/> if set, else the connection file of <see cref="ClusterId"/> in this user's
+    /// folder, else a new credential (the first silo of a new cluster), written there.
+    /// </summary>
+    public string? Credential { get; init; }
+
+    /// <summary>The cluster credential's PEM text itself (<c>OP_CREDENTIALPEM</c>: a container's or Kubernetes secret).</summary>
+    public string? CredentialPem { get; init; }
+
+    /// <summary>A PEM file of further certificates this silo accepts from peers, for a change of credential (README, "Security").</summary>
+    public string? Trust { get; init; }
+
+    /// <summary>The security a host made itself (<see cref="LocalCluster"/>): when set, the settings above are not consulted and no connection file is written.</summary>
+    public Security.ClusterSecurity? Security { get; init; }
 
     /// <summary>For the "memory" task store: at most this many records (the oldest finished are culled). Default 100,000.</summary>
     public int RecordLimit { get; init; } = new Grains.Hub.Store.TaskStoreOptions().RecordLimit;
@@ -110,7 +142,19 @@ public sealed record SiloSettings
 
     /// <summary>The task-store options these settings give.</summary>
     internal Grains.Hub.Store.TaskStoreOptions StoreOptions() =>
-        new() { Kind = TaskStore, ConnectionString = TaskStoreConnection, RecordLimit = RecordLimit, CullFraction = RecordCullFraction };
+        new() { Kind = TaskStore, ConnectionString = FromFileOr(TaskStoreConnectionFile, TaskStoreConnection, nameof(TaskStoreConnectionFile)), RecordLimit = RecordLimit, CullFraction = RecordCullFraction };
+
+    /// <summary>The clustering connection: from <see cref="ClusteringConnectionFile"/> when given, else <see cref="ClusteringConnection"/>.</summary>
+    internal string? ResolvedClusteringConnection() => FromFileOr(ClusteringConnectionFile, ClusteringConnection, nameof(ClusteringConnectionFile));
+
+    private static string? FromFileOr(string? file, string? value, string name)
+    {
+        if (string.IsNullOrEmpty(file)) return value;
+        if (value is not null) throw new ArgumentException($"{name} and the connection it holds are both given: choose one.", name);
+        if (!File.Exists(file)) throw new ArgumentException($"{name}: there is no file at {Path.GetFullPath(file)}.", name);
+        return File.ReadLines(file).FirstOrDefault(l => l.Trim().Length > 0)?.Trim()
+            ?? throw new ArgumentException($"{name}: {Path.GetFullPath(file)} is empty.", name);
+    }
 
     internal void Validate()
     {
@@ -118,7 +162,9 @@ public sealed record SiloSettings
         foreach (var (name, port) in new[] { (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort) })
             if (port is <= 0 or > 65535) throw new ArgumentOutOfRangeException(name, port, $"{name} must be 1..65535.");
         if (SiloPort == GatewayPort) throw new ArgumentException("SiloPort and GatewayPort must differ.");
-        ClusterMembership.Validate(Clustering, ClusteringConnection, nameof(Clustering), nameof(ClusteringConnection));
+        ClusterMembership.Validate(Clustering, ResolvedClusteringConnection(), nameof(Clustering), nameof(ClusteringConnection));
+        if (Insecure && (Credential is not null || CredentialPem is not null || Security is { IsInsecure: false }))
+            throw new ArgumentException("--insecure and a credential are both given: choose one.", nameof(Insecure));
         if (PrimarySiloPort is { } primary && (primary is <= 0 or > 65535))
             throw new ArgumentOutOfRangeException(nameof(PrimarySiloPort), primary, "PrimarySiloPort must be 1..65535.");
         if (PrimarySiloPort is not null && Clustering != ClusterMembership.Localhost)

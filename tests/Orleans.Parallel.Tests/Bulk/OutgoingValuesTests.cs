@@ -12,7 +12,7 @@ public sealed class OutgoingValuesTests
     [Fact]
     public void LargePrimitiveArray_BecomesBulkRefForTheEngineSilo()
     {
-        using var bulk = new BulkClient();
+        using var bulk = new BulkClient(null);
         var values = new OutgoingValues(bulk, Endpoint);
         var data = new double[BulkProtocol.Threshold / sizeof(double)];
 
@@ -27,7 +27,7 @@ public sealed class OutgoingValuesTests
     [Fact]
     public void SliceOfLargeArray_SendsOnlyItsBytes()
     {
-        using var bulk = new BulkClient();
+        using var bulk = new BulkClient(null);
         var values = new OutgoingValues(bulk, Endpoint);
         var data = new int[1_000_000];
 
@@ -38,7 +38,7 @@ public sealed class OutgoingValuesTests
     [Fact]
     public void SmallArray_IsPackedIntoTheMessage()
     {
-        using var bulk = new BulkClient();
+        using var bulk = new BulkClient(null);
         var values = new OutgoingValues(bulk, Endpoint);
 
         var wire = Assert.IsType<PackedArray>(values.Pack(new double[10]));
@@ -49,7 +49,7 @@ public sealed class OutgoingValuesTests
     [Fact]
     public void NoBulkEndpoint_LargeArrayIsPackedInstead()
     {
-        using var bulk = new BulkClient();
+        using var bulk = new BulkClient(null);
         var values = new OutgoingValues(bulk, endpoint: null);
 
         Assert.IsType<PackedArray>(values.Pack(new byte[BulkProtocol.Threshold * 2]));
@@ -58,7 +58,7 @@ public sealed class OutgoingValuesTests
     [Fact]
     public void MutableObject_IsHeldByReference_ImmutableValuesAreNot()
     {
-        using var bulk = new BulkClient();
+        using var bulk = new BulkClient(null);
         var values = new OutgoingValues(bulk, Endpoint);
         foreach (var immutable in new object?[] { null, 1, "s", 2.5m, DateTime.UnixEpoch, Guid.Empty, DayOfWeek.Friday })
             Assert.Same(immutable, values.Pack(immutable));

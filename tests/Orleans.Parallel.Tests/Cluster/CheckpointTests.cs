@@ -15,7 +15,7 @@ public sealed class CheckpointCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = SecureTestCluster.Builder(1);
         builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => o.Engines = 2));
         Cluster = builder.Build();
         await Cluster.DeployAsync();

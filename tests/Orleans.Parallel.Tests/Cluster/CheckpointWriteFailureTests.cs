@@ -51,7 +51,7 @@ public sealed class CheckpointWriteFailureTests
     public async Task Checkpoint_TheStoreRefuses_FailsSayingSo_AndTheLastOneStays()
     {
         var storage = new RefusingStorage();
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = SecureTestCluster.Builder(1);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(DurableStorage.Name, storage);

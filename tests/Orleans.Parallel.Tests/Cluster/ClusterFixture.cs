@@ -18,7 +18,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(Silos);
+        var builder = SecureTestCluster.Builder(Silos);
         // No script warm-up: tests share two cores, and the first Execute may as well pay for Roslyn itself.
         builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => (o.Engines, o.WarmUpScripts) = (EnginesPerSilo, false)));
         builder.ConfigureClient(client => client.AddMemoryStreams(Orleans.Parallel.Engine.OutputStreams.Provider)); // live output, as ConnectAsync has it

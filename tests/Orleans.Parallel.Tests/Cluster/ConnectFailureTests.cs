@@ -94,6 +94,7 @@ public sealed class ConnectFailureTests(ITestOutputHelper output, OneSiloFixture
             ClusteringConnection = redis.Connection,
             ClusterId = "nobody-" + Guid.NewGuid().ToString("N")[..8],
             ConnectTimeout = TimeSpan.FromSeconds(3),
+            Credential = SecureTestCluster.Credential, // a credential, so that what is missing is the silo
         };
 
         var (error, _) = await FailingConnectAsync<TimeoutException>(options);

@@ -16,7 +16,7 @@ public sealed class EngineIncarnationTests
 
     private static async Task<(InProcessTestCluster Cluster, ParallelClient Client)> StartAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = SecureTestCluster.Builder(1);
         builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => o.Engines = 2));
         var cluster = builder.Build();
         await cluster.DeployAsync();

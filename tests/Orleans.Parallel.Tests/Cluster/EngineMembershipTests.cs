@@ -15,7 +15,7 @@ public sealed class EngineMembershipTests
     [Fact]
     public async Task Ids_SiloJoinsThenLeaves_KeptCurrentInBackground()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = SecureTestCluster.Builder(1);
         builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => o.Engines = 1));
         await using var cluster = builder.Build();
         await cluster.DeployAsync();

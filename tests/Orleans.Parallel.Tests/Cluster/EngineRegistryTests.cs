@@ -15,7 +15,7 @@ public sealed class EngineRegistryTests
     [Fact]
     public async Task ReservedIds_AreNotLeftUntilListed_AndWhatWasNotReservedIsRefused()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = SecureTestCluster.Builder(1);
         builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => (o.Engines, o.WarmUpScripts) = (1, false)));
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -12,7 +12,7 @@ public sealed class EngineStopTests
     [Fact]
     public async Task SiloStops_WhileEngineBusy_QueuedTasksAbort_RunningOneEnds_OtherEngineUnaffected()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = SecureTestCluster.Builder(1);
         builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => (o.Engines, o.WarmUpScripts) = (1, false)));
         await using var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,3 +1,4 @@
+using Orleans.Parallel.Tests.Cluster;
 using Orleans.Configuration;
 using Orleans.Parallel.Hosting;
 using Orleans.TestingHost;
@@ -10,7 +11,7 @@ public sealed class IdleCollectionTests
     [Fact]
     public async Task IdleEngine_OutlivesCollectionAge_KeepsNamespace()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = SecureTestCluster.Builder(1);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddParallelEngines(o => o.Engines = 1);

@@ -28,7 +28,7 @@ public sealed class LocalClusterTests
     {
         await using var cluster = await LocalCluster.StartAsync(engines: 2);
         await cluster.Client[..].ExecuteAsync("var shared = 41 + 1;");
-        await using var other = await ParallelClient.ConnectAsync(new ParallelClientOptions { GatewayPort = cluster.GatewayPort });
+        await using var other = await ParallelClient.ConnectAsync(cluster.ClientOptions());
         await other.WaitForEnginesAsync(2, TimeSpan.FromSeconds(10));
         Assert.Equal([42, 42], await other[..].PullAsync<int>("shared"));
     }

@@ -1,3 +1,4 @@
+using Orleans.Parallel.Tests.Cluster;
 using Orleans.Parallel.Hosting;
 using Orleans.TestingHost;
 
@@ -22,7 +23,7 @@ public class HubClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(2);
+        var builder = SecureTestCluster.Builder(2);
         builder.ConfigureSilo((_, silo) => silo
             .AddParallelEngines(o => (o.Engines, o.WarmUpScripts) = (1, false))
             .AddParallelHub(o => (o.RecordLimit, o.MaxResultBytes) = (RecordLimit, MaxResultBytes)));

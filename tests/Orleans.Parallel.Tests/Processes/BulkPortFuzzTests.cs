@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
+using Orleans.Parallel.Security;
 using System.Net.Sockets;
 using Orleans.Parallel.Bulk;
 using Orleans.Parallel.Testing;
@@ -26,30 +28,31 @@ public sealed class BulkPortFuzzTests(ITestOutputHelper output)
         await ServesTasksAsync(rc); // warm: the figures below start from a silo that has pushed and pulled
         var threadsBefore = silo.StatusValue("Threads");
         var rssBefore = silo.StatusKilobytes("VmRSS") / 1024;
+        var credential = rc.ConnectionSecurity.Credential!;
         // Never speaks: the silo closes it once its handshake time (10 s) is out (checked at the end).
-        using var silent = await ConnectAsync(endpoint);
+        using var silent = new NetworkStream(await ConnectAsync(endpoint), ownsSocket: true);
         var silentSince = DateTime.UtcNow;
 
-        // Random bytes, without the key.
+        // Random bytes: where TLS is expected (no handshake), and after a TLS handshake with the credential (no key).
         var random = new Random(17);
         for (var i = 0; i < 50; i++)
         {
-            using var socket = await ConnectAsync(endpoint);
+            await using var stream = i % 2 == 0 ? new NetworkStream(await ConnectAsync(endpoint), ownsSocket: true) : await TlsAsync(endpoint, credential);
             var garbage = new byte[random.Next(1, 64 * 1024)];
             random.NextBytes(garbage);
-            await SendIgnoringResetAsync(socket, garbage);
+            await SendIgnoringResetAsync(stream, garbage);
         }
 
-        // Every bad length, with the key: negative, a byte array of 2 GiB (past Array.MaxLength), 2^62
+        // Every bad length, with TLS and the key: negative, a byte array of 2 GiB (past Array.MaxLength), 2^62
         // bytes of doubles, a partial element, 1.9 GiB announced and nothing sent, and a frame whose
         // bytes run past its length into garbage.
         foreach (var (code, length) in new (byte, long)[] { (1, -1), (1, 1L << 31), (11, 1L << 62), (11, 12), (11, 1900L << 20) })
         {
-            using var socket = await AuthenticatedAsync(endpoint);
-            await SendIgnoringResetAsync(socket, PutHeader(Guid.NewGuid(), code, length));
+            await using var stream = await AuthenticatedAsync(endpoint, credential);
+            await SendIgnoringResetAsync(stream, PutHeader(Guid.NewGuid(), code, length));
             if (length == 1900L << 20) await Task.Delay(200); // announced and never sent: dropped with the connection below
         }
-        using (var overrun = await AuthenticatedAsync(endpoint))
+        await using (var overrun = await AuthenticatedAsync(endpoint, credential))
         {
             await SendIgnoringResetAsync(overrun, [.. PutHeader(Guid.NewGuid(), 1, 16), .. new byte[16], .. Enumerable.Repeat((byte)0xEE, 100)]);
             Assert.Equal(0, await ReadToEndAsync(overrun)); // the unknown frame after the array ends the connection
@@ -69,12 +72,12 @@ public sealed class BulkPortFuzzTests(ITestOutputHelper output)
         }
 
         // A sender that trickles: its transfer takes its time, everyone else's does not wait for it.
-        using (var slow = await AuthenticatedAsync(endpoint))
+        await using (var slow = await AuthenticatedAsync(endpoint, credential))
         {
-            await slow.SendAsync(PutHeader(Guid.NewGuid(), 1, 1024));
+            await slow.WriteAsync(PutHeader(Guid.NewGuid(), 1, 1024));
             for (var i = 0; i < 10; i++)
             {
-                await slow.SendAsync(new byte[1]);
+                await slow.WriteAsync(new byte[1]);
                 if (i == 5) await ServesTasksAsync(rc);
                 await Task.Delay(50);
             }
@@ -113,16 +116,25 @@ public sealed class BulkPortFuzzTests(ITestOutputHelper output)
         return socket;
     }
 
-    private static async Task<Socket> AuthenticatedAsync(BulkEndpoint endpoint)
+    /// <summary>A TLS connection with the cluster credential, as the client opens one.</summary>
+    private static async Task<Stream> TlsAsync(BulkEndpoint endpoint, ClusterCredential credential)
     {
-        var socket = await ConnectAsync(endpoint);
+        var tls = new SslStream(new NetworkStream(await ConnectAsync(endpoint), ownsSocket: true));
+        await tls.AuthenticateAsClientAsync(credential.ClientOptions(endpoint.Host));
+        return tls;
+    }
+
+    /// <summary>TLS, then the listener's key: a connection the silo serves.</summary>
+    private static async Task<Stream> AuthenticatedAsync(BulkEndpoint endpoint, ClusterCredential credential)
+    {
+        var stream = await TlsAsync(endpoint, credential);
         var hello = new byte[4 + BulkProtocol.KeyLength];
         BinaryPrimitives.WriteUInt32LittleEndian(hello, BulkProtocol.Magic);
         endpoint.Key.CopyTo(hello, 4);
-        await socket.SendAsync(hello);
+        await stream.WriteAsync(hello);
         var ok = new byte[1];
-        Assert.Equal(1, await socket.ReceiveAsync(ok));
-        return socket;
+        Assert.Equal(1, await stream.ReadAsync(ok));
+        return stream;
     }
 
     private static byte[] PutHeader(Guid token, byte elementCode, long byteLength)
@@ -136,28 +148,28 @@ public sealed class BulkPortFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Sends, accepting that the silo may already have closed the connection.</summary>
-    private static async Task SendIgnoringResetAsync(Socket socket, byte[] bytes)
+    private static async Task SendIgnoringResetAsync(Stream stream, byte[] bytes)
     {
         try
         {
-            await socket.SendAsync(bytes);
+            await stream.WriteAsync(bytes);
         }
-        catch (SocketException)
+        catch (IOException)
         {
         }
     }
 
     /// <summary>Reads until the silo closes the connection; how many bytes it sent meanwhile.</summary>
-    private static async Task<int> ReadToEndAsync(Socket socket)
+    private static async Task<int> ReadToEndAsync(Stream stream)
     {
         var total = 0;
         var buffer = new byte[1024];
         using var timeout = new CancellationTokenSource(Patience);
         try
         {
-            for (int read; (read = await socket.ReceiveAsync(buffer, timeout.Token)) > 0;) total += read;
+            for (int read; (read = await stream.ReadAsync(buffer, timeout.Token)) > 0;) total += read;
         }
-        catch (SocketException)
+        catch (IOException)
         {
         }
         return total;

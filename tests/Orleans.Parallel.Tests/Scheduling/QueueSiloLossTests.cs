@@ -24,7 +24,7 @@ public sealed class QueueSiloLossTests
     public async Task SiloWithWaitingTasksIsKilled_TheTasksAreSentAgainAndRun()
     {
         var silosStarted = 0;
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = SecureTestCluster.Builder(1);
         builder.ConfigureSilo((_, silo) =>
         {
             var engines = Interlocked.Increment(ref silosStarted) == 1 ? 2 : 0; // the first silo's engines survive
