@@ -28,37 +28,132 @@ internal static class TlsProbe
     public static async Task<(Outcome Outcome, Stream? Stream, string Description)> HandshakeAsync(
         Stream connection, string address, ClusterCredential credential, CancellationToken cancellationToken)
     {
-        string? presented = null;
-        var trusted = false;
         var options = credential.ClientOptions(TargetHost(address));
         options.EnabledSslProtocols = SslProtocols.Tls12;
-        options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            presented = certificate is null ? "" : ClusterCredential.Thumbprint(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-            return trusted = credential.Accepts(certificate);
-        };
-        var tls = new SslStream(connection, leaveInnerStreamOpen: false);
+        // What the server sent, kept to read its certificate after a failure: the client's validation
+        // callback runs only once the handshake completes, and a server that refuses this client's
+        // certificate ends it before then.
+        var recording = new RecordingStream(connection);
+        var tls = new SslStream(recording, leaveInnerStreamOpen: false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Limit);
         try
         {
             await tls.AuthenticateAsClientAsync(options, timeout.Token).ConfigureAwait(false);
+            recording.StopRecording();
             return (Outcome.Accepted, tls, address);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            return presented switch
+            var received = recording.Received;
+            if (received.Length == 0 && e is OperationCanceledException)
+                return (Outcome.Silent, null, $"{address} (no answer to a TLS handshake within {Limit.TotalSeconds:0} s)"); // proves nothing: Orleans' own timeout decides
+            if (received.Length == 0 || received[0] != HandshakeRecord)
+                return (Outcome.NotTls, null, $"{address} (no TLS handshake: {Reason(e)})");
+            using var presented = ServerCertificate(received) is { } der ? X509CertificateLoader.LoadCertificate(der) : null;
+            if (presented is null) return (Outcome.Refused, null, $"{address} (the TLS handshake failed: {Reason(e)})");
+            var thumbprint = ClusterCredential.Thumbprint(presented);
+            if (!credential.Pins.Contains(thumbprint))
+                return (Outcome.NotTrusted, null, $"{address} (it presented certificate {thumbprint}, which this client's credential does not trust: a silo of another cluster, or one whose credential has changed)");
+            if (!credential.Accepts(presented))
+                return (Outcome.NotTrusted, null, $"{address} (its certificate {thumbprint} is outside its validity dates, {presented.NotBefore:u} to {presented.NotAfter:u})");
+            return (Outcome.Refused, null, $"{address} (it refused this client's certificate {credential.Id})");
+        }
+    }
+
+    /// <summary>The TLS record type of handshake messages.</summary>
+    private const byte HandshakeRecord = 22;
+
+    /// <summary>
+    /// The server's own certificate (DER) in the plaintext handshake records of a TLS 1.2 server's first
+    /// flight: records of type 22 hold handshake messages (type, 24-bit length, body); message 11 is
+    /// Certificate, a 24-bit list length, then each certificate as a 24-bit length and its bytes, the server's first.
+    /// </summary>
+    internal static byte[]? ServerCertificate(ReadOnlySpan<byte> received)
+    {
+        var messages = new List<byte>();
+        for (var at = 0; at + 5 <= received.Length && received[at] == HandshakeRecord;)
+        {
+            var length = received[at + 3] << 8 | received[at + 4];
+            var body = received.Slice(at + 5, Math.Min(length, received.Length - at - 5));
+            messages.AddRange(body);
+            at += 5 + length;
+        }
+        static int Length24(List<byte> b, int at) => b[at] << 16 | b[at + 1] << 8 | b[at + 2];
+        for (var at = 0; at + 4 <= messages.Count;)
+        {
+            var length = Length24(messages, at + 1);
+            if (at + 4 + length > messages.Count) return null;
+            if (messages[at] == 11 && length >= 6)
             {
-                // No answer at all proves nothing (a busy silo, or no gateway): Orleans' own timeout decides.
-                null when e is OperationCanceledException => (Outcome.Silent, null, $"{address} (no answer to a TLS handshake within {Limit.TotalSeconds:0} s)"),
-                null => (Outcome.NotTls, null, $"{address} (no TLS handshake: {Reason(e)})"),
-                "" => (Outcome.NotTrusted, null, $"{address} (it presented no certificate)"),
-                _ when !credential.Pins.Contains(presented) =>
-                    (Outcome.NotTrusted, null, $"{address} (it presented certificate {presented}, which this client's credential does not trust: a silo of another cluster, or one whose credential has changed)"),
-                _ when !trusted => (Outcome.NotTrusted, null, $"{address} (its certificate {presented} is outside its validity dates)"),
-                _ => (Outcome.Refused, null, $"{address} (it refused this client's certificate {credential.Id})"),
-            };
+                var certificate = Length24(messages, at + 7);
+                return at + 10 + certificate <= messages.Count ? messages.GetRange(at + 10, certificate).ToArray() : null;
+            }
+            at += 4 + length;
+        }
+        return null;
+    }
+
+    /// <summary>Passes reads and writes through, keeping a copy of the first bytes read (up to 64 KB) until told to stop.</summary>
+    private sealed class RecordingStream(Stream inner) : Stream
+    {
+        private readonly MemoryStream _received = new();
+        private bool _recording = true;
+
+        public byte[] Received => _received.ToArray();
+
+        public void StopRecording()
+        {
+            _recording = false;
+            _received.SetLength(0);
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            Record(buffer.Span[..read]);
+            return read;
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = inner.Read(buffer);
+            Record(buffer[..read]);
+            return read;
+        }
+
+        private void Record(ReadOnlySpan<byte> bytes)
+        {
+            if (_recording && _received.Length < 64 * 1024) _received.Write(bytes);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+        public override void Flush() => inner.Flush();
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
         }
     }
 

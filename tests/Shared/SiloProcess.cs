@@ -38,17 +38,21 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public ParallelClientOptions ClientOptions => new() { GatewayPort = GatewayPort };
 
-    public static async Task<SiloProcess> StartAsync(int engines, TimeSpan? timeout = null, params string[] extraArgs)
+    public static Task<SiloProcess> StartAsync(int engines, TimeSpan? timeout = null, params string[] extraArgs) =>
+        StartAsync(engines, environment: null, timeout, extraArgs);
+
+    /// <summary>Starts a silo process with <paramref name="environment"/> added to this process's environment.</summary>
+    public static async Task<SiloProcess> StartAsync(int engines, IReadOnlyDictionary<string, string>? environment, TimeSpan? timeout = null, params string[] extraArgs)
     {
         // Another program can bind a chosen port before the silo does; then it starts again on new ports.
         for (var attempt = 1; ; attempt++)
         {
-            try { return await StartOnFreePortsAsync(engines, timeout, extraArgs); }
+            try { return await StartOnFreePortsAsync(engines, environment, timeout, extraArgs); }
             catch (SiloStartException e) when (attempt < 3 && e.PortTaken) { }
         }
     }
 
-    private static async Task<SiloProcess> StartOnFreePortsAsync(int engines, TimeSpan? timeout, string[] extraArgs)
+    private static async Task<SiloProcess> StartOnFreePortsAsync(int engines, IReadOnlyDictionary<string, string>? environment, TimeSpan? timeout, string[] extraArgs)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "Orleans.Parallel.Silo.dll");
         if (!File.Exists(silo)) throw new FileNotFoundException("The Silo executable was not built next to this assembly.", silo);
@@ -60,6 +64,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (var arg in new[] { silo, "--engines", engines.ToString(), "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--parent-pid", Environment.ProcessId.ToString() }.Concat(extraArgs))
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
