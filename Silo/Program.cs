@@ -12,5 +12,6 @@ catch (ArgumentException e)
     return 2;
 }
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(CredentialCommand.Create());
 // Ctrl-C and SIGTERM are left to the host's console lifetime, which stops engines before the silo.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
