@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Orleans.Parallel.Security;
 
 namespace Orleans.Parallel.Checkpoints;
 
@@ -8,6 +9,7 @@ namespace Orleans.Parallel.Checkpoints;
 /// restores from it.
 /// </summary>
 [Alias("op.IEngineCheckpointGrain")]
+[SiloOnly]
 public interface IEngineCheckpointGrain : IGrainWithIntegerKey
 {
     /// <summary>Replaces the stored checkpoint; returns whether the storage is durable (outlives the cluster's silos).</summary>

@@ -1,3 +1,5 @@
+using Orleans.Parallel.Security;
+
 namespace Orleans.Parallel.Code;
 
 /// <summary>
@@ -16,6 +18,7 @@ public interface IAssemblyStoreGrain : IGrainWithStringKey
     Task UploadAsync(byte[] bytes);
 
     /// <summary>The bytes, or null when never uploaded.</summary>
+    [SiloOnly]
     [Alias("Get")]
     Task<byte[]?> GetAsync();
 }

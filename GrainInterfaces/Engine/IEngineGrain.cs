@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Orleans.Parallel.Security;
 
 namespace Orleans.Parallel.Engine;
 
@@ -14,6 +15,7 @@ public interface IEngineGrain : IGrainWithGuidKey
     /// Brings the engine to life on the calling silo under <paramref name="engineId"/>, an id the
     /// registry reserved for it; returns the entry the silo then lists in the registry.
     /// </summary>
+    [SiloOnly]
     [Alias("Start")]
     Task<Registry.EngineEntry> StartAsync(string siloName, int engineId);
 
@@ -21,6 +23,7 @@ public interface IEngineGrain : IGrainWithGuidKey
     /// Ends the engine's waiting tasks as aborted (their replies delivered) and lets the activation go,
     /// for a graceful silo shutdown: the silo then removes its stopped engines from the registry together.
     /// </summary>
+    [SiloOnly]
     [Alias("Stop")]
     Task StopAsync();
 
@@ -58,6 +61,7 @@ public interface IEngineGrain : IGrainWithGuidKey
     /// order while it holds fewer than <paramref name="highWaterMark"/> load-balanced tasks from all
     /// queues (0: no limit) and returns how many it took; it tells the queue when it can take more.
     /// </summary>
+    [SiloOnly]
     [AlwaysInterleave, Alias("Take")]
     Task<int> TakeAsync(IReadOnlyList<Scheduling.BalancedAssignment> tasks, string queue, int highWaterMark);
 

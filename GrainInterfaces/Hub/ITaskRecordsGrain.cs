@@ -1,3 +1,5 @@
+using Orleans.Parallel.Security;
+
 namespace Orleans.Parallel.Hub;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Orleans.Parallel.Hub;
 /// this grain is never activated.
 /// </summary>
 [Alias("op.ITaskRecordsGrain")]
+[SiloOnly]
 public interface ITaskRecordsGrain : IGrainWithIntegerKey
 {
     /// <summary>

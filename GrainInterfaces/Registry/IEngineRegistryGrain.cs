@@ -1,3 +1,5 @@
+using Orleans.Parallel.Security;
+
 namespace Orleans.Parallel.Registry;
 
 /// <summary>
@@ -13,10 +15,12 @@ public interface IEngineRegistryGrain : IGrainWithIntegerKey
     /// first. Ids are never reused. The engines are listed once they run (<see cref="ListAsync"/>):
     /// a silo starting 10,000 engines makes two calls here, not 10,000 writes of a growing list.
     /// </summary>
+    [SiloOnly]
     [Alias("ReserveIds")]
     Task<int> ReserveIdsAsync(int count, string siloAddress);
 
     /// <summary>Lists engines that started under ids reserved for their silo, in one change.</summary>
+    [SiloOnly]
     [Alias("List")]
     Task ListAsync(IReadOnlyList<EngineEntry> engines);
 
@@ -25,10 +29,12 @@ public interface IEngineRegistryGrain : IGrainWithIntegerKey
     /// incarnation <paramref name="replacing"/>, or, when that is null, of an engine that left. Throws
     /// for an id never given out, a live engine not named as replaced, or a replaced one not listed.
     /// </summary>
+    [SiloOnly]
     [Alias("Replace")]
     Task ReplaceAsync(EngineEntry engine, Guid? replacing);
 
     /// <summary>Removes engines, in one change (a silo that shuts down removes all of its own together).</summary>
+    [SiloOnly]
     [Alias("Unregister")]
     Task UnregisterAsync(IReadOnlyList<int> engineIds);
 
@@ -36,6 +42,7 @@ public interface IEngineRegistryGrain : IGrainWithIntegerKey
     /// Removes every engine of the silos that Orleans' membership declared dead (their parsable
     /// addresses); the engines' ids are not given out again. Every surviving silo reports each death.
     /// </summary>
+    [SiloOnly]
     [Alias("SilosDied")]
     Task SilosDiedAsync(IReadOnlyList<string> siloAddresses);
 
@@ -43,6 +50,7 @@ public interface IEngineRegistryGrain : IGrainWithIntegerKey
     /// A silo's live engines, reported after a death in the cluster: any the registry does not list
     /// (it was re-activated and could not read its state) are listed again under their own ids.
     /// </summary>
+    [SiloOnly]
     [Alias("Ensure")]
     Task EnsureAsync(IReadOnlyList<EngineEntry> engines);
 

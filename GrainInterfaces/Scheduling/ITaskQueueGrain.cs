@@ -1,3 +1,5 @@
+using Orleans.Parallel.Security;
+
 namespace Orleans.Parallel.Scheduling;
 
 /// <summary>
@@ -10,10 +12,12 @@ namespace Orleans.Parallel.Scheduling;
 public interface ITaskQueueGrain : IGrainWithStringKey
 {
     /// <summary>Queues tasks; returns this activation's epoch.</summary>
+    [SiloOnly]
     [Alias("Submit")]
     Task<Guid> SubmitAsync(BalancedBatch batch);
 
     /// <summary>An engine reports finished tasks and free capacity; the answer is its next tasks.</summary>
+    [SiloOnly]
     [Alias("Report")]
     Task<IReadOnlyList<BalancedAssignment>> ReportAsync(EngineReport report);
 
@@ -26,6 +30,7 @@ public interface ITaskQueueGrain : IGrainWithStringKey
     Task<Guid> EpochAsync();
 
     /// <summary>The tasks waiting for an engine, in queue order.</summary>
+    [SiloOnly]
     [Alias("Waiting")]
     Task<IReadOnlyList<Guid>> WaitingAsync();
 }

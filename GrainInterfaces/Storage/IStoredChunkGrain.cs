@@ -1,3 +1,5 @@
+using Orleans.Parallel.Security;
+
 namespace Orleans.Parallel.Storage;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Orleans.Parallel.Storage;
 /// well under that (see <c>DurableBytes</c> in the grains).
 /// </summary>
 [Alias("op.IStoredChunkGrain")]
+[SiloOnly]
 public interface IStoredChunkGrain : IGrainWithStringKey
 {
     [Alias("Write")]

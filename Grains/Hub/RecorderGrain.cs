@@ -1,10 +1,12 @@
 using Orleans.Concurrency;
 using Orleans.Parallel.Grains.Scheduling.Placement;
+using Orleans.Parallel.Security;
 
 namespace Orleans.Parallel.Grains.Hub;
 
 /// <summary>One silo's <see cref="TaskRecorder"/> as the hub reaches it, keyed by the silo's address.</summary>
 [Alias("op.IRecorderGrain")]
+[SiloOnly]
 public interface IRecorderGrain : IGrainWithStringKey
 {
     /// <summary>Writes what the silo's recorder has gathered to the store now.</summary>

@@ -92,6 +92,7 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<Grains.Registry.LocalEngines>();
         services.AddSingleton<Grains.Registry.SiloDeathWatcher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Grains.Registry.SiloDeathWatcher>());
+        builder.AddIncomingGrainCallFilter<Grains.Security.SiloOnlyCallFilter>(); // [SiloOnly] methods refuse clients' calls
     }
 
     /// <summary>The hub's silo side: the task recorder and the store it writes to (once, whoever asks first).</summary>

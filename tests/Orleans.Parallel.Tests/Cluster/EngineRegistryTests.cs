@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Parallel.Hosting;
 using Orleans.Parallel.Registry;
 using Orleans.TestingHost;
@@ -21,7 +22,8 @@ public sealed class EngineRegistryTests
         await cluster.DeployAsync();
         try
         {
-            var registry = cluster.Client.GetGrain<IEngineRegistryGrain>(0);
+            // Reserving and listing are for silos only: the registry is called as a silo's engine host calls it.
+            var registry = cluster.GetSiloServiceProvider().GetRequiredService<IGrainFactory>().GetGrain<IEngineRegistryGrain>(0);
             var before = await registry.GetEnginesAsync();
             var silo = Assert.Single(before.Engines).SiloAddress;
             Assert.Equal(1, before.IdsGivenOut);

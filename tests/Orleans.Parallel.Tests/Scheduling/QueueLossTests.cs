@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Scheduling;
 using Orleans.Parallel.Tests.Cluster;
@@ -21,9 +22,10 @@ public sealed class QueueLossTests(ClusterFixture fixture)
     [Fact]
     public async Task StandIn_QueueOfGoneSilo_NewEpochAndRefusesWork()
     {
-        var gone = Rc.Grains.GetGrain<ITaskQueueGrain>(GoneSiloKey());
-        var epoch = await gone.EpochAsync();
+        var epoch = await Rc.Grains.GetGrain<ITaskQueueGrain>(GoneSiloKey()).EpochAsync();
         Assert.NotEqual(Guid.Empty, epoch);
+        // Waiting and Submit are for silos only (a client's submissions go through the scheduler): asked as a silo asks.
+        var gone = fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IGrainFactory>().GetGrain<ITaskQueueGrain>(GoneSiloKey());
         Assert.Empty(await gone.WaitingAsync());
         var batch = new BalancedBatch(Rc.SessionId, Rc.Dispatcher.Observer, []);
         var e = await Assert.ThrowsAnyAsync<Exception>(() => gone.SubmitAsync(batch));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Hosting;
 using Orleans.Parallel.Results;
@@ -52,7 +53,8 @@ public sealed class QueueSiloLossTests
             return message;
         }).ToArray();
         var key = second.SiloAddress.ToParsableString();
-        var queue = rc.Grains.GetGrain<ITaskQueueGrain>(key);
+        // Submit and Waiting are for silos only: the queue is called as the scheduler grain calls it, from a silo.
+        var queue = cluster.GetSiloServiceProvider().GetRequiredService<IGrainFactory>().GetGrain<ITaskQueueGrain>(key);
         var epoch = await queue.SubmitAsync(new BalancedBatch(rc.SessionId, rc.Dispatcher.Observer, [.. messages.Select(m => m.Balanced!)]));
         var ticket = new QueueTicket(key, epoch);
         foreach (var message in messages)
