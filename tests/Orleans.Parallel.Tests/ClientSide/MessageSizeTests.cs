@@ -1,5 +1,9 @@
 using System.Collections.Immutable;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
 using Orleans.Parallel.Bulk;
 using Orleans.Parallel.Connection;
 using Orleans.Parallel.Engine;
@@ -247,6 +251,37 @@ public sealed class MessageSizeTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 100; i++) Assert.Null(MessageSize.Exceeds(request, MessageSize.DefaultLimit));
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>An Orleans client (built, not connected) whose options set <c>MaxMessageBodySize</c>, or leave it alone.</summary>
+    private static IHost ClientHost(int? maxMessageBodySize)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client =>
+        {
+            client.UseLocalhostClustering();
+            if (maxMessageBodySize is { } max) client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = max);
+        });
+        return builder.Build();
+    }
+
+    [Fact]
+    public void TheClientsOwnLimit_IsTheOneThatRefuses()
+    {
+        using var bulk = new BulkClient();
+        using var standard = ClientHost(maxMessageBodySize: null);
+        using var raised = ClientHost(maxMessageBodySize: 300 * 1024 * 1024);
+        var byDefault = new TaskDispatcher(standard.Services.GetRequiredService<IClusterClient>(), Guid.NewGuid(), bulk);
+        var byOption = new TaskDispatcher(raised.Services.GetRequiredService<IClusterClient>(), Guid.NewGuid(), bulk);
+        var request = new PushRequest(new Dictionary<string, object?> { ["s"] = new string('x', 110_000_000) });
+
+        Assert.Equal(MessageSize.DefaultLimit, byDefault.MaxMessageBodySize);
+        Assert.Equal(300 * 1024 * 1024, byOption.MaxMessageBodySize);
+        var message = byDefault.Track(0);
+        var error = Assert.Throws<MessageTooLargeException>(() => byDefault.CheckSize(request, [message]));
+        Assert.Same(error, message.LocalError); // the message failed with it, and is no longer outstanding
+        Assert.Empty(byDefault.Outstanding);
+        byOption.CheckSize(request, []); // a user who raised the limit may send it
     }
 
     [Fact]
