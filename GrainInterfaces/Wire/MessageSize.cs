@@ -139,6 +139,13 @@ public static class MessageSize
             case ExecuteRequest execute:
                 Part(ref count, execute.Code, parts, "the script's code");
                 break;
+            case PushRequest { Values: Dictionary<string, object?> values }: // as the client makes it: enumerated without allocating
+                foreach (var (name, value) in values)
+                {
+                    if (count.Done) break;
+                    Part(ref count, value, parts, "variable '", name);
+                }
+                break;
             case PushRequest push:
                 foreach (var (name, value) in push.Values)
                 {
