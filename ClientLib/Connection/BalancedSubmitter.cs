@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Orleans.Parallel.Errors;
 using Orleans.Parallel.Results;
 using Orleans.Parallel.Scheduling;
+using Orleans.Parallel.Wire;
 
 namespace Orleans.Parallel.Connection;
 
@@ -14,13 +15,20 @@ namespace Orleans.Parallel.Connection;
 internal sealed class BalancedSubmitter : IAsyncDisposable
 {
     private const int MaxBatch = 4096;
+
+    /// <summary>
+    /// The tasks of one batch count together at most this fraction (1/8) of a message's limit: each
+    /// count is a lower bound, and what it leaves out (function descriptions, labels) adds to every task.
+    /// </summary>
+    private const int BatchShare = 8;
+
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IGrainFactory _grains;
     private readonly TaskDispatcher _dispatcher;
     private readonly Func<IReadOnlyList<Engine.IEngineGrain>> _engines;
-    private readonly ConcurrentQueue<(PendingMessage Message, Task Ready)> _outbox = new();
+    private readonly ConcurrentQueue<(PendingMessage Message, Task Ready, long Size)> _outbox = new();
     private readonly CancellationTokenSource _stop = new();
     private int _flushing;
     private int _watchStarted;
@@ -34,9 +42,13 @@ internal sealed class BalancedSubmitter : IAsyncDisposable
     }
 
     /// <summary>Queues <paramref name="message"/> (its <see cref="PendingMessage.Balanced"/> task) to go once <paramref name="ready"/> (uploads, bulk sends) is done.</summary>
+    /// <exception cref="MessageTooLargeException">The task does not fit one message; it failed and was not sent.</exception>
     public void Submit(PendingMessage message, Task ready)
     {
-        _outbox.Enqueue((message, ready));
+        var request = message.Balanced!.Request;
+        var size = MessageSize.Estimate(request, stopAfter: _dispatcher.MaxMessageBodySize);
+        if (size > _dispatcher.MaxMessageBodySize) _dispatcher.CheckSize(request, [message]); // throws unless a count of each object once fits
+        _outbox.Enqueue((message, ready, size));
         if (_watch is null && Interlocked.CompareExchange(ref _watchStarted, 1, 0) == 0) _watch = WatchAsync();
         if (Interlocked.Exchange(ref _flushing, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(_ => _ = FlushAsync(), null);
     }
@@ -46,6 +58,7 @@ internal sealed class BalancedSubmitter : IAsyncDisposable
         while (true)
         {
             var batch = new List<PendingMessage>();
+            long bytes = 0;
             while (batch.Count < MaxBatch && _outbox.TryPeek(out var next))
             {
                 if (!next.Ready.IsCompleted)
@@ -53,6 +66,9 @@ internal sealed class BalancedSubmitter : IAsyncDisposable
                     if (batch.Count > 0) break; // send what is ready; this one heads the next batch
                     await next.Ready.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
+                // Each task fits a message, but many large ones together would not.
+                if (batch.Count > 0 && bytes + next.Size > _dispatcher.MaxMessageBodySize / BatchShare) break;
+                bytes += next.Size;
                 _outbox.TryDequeue(out _);
                 var message = next.Message;
                 if (message.IsDone) continue;

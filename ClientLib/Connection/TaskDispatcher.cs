@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Parallel.Broadcast;
 using Orleans.Parallel.Bulk;
 using Orleans.Parallel.Engine;
@@ -25,9 +28,29 @@ internal sealed class TaskDispatcher : ITaskObserver
         _grains = grains;
         _bulk = bulk;
         SessionId = sessionId;
+        // The client's own limit (a host's options may raise it): Orleans' client and the silos each check what they send and receive.
+        MaxMessageBodySize = (grains as IClusterClient)?.ServiceProvider.GetService<IOptions<MessagingOptions>>()?.Value.MaxMessageBodySize
+            ?? MessageSize.DefaultLimit;
     }
 
     public Guid SessionId { get; }
+
+    /// <summary>The most bytes Orleans carries in one message from this client (<see cref="MessagingOptions.MaxMessageBodySize"/>).</summary>
+    public int MaxMessageBodySize { get; }
+
+    /// <summary>
+    /// Refuses a request larger than <see cref="MaxMessageBodySize"/> (by a lower bound of its size,
+    /// so none that fits): its <paramref name="messages"/> fail, and the caller gets, a
+    /// <see cref="MessageTooLargeException"/>; nothing is sent. Orleans itself would find out only in
+    /// its connection's send loop, where the call is never answered and the connection is closed.
+    /// </summary>
+    public void CheckSize(EngineRequest request, ReadOnlySpan<PendingMessage> messages)
+    {
+        if (MessageSize.Exceeds(request, MaxMessageBodySize) is not { } excess) return;
+        var error = new MessageTooLargeException(excess, MaxMessageBodySize);
+        foreach (var message in messages) Fail(message, error);
+        throw error;
+    }
 
     /// <summary>
     /// Orleans holds observers weakly; a client awaited only through its own pending results would be
@@ -73,8 +96,10 @@ internal sealed class TaskDispatcher : ITaskObserver
     /// If an upload failed, the message still goes (the engine then reports the missing assembly),
     /// so the engine's sequence has no gap.
     /// </summary>
+    /// <exception cref="MessageTooLargeException">The request does not fit one message (see <see cref="CheckSize"/>); the message failed and was not sent.</exception>
     public void Send(PendingMessage message, IEngineGrain engine, EngineRequest request, Task before)
     {
+        CheckSize(request, [message]); // before it takes a number: a refused task leaves no gap
         lock (_channels)
         {
             if (!_channels.TryGetValue(message.EngineId, out var channel)) _channels[message.EngineId] = channel = new Channel();
@@ -90,8 +115,10 @@ internal sealed class TaskDispatcher : ITaskObserver
     /// submission order, and the broadcast goes once <paramref name="before"/> and every earlier
     /// message to those engines were issued.
     /// </summary>
+    /// <exception cref="MessageTooLargeException">The request does not fit one message (see <see cref="CheckSize"/>); the messages failed and were not sent.</exception>
     public void SendBroadcast(string silo, PendingMessage[] messages, IEngineGrain[] engines, EngineRequest request, Task before)
     {
+        CheckSize(request, messages);
         var targets = new BroadcastTarget[messages.Length];
         lock (_channels)
         {

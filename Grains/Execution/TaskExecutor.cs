@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Reflection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Grains.Bulk;
 using Orleans.Parallel.Grains.Code;
@@ -10,8 +12,12 @@ using Orleans.Parallel.Wire;
 namespace Orleans.Parallel.Grains.Execution;
 
 /// <summary>Runs one request against one namespace. Called on the engine thread only.</summary>
-public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer functions, SessionCodeRegistry code, BulkValues bulk, Checkpoints.NamespaceCheckpoints checkpoints)
+public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer functions, SessionCodeRegistry code, BulkValues bulk, Checkpoints.NamespaceCheckpoints checkpoints,
+    IOptions<MessagingOptions> messaging)
 {
+    /// <summary>The most bytes Orleans carries in one message from this silo (<see cref="MessagingOptions.MaxMessageBodySize"/>).</summary>
+    private readonly int _maxMessage = messaging.Value.MaxMessageBodySize;
+
     /// <summary>
     /// What a request produced: its value in wire form, for scripts the text of the last expression,
     /// and, when arrays are offered in bulk, a task that completes once the client has read them.
@@ -56,6 +62,10 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
             result = values;
         }
         else result = bulk.Offer(outcome.Result, session, ref sending);
+        // What stays in the reply (not offered in bulk) must fit one message: Orleans would find out only in
+        // its send loop, where the reply is lost, its connection closed and the client left waiting.
+        if (MessageSize.Exceeds(_maxMessage, ("the task's result", result), ("the script's result", outcome.ExecuteResult)) is { } excess)
+            throw new ResultTooLargeException(MessageSize.Describe(excess, _maxMessage, result: true));
         return outcome with { Result = result, Sent = sending is null ? null : Task.WhenAll(sending) };
     }
 
