@@ -76,7 +76,7 @@ public sealed class MessageSizeTests
     [Fact]
     public void ArrayFromTheBulkThreshold_GoesInBulk_AndWeighsAlmostNothing()
     {
-        using var bulk = new BulkClient();
+        using var bulk = new BulkClient(null);
         var atThreshold = new double[BulkProtocol.Threshold / sizeof(double)];
 
         var wire = new OutgoingValues(bulk, Endpoint).Pack(atThreshold);
@@ -88,7 +88,7 @@ public sealed class MessageSizeTests
     [Fact]
     public void ArrayBelowTheThreshold_OrWithNoBulkPath_IsItsBytes()
     {
-        using var bulk = new BulkClient();
+        using var bulk = new BulkClient(null);
         var below = new double[BulkProtocol.Threshold / sizeof(double) - 1];
         var large = new double[1_000_000];
 
@@ -268,7 +268,7 @@ public sealed class MessageSizeTests
     [Fact]
     public void TheClientsOwnLimit_IsTheOneThatRefuses()
     {
-        using var bulk = new BulkClient();
+        using var bulk = new BulkClient(null);
         using var standard = ClientHost(maxMessageBodySize: null);
         using var raised = ClientHost(maxMessageBodySize: 300 * 1024 * 1024);
         var byDefault = new TaskDispatcher(standard.Services.GetRequiredService<IClusterClient>(), Guid.NewGuid(), bulk);
