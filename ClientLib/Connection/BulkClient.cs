@@ -39,6 +39,7 @@ internal sealed class BulkClient(ClusterCredential? credential) : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(header[18..], byteLength);
         stream.Write(header);
         BulkProtocol.SendArray(stream, array, byteOffset, byteLength);
+        stream.Flush();
         return true;
     });
 
@@ -53,6 +54,7 @@ internal sealed class BulkClient(ClusterCredential? credential) : IDisposable
             frame[0] = BulkProtocol.Get;
             bulk.Token.TryWriteBytes(frame[1..]);
             stream.Write(frame);
+            stream.Flush();
             Span<byte> answer = stackalloc byte[1 + 8];
             BulkProtocol.ReceiveExactly(stream, answer);
             if (answer[0] == 0)
@@ -111,14 +113,17 @@ internal sealed class BulkClient(ClusterCredential? credential) : IDisposable
             stream = new NetworkStream(socket, ownsSocket: true);
             if (credential is not null)
             {
-                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                var coalescing = new CoalescingStream(stream);
+                var tls = new SslStream(coalescing, leaveInnerStreamOpen: false);
                 stream = tls;
                 tls.AuthenticateAsClient(credential.ClientOptions(endpoint.Host));
+                coalescing.Coalesce = true; // from here every frame this side sends ends with a flush
             }
             Span<byte> hello = stackalloc byte[4 + BulkProtocol.KeyLength];
             BinaryPrimitives.WriteUInt32LittleEndian(hello, BulkProtocol.Magic);
             endpoint.Key.CopyTo(hello[4..]);
             stream.Write(hello);
+            stream.Flush();
             Span<byte> ok = stackalloc byte[1];
             BulkProtocol.ReceiveExactly(stream, ok);
             return stream;

@@ -183,9 +183,11 @@ public sealed partial class BulkServer(
             {
                 if (_credential is not null)
                 {
-                    var tls = new SslStream(network, leaveInnerStreamOpen: false);
+                    var coalescing = new CoalescingStream(network);
+                    var tls = new SslStream(coalescing, leaveInnerStreamOpen: false);
                     stream = tls;
                     await tls.AuthenticateAsServerAsync(_credential.ServerOptions(), handshake.Token);
+                    coalescing.Coalesce = true; // from here every frame this side sends ends with a flush
                 }
                 await stream.ReadExactlyAsync(hello, handshake.Token);
             }
@@ -209,6 +211,7 @@ public sealed partial class BulkServer(
             return null;
         }
         await stream.WriteAsync(new byte[] { 1 }, _stopping.Token);
+        await stream.FlushAsync(_stopping.Token);
         return stream;
     }
 
@@ -263,6 +266,7 @@ public sealed partial class BulkServer(
         if (offered is null)
         {
             await stream.WriteAsync(answer, stall.Token); // found = 0: expired or unknown
+            await stream.FlushAsync(stall.Token);
             return;
         }
         try
@@ -278,6 +282,7 @@ public sealed partial class BulkServer(
                 await stream.WriteAsync(window, stall.Token);
                 offset += window.Length;
             }
+            await stream.FlushAsync(stall.Token);
         }
         finally
         {
