@@ -7,7 +7,7 @@ namespace Orleans.Parallel.Bulk;
 /// own (the connection is duplex). Nothing is held back until <see cref="Coalesce"/> is on, so a TLS
 /// handshake passes straight through; after that the protocol flushes at the end of every frame it sends.
 /// </summary>
-public sealed class CoalescingStream(Stream inner) : Stream
+public sealed class CoalescingStream(Stream inner) : PassThroughStream(inner)
 {
     /// <summary>Bytes gathered before a write reaches the socket, and the most one read asks of it (each buffer is taken at its first use).</summary>
     public const int BufferSize = 256 * 1024;
@@ -27,8 +27,8 @@ public sealed class CoalescingStream(Stream inner) : Stream
     {
         if (_readStart == _readEnd)
         {
-            if (buffer.Length >= BufferSize) return inner.Read(buffer);
-            (_readStart, _readEnd) = (0, inner.Read(_read));
+            if (buffer.Length >= BufferSize) return Inner.Read(buffer);
+            (_readStart, _readEnd) = (0, Inner.Read(_read));
         }
         return TakeRead(buffer);
     }
@@ -37,8 +37,8 @@ public sealed class CoalescingStream(Stream inner) : Stream
     {
         if (_readStart == _readEnd)
         {
-            if (buffer.Length >= BufferSize) return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            (_readStart, _readEnd) = (0, await inner.ReadAsync(_read, cancellationToken).ConfigureAwait(false));
+            if (buffer.Length >= BufferSize) return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            (_readStart, _readEnd) = (0, await Inner.ReadAsync(_read, cancellationToken).ConfigureAwait(false));
         }
         return TakeRead(buffer.Span);
     }
@@ -55,7 +55,7 @@ public sealed class CoalescingStream(Stream inner) : Stream
     {
         if (!Coalesce)
         {
-            inner.Write(buffer);
+            Inner.Write(buffer);
             return;
         }
         while (!buffer.IsEmpty)
@@ -72,7 +72,7 @@ public sealed class CoalescingStream(Stream inner) : Stream
     {
         if (!Coalesce)
         {
-            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
             return;
         }
         while (!buffer.IsEmpty)
@@ -88,38 +88,14 @@ public sealed class CoalescingStream(Stream inner) : Stream
     public override void Flush()
     {
         if (_written == 0) return;
-        inner.Write(_write, 0, _written);
+        Inner.Write(_write, 0, _written);
         _written = 0;
     }
 
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (_written == 0) return;
-        await inner.WriteAsync(_write.AsMemory(0, _written), cancellationToken).ConfigureAwait(false);
+        await Inner.WriteAsync(_write.AsMemory(0, _written), cancellationToken).ConfigureAwait(false);
         _written = 0;
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) inner.Dispose();
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 }
