@@ -101,7 +101,7 @@ public sealed class ClusterCredential : IDisposable
     public static ClusterCredential FromFile(string path)
     {
         var text = File.ReadAllText(path);
-        return text.TrimStart().StartsWith('{') ? ConnectionFile.Read(path).LoadCredential(path) : FromPem(text);
+        return ConnectionFile.IsConnectionFileText(text) ? ConnectionFile.Read(path).LoadCredential(path) : FromPem(text);
     }
 
     /// <summary>This credential, also accepting the certificates in <paramref name="certificatesPem"/> from peers, for a change of credential.</summary>

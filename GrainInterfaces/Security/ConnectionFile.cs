@@ -54,6 +54,9 @@ public sealed record ConnectionFile
         throw new ArgumentException($"The connection file {filePath} holds no credential (neither \"credential\" nor \"credentialPath\").");
     }
 
+    /// <summary>Whether a file's text is a connection file (JSON) rather than PEM.</summary>
+    public static bool IsConnectionFileText(string text) => text.TrimStart().StartsWith('{');
+
     /// <summary>Reads a connection file.</summary>
     /// <exception cref="FileNotFoundException">There is none at <paramref name="path"/>.</exception>
     /// <exception cref="ArgumentException">It is not a connection file.</exception>

@@ -36,9 +36,11 @@ internal static class SiloCredentials
         {
             var full = Path.GetFullPath(path);
             if (!File.Exists(full)) throw new ArgumentException($"The credential file (--credential) does not exist: {full}.", nameof(settings.Credential));
-            var credential = Read(() => ClusterCredential.FromFile(full), $"--credential {full}");
+            var text = File.ReadAllText(full);
+            var isConnectionFile = ConnectionFile.IsConnectionFileText(text);
+            var credential = Read(() => isConnectionFile ? ConnectionFile.Read(full).LoadCredential(full) : ClusterCredential.FromPem(text), $"--credential {full}");
             // A PEM file is named in the connection file, not copied; a connection file's own credential is copied.
-            return (credential, $"from {full}", File.ReadAllText(full).TrimStart().StartsWith('{') ? null : full);
+            return (credential, $"from {full}", isConnectionFile ? null : full);
         }
         var file = ConnectionFile.DefaultPath(settings.ClusterId);
         if (File.Exists(file))
