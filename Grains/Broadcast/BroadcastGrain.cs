@@ -1,10 +1,14 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Configuration;
 using Orleans.Parallel.Broadcast;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Grains.Engine;
 using Orleans.Parallel.Grains.Registry;
 using Orleans.Parallel.Grains.Scheduling.Placement;
 using Orleans.Parallel.Scheduling;
+using Orleans.Parallel.Wire;
 using Orleans.Serialization;
 using TaskStatus = Orleans.Parallel.Engine.TaskStatus;
 
@@ -14,11 +18,21 @@ namespace Orleans.Parallel.Grains.Broadcast;
 /// A silo's broadcast point (<see cref="IBroadcastGrain"/>): one message from the client brings a
 /// request for many of this silo's engines. Each engine gets its task in its own turn order, as a
 /// submission call would give it, but without a message, a copy of the request or a reply message
-/// of its own; the replies go back together. Reentrant: broadcasts from many clients overlap.
+/// of its own; the replies go back together, as many as fit one message (the others follow one by one
+/// through the observer). Reentrant: broadcasts from many clients overlap.
 /// </summary>
 [Reentrant, SiloBoundPlacement]
-public sealed class BroadcastGrain(LocalEngines local, DeepCopier<EngineRequest> copier) : Grain, IBroadcastGrain
+public sealed partial class BroadcastGrain(LocalEngines local, DeepCopier<EngineRequest> copier, IOptions<SiloMessagingOptions> messaging, ILogger<BroadcastGrain> logger)
+    : Grain, IBroadcastGrain
 {
+    /// <summary>
+    /// The most bytes of replies the call carries back (a lower bound each, <see cref="MessageSize"/>):
+    /// half of Orleans' message limit, as the count is a lower bound. Each reply fits a message (its
+    /// engine checked), but several together may not, and a message over the limit would be lost in
+    /// the connection's send loop, closing the connection.
+    /// </summary>
+    private readonly long _replyBudget = messaging.Value.MaxMessageBodySize / 2;
+
     /// <summary>How long the call waits to carry the replies itself before leaving the late ones to the observer (as a submission call does).</summary>
     private static readonly TimeSpan InlineReplyWait = TimeSpan.FromSeconds(5);
 
@@ -83,8 +97,51 @@ public sealed class BroadcastGrain(LocalEngines local, DeepCopier<EngineRequest>
                 catch (Exception e) { replies[i] = Unreached(broadcast, i, e); }
             }
         }
+        SendOverBudgetAlone(replies, observer);
         return replies;
     }
+
+    /// <summary>
+    /// Keeps in the call's answer the replies that fit <see cref="_replyBudget"/> together, in target
+    /// order; each of the others goes to the observer in a message of its own (its place in the answer
+    /// is null, as for a reply that came late), so no reply is lost to the size of the others.
+    /// </summary>
+    private void SendOverBudgetAlone(TaskReply?[] replies, ITaskObserver observer)
+    {
+        long bytes = 0;
+        for (var i = 0; i < replies.Length; i++)
+        {
+            if (replies[i] is not { } reply) continue;
+            bytes += SizeOf(reply);
+            if (bytes <= _replyBudget) continue;
+            replies[i] = null;
+            _ = SendAloneAsync(observer, reply);
+        }
+    }
+
+    /// <summary>A lower bound of a reply's bytes in a message: its result and its texts.</summary>
+    internal static long SizeOf(TaskReply reply) =>
+        64 + MessageSize.Of(reply.Result) + MessageSize.Of(reply.Stdout) + MessageSize.Of(reply.Stderr) + MessageSize.Of(reply.ExecuteResult)
+        + (reply.Error is { } error ? MessageSize.Of(error.Message) + MessageSize.Of(error.StackTrace) : 0);
+
+    private async Task SendAloneAsync(ITaskObserver observer, TaskReply reply)
+    {
+        try
+        {
+            await Engine.ReplyOutbox.DeliverAsync(observer, reply);
+        }
+        catch (Exception e)
+        {
+            // The client must hear of the task either way: an error in place of a result it could not get.
+            LogReplyFailed(logger, e, reply.MsgId, reply.EngineId);
+            var error = new InvalidOperationException($"The result could not be sent back to the client: {e.Message}", e);
+            try { await Engine.ReplyOutbox.DeliverAsync(observer, reply with { Status = TaskStatus.Error, Result = null, Error = Execution.RemoteErrors.From(error) }); }
+            catch (Exception again) { LogReplyFailed(logger, again, reply.MsgId, reply.EngineId); }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The reply of task {MsgId} on engine {EngineId} could not be sent to its client")]
+    private static partial void LogReplyFailed(ILogger logger, Exception exception, Guid msgId, int engineId);
 
     /// <summary>
     /// Waits until every reply is in; or, once some are, until none came for <see cref="Quiet"/>; or
