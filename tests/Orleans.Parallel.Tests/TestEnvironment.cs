@@ -15,6 +15,10 @@ internal static class TestEnvironment
     [ModuleInitializer]
     internal static void Initialize()
     {
+        // This assembly also travels to silos, as the home of the functions the tests send: there it
+        // loads into a client session's context, where it must change nothing (a handler on ProcessExit
+        // would keep that context, and the 1.8 MB assembly, loaded for as long as the silo lives).
+        if (System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(typeof(TestEnvironment).Assembly) != System.Runtime.Loader.AssemblyLoadContext.Default) return;
         Environment.SetEnvironmentVariable(ConnectionFile.HomeVariable, Home);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
