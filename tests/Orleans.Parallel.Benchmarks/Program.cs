@@ -18,7 +18,9 @@ var recordsPasses = new Option<int>("--records-passes") { Description = "Passes 
 recordsPasses.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--records-passes must be at least 1."); });
 var soakMinutes = new Option<double>("--soak-minutes") { Description = "Minutes of the soak (--only soak): load-balanced work while a silo is killed and restarted every minute (default 10).", DefaultValueFactory = _ => 10 };
 soakMinutes.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 24 * 60)) r.AddError("--soak-minutes must be more than 0 and at most a day."); });
-var root = new RootCommand("Orleans.Parallel benchmark: ipp_bench.py's workload against a real silo process.") { engines, json, quick, breakdown, ipp, ippScript, only, hwm, lazyTasks, recordsPasses, soakMinutes };
+var securityRounds = new Option<int>("--security-rounds") { Description = "Rounds of the secure and --insecure silos in --only security, alternating (default 2).", DefaultValueFactory = _ => 2 };
+securityRounds.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--security-rounds must be at least 1."); });
+var root = new RootCommand("Orleans.Parallel benchmark: ipp_bench.py's workload against a real silo process.") { engines, json, quick, breakdown, ipp, ippScript, only, hwm, lazyTasks, recordsPasses, soakMinutes, securityRounds };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var n = parse.GetValue(engines);
@@ -49,7 +51,7 @@ root.SetAction(async (parse, cancellationToken) =>
     if (parse.GetValue(only) is null or "records") await RecordsOverhead.MeasureAsync(n, parse.GetValue(hwm), parse.GetValue(recordsPasses), sizes, figures, cancellationToken);
     if (parse.GetValue(only) is null or "failure") await SiloDeath.MeasureAsync(figures, cancellationToken);
     if (parse.GetValue(only) is null or "scale") await Scale.MeasureAsync(full: parse.GetValue(only) is "scale", figures, cancellationToken);
-    if (parse.GetValue(only) is "security") await SecurityCost.MeasureAsync(n, sizes, figures, cancellationToken); // only when asked: four silos' worth of figures
+    if (parse.GetValue(only) is "security") await SecurityCost.MeasureAsync(n, sizes, parse.GetValue(securityRounds), figures, cancellationToken); // only when asked: four silos' worth of figures
     if (parse.GetValue(only) is "soak") await Soak.MeasureAsync(parse.GetValue(soakMinutes), figures, cancellationToken); // only when asked: it takes minutes
     if (parse.GetValue(json) is { } path) figures.WriteJson(path, system, n, isQuick);
 
