@@ -17,6 +17,8 @@ internal static class SiloCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (loopback).", DefaultValueFactory = _ => defaults.SiloPort };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (loopback).", DefaultValueFactory = _ => defaults.GatewayPort };
         var bulkPort = new Option<int>("--bulk-port") { Description = "Port for large arrays beside Orleans (0: any free port).", DefaultValueFactory = _ => defaults.BulkPort };
+        var healthPort = new Option<int?>("--health-port") { Description = "Plain HTTP port for probes: /healthz (alive) and /readyz (in the cluster, engines listed), 200 or 503. Default: none; 0: any free port.", DefaultValueFactory = _ => defaults.HealthPort };
+        healthPort.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 0 or > 65535) r.AddError("--health-port must be a port number (0 for any free port)."); });
         var clustering = new Option<string>("--clustering") { Description = "How silos find each other: localhost, redis or azure.", DefaultValueFactory = _ => defaults.Clustering };
         var clusteringConnection = new Option<string?>("--clustering-connection") { Description = "For redis: the server (host:port); for azure: a storage connection string. With a password, prefer --clustering-connection-file or OP_CLUSTERINGCONNECTION: the command line shows in ps.", DefaultValueFactory = _ => defaults.ClusteringConnection };
         var clusteringConnectionFile = new Option<string?>("--clustering-connection-file") { Description = "A file whose first line is the clustering connection (keeps a password out of ps).", DefaultValueFactory = _ => defaults.ClusteringConnectionFile };
@@ -40,7 +42,7 @@ internal static class SiloCommand
         recordCullFraction.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 1)) r.AddError("--record-cull-fraction must be more than 0 and at most 1."); });
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, healthPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,6 +52,7 @@ internal static class SiloCommand
                 SiloPort = parse.GetValue(siloPort),
                 GatewayPort = parse.GetValue(gatewayPort),
                 BulkPort = parse.GetValue(bulkPort),
+                HealthPort = parse.GetValue(healthPort),
                 Clustering = parse.GetValue(clustering)!,
                 ClusteringConnection = parse.GetValue(clusteringConnection),
                 ClusteringConnectionFile = parse.GetValue(clusteringConnectionFile),
@@ -94,6 +97,7 @@ internal static class SiloCommand
             Console.WriteLine(
                 $"Orleans.Parallel silo ready: {ids.Count} engines [{Registry.EngineIdRanges.Format(ids)}], gateway {settings.Address}:{settings.GatewayPort}, " +
                 $"bulk {host.Services.GetRequiredService<Grains.Bulk.BulkServer>().Endpoint}, " +
+                (host.Services.GetRequiredService<Hosting.Health.HealthEndpoint>().Port is { } health ? $"health http://{settings.Address}:{health}/readyz, " : "") +
                 $"listening on {(settings.ListenAny ? "every interface" : settings.Address)}, " +
                 (settings.Insecure ? "INSECURE (no TLS, no credential), " : "mutual TLS, ") +
                 $"cluster '{settings.ClusterId}' ({settings.Clustering} clustering). Ctrl-C stops it.");

@@ -22,6 +22,9 @@ internal sealed partial class EngineHost(
     /// <summary>The ids of the engines this silo started.</summary>
     public IReadOnlyList<int> EngineIds { get; private set; } = [];
 
+    /// <summary>Whether this silo's engines are started and listed in the registry (and not yet stopping): the silo is ready for clients.</summary>
+    public bool Started { get; private set; }
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(EngineHost), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
@@ -51,12 +54,14 @@ internal sealed partial class EngineHost(
             await registry.ListAsync(started);
         }
         EngineIds = [.. started.Select(e => e.EngineId)];
+        Started = true;
         LogStarted(logger, count, silo.Name);
         if (options.Value.WarmUpScripts && count > 0) _ = Task.Run(scripts.WarmUp, CancellationToken.None);
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
+        Started = false;
         // Every engine running here now, including incarnations that replaced interrupted ones.
         var running = local.All;
         try

@@ -25,6 +25,7 @@ public static class SiloHostFactory
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         builder.Logging.SetMinimumLevel(settings.LogLevel).AddConsole();
         FalseWarningFilter.Install(builder.Services);
+        AddHealth(builder.Services, settings);
         builder.UseOrleans(silo =>
         {
             SiloMembership.Configure(silo, settings);
@@ -51,5 +52,19 @@ public static class SiloHostFactory
             silo.Services.Configure<Grains.Bulk.BulkOptions>(o => o.Port = settings.BulkPort);
         });
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The health checks, and the endpoint that serves them when <see cref="SiloSettings.HealthPort"/> is
+    /// set. Registered before the silo, so the endpoint answers (alive, not ready) while the silo starts.
+    /// </summary>
+    private static void AddHealth(IServiceCollection services, SiloSettings settings)
+    {
+        services.AddHealthChecks()
+            .AddCheck<Health.SiloLivenessCheck>("alive", tags: [Health.SiloLivenessCheck.Tag])
+            .AddCheck<Health.SiloReadinessCheck>("ready", tags: [Health.SiloReadinessCheck.Tag]);
+        services.AddSingleton(settings);
+        services.AddSingleton<Health.HealthEndpoint>();
+        services.AddHostedService(sp => sp.GetRequiredService<Health.HealthEndpoint>());
     }
 }

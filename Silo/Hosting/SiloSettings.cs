@@ -23,6 +23,12 @@ public sealed record SiloSettings
     public int BulkPort { get; init; }
 
     /// <summary>
+    /// The health port: plain HTTP answering <c>/healthz</c> (alive) and <c>/readyz</c> (in the cluster,
+    /// engines listed), for container and Kubernetes probes. Null (the default): none; 0: any free port.
+    /// </summary>
+    public int? HealthPort { get; init; }
+
+    /// <summary>
     /// How silos find each other: "localhost" (default: silos on this machine, the one on
     /// <see cref="PrimarySiloPort"/> holding the membership table), "redis" or "azure" (the table in
     /// a Redis server or Azure Table storage, <see cref="ClusteringConnection"/>).
