@@ -5,6 +5,7 @@ var root = new RootCommand("Orleans.Parallel silo: hosts engines for ParallelCli
 try
 {
     SiloCommand.Configure(root);
+    root.Subcommands.Add(ProbeCommand.Create());
 }
 catch (ArgumentException e)
 {
