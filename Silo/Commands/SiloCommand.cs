@@ -41,8 +41,10 @@ internal static class SiloCommand
         var recordCullFraction = new Option<double>("--record-cull-fraction") { Description = "For --task-store memory: past a limit, the oldest finished records are culled until the store is this share under it.", DefaultValueFactory = _ => defaults.RecordCullFraction };
         recordCullFraction.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 1)) r.AddError("--record-cull-fraction must be more than 0 and at most 1."); });
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
+        var logFormat = new Option<string>("--log-format") { Description = "How logs are written: text, or json (one object a line, for log collectors).", DefaultValueFactory = _ => defaults.LogFormat };
+        logFormat.AcceptOnlyFromAmong(SiloSettings.TextLogs, SiloSettings.JsonLogs);
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, healthPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, healthPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, logFormat, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -74,6 +76,7 @@ internal static class SiloCommand
                 RecordLimit = parse.GetValue(recordLimit),
                 RecordCullFraction = parse.GetValue(recordCullFraction),
                 LogLevel = parse.GetValue(logLevel),
+                LogFormat = parse.GetValue(logFormat)!,
             };
             IHost host;
             try

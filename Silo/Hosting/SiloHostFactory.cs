@@ -23,7 +23,11 @@ public static class SiloHostFactory
     {
         settings.Validate();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(settings.LogLevel).AddConsole();
+        builder.Logging.SetMinimumLevel(settings.LogLevel);
+        if (settings.LogFormat == SiloSettings.JsonLogs)
+            // One object a line, UTC timestamps, as log collectors (Loki, Elastic, Azure Monitor) read them.
+            builder.Logging.AddJsonConsole(o => (o.TimestampFormat, o.UseUtcTimestamp, o.IncludeScopes) = ("yyyy-MM-ddTHH:mm:ss.fffZ", true, true));
+        else builder.Logging.AddConsole();
         FalseWarningFilter.Install(builder.Services);
         AddHealth(builder.Services, settings);
         builder.UseOrleans(silo =>

@@ -121,6 +121,12 @@ public sealed record SiloSettings
     /// <summary>Lowest level logged to the console. Default Warning.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
 
+    /// <summary>The log formats: "text" (default, for people) and "json" (one JSON object a line, for log collectors).</summary>
+    public const string TextLogs = "text", JsonLogs = "json";
+
+    /// <summary>How logs are written to the console: <see cref="TextLogs"/> (default) or <see cref="JsonLogs"/>.</summary>
+    public string LogFormat { get; init; } = TextLogs;
+
     /// <summary>
     /// Settings from configuration: the "Silo" section of appsettings.json in the working directory,
     /// then environment variables prefixed <c>OP_</c> (property names, any case: <c>OP_CLUSTERING=redis</c>).
@@ -183,6 +189,9 @@ public sealed record SiloSettings
                 "for silos on several machines use --clustering redis or azure.", nameof(Address));
         if (ProbeTimeout < TimeSpan.FromMilliseconds(200) || ProbeTimeout > TimeSpan.FromMinutes(1))
             throw new ArgumentOutOfRangeException(nameof(ProbeTimeout), ProbeTimeout, "ProbeTimeout must be between 0.2 and 60 seconds.");
+        if (LogFormat is not (TextLogs or JsonLogs))
+            throw new ArgumentException($"Unknown log format '{LogFormat}'; use '{TextLogs}' or '{JsonLogs}'.", nameof(LogFormat));
+        if (HealthPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(HealthPort), HealthPort, "HealthPort must be 0 (any free port) or 1..65535.");
         if (BulkPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(BulkPort), BulkPort, "BulkPort must be 0 (any free port) or 1..65535.");
         new Grains.Scheduling.SchedulerOptions { Scheme = Scheme, HighWaterMark = HighWaterMark }.Validate();
         StoreOptions().Validate();
