@@ -62,11 +62,11 @@ public sealed class ClientRestartTests(ITestOutputHelper output)
         Assert.Equal(1, sessionAssemblies);
         // What one client leaves behind grows with the clients; what the silo settles into does not. Each
         // client here moves 6 MB of arrays and loads a 1.8 MB assembly (its session context, 5 MB on the heap):
-        // keeping that per client would grow the second batch by 150 MB or more. The bound leaves room for
-        // what Orleans' gateway keeps of clients that left within the last minute (ClientDropTimeout):
-        // measured 111 -> 128 -> 139 MB.
-        Assert.True(heapAfter <= Math.Max(heap, heapMid) + 24_000_000, $"The silo's live heap went {heap / 1e6:F1} -> {heapMid / 1e6:F1} -> {heapAfter / 1e6:F1} MB over two batches of {Restarts} clients.");
-        Assert.True(rssAfter <= Math.Max(rss, rssMid) + 64 * 1024, $"Silo RSS went {rss / 1024} -> {rssMid / 1024} -> {rssAfter / 1024} MB over two batches of {Restarts} clients.");
+        // keeping either per client would grow the second batch by 150 MB or more. The bound leaves room for
+        // what Orleans keeps of clients that left within the last minute (its gateway's ClientDropTimeout)
+        // and for when collections come on a loaded machine: measured +11 to +36 MB for the second batch.
+        Assert.True(heapAfter <= Math.Max(heap, heapMid) + 64_000_000, $"The silo's live heap went {heap / 1e6:F1} -> {heapMid / 1e6:F1} -> {heapAfter / 1e6:F1} MB over two batches of {Restarts} clients.");
+        Assert.True(rssAfter <= Math.Max(rss, rssMid) + 128 * 1024, $"Silo RSS went {rss / 1024} -> {rssMid / 1024} -> {rssAfter / 1024} MB over two batches of {Restarts} clients.");
     }
 
     /// <summary>
