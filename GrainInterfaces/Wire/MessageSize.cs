@@ -89,6 +89,18 @@ public static class MessageSize
         return count.Bytes;
     }
 
+    /// <summary>
+    /// A first, quick count of one value in wire form: at least its lower bound (a shared object may count
+    /// more than once), and no more than just past <paramref name="stopAfter"/>. Allocates nothing for the
+    /// usual small value.
+    /// </summary>
+    public static long Estimate(object? value, long stopAfter)
+    {
+        var count = new Count { Stop = stopAfter };
+        Add(ref count, value);
+        return count.Bytes;
+    }
+
     /// <summary>The text of an error for a message that does not fit, naming the limit and the ways around it.</summary>
     /// <param name="excess">What passed the limit.</param>
     /// <param name="limit">The limit in force.</param>

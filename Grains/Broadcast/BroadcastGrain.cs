@@ -22,7 +22,7 @@ namespace Orleans.Parallel.Grains.Broadcast;
 /// through the observer). Reentrant: broadcasts from many clients overlap.
 /// </summary>
 [Reentrant, SiloBoundPlacement]
-public sealed partial class BroadcastGrain(LocalEngines local, DeepCopier<EngineRequest> copier, IOptions<SiloMessagingOptions> messaging, ILogger<BroadcastGrain> logger)
+public sealed class BroadcastGrain(LocalEngines local, DeepCopier<EngineRequest> copier, IOptions<SiloMessagingOptions> messaging, ILogger<BroadcastGrain> logger)
     : Grain, IBroadcastGrain
 {
     /// <summary>
@@ -115,33 +115,20 @@ public sealed partial class BroadcastGrain(LocalEngines local, DeepCopier<Engine
             bytes += SizeOf(reply);
             if (bytes <= _replyBudget) continue;
             replies[i] = null;
-            _ = SendAloneAsync(observer, reply);
+            // Already recorded as ended (inline replies are): delivered, not sent through the recording outbox.
+            _ = Engine.ReplyOutbox.SendOrReportAsync(observer, reply, () => Engine.ReplyOutbox.DeliverAsync(observer, reply), logger);
         }
     }
 
-    /// <summary>A lower bound of a reply's bytes in a message: its result and its texts.</summary>
-    internal static long SizeOf(TaskReply reply) =>
-        64 + MessageSize.Of(reply.Result) + MessageSize.Of(reply.Stdout) + MessageSize.Of(reply.Stderr) + MessageSize.Of(reply.ExecuteResult)
-        + (reply.Error is { } error ? MessageSize.Of(error.Message) + MessageSize.Of(error.StackTrace) : 0);
-
-    private async Task SendAloneAsync(ITaskObserver observer, TaskReply reply)
-    {
-        try
-        {
-            await Engine.ReplyOutbox.DeliverAsync(observer, reply);
-        }
-        catch (Exception e)
-        {
-            // The client must hear of the task either way: an error in place of a result it could not get.
-            LogReplyFailed(logger, e, reply.MsgId, reply.EngineId);
-            var error = new InvalidOperationException($"The result could not be sent back to the client: {e.Message}", e);
-            try { await Engine.ReplyOutbox.DeliverAsync(observer, reply with { Status = TaskStatus.Error, Result = null, Error = Execution.RemoteErrors.From(error) }); }
-            catch (Exception again) { LogReplyFailed(logger, again, reply.MsgId, reply.EngineId); }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The reply of task {MsgId} on engine {EngineId} could not be sent to its client")]
-    private static partial void LogReplyFailed(ILogger logger, Exception exception, Guid msgId, int engineId);
+    /// <summary>
+    /// A lower bound of a reply's bytes in a message, its result and its texts, counted no further than
+    /// the budget: the quick count, which costs a few type tests for the usual small result and allocates
+    /// nothing (it may count a shared object twice, which can only send a reply alone that would have fit).
+    /// </summary>
+    private long SizeOf(TaskReply reply) =>
+        64 + MessageSize.Estimate(reply.Result, _replyBudget)
+        + reply.Stdout.Length + reply.Stderr.Length + (reply.ExecuteResult?.Length ?? 0)
+        + (reply.Error is { } error ? error.Message.Length + error.StackTrace.Length : 0);
 
     /// <summary>
     /// Waits until every reply is in; or, once some are, until none came for <see cref="Quiet"/>; or

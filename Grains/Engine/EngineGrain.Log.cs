@@ -7,9 +7,6 @@ public sealed partial class EngineGrain
     [LoggerMessage(Level = LogLevel.Debug, Message = "Engine {EngineId} started on {Silo}")] // a silo may start 10,000
     private static partial void LogStarted(ILogger logger, int engineId, string silo);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reply for task {MsgId} on engine {EngineId} could not be sent")]
-    private static partial void LogReplyFailed(ILogger logger, Exception e, Guid msgId, int engineId);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Report to task queue {Queue} failed (attempt {Attempt})")]
     private static partial void LogQueueReportFailed(ILogger logger, Exception e, string queue, int attempt);
 

@@ -425,22 +425,6 @@ public sealed partial class EngineGrain(
         else _ = ReportAsync(queued.Observer, reply);
     }
 
-    private async Task ReportAsync(ITaskObserver observer, TaskReply reply)
-    {
-        try
-        {
-            await replies.SendAsync(observer, reply);
-        }
-        catch (Exception e) when (reply.Result is not null)
-        {
-            LogReplyFailed(logger, e, reply.MsgId, _engineId);
-            var error = new InvalidOperationException(
-                $"The result ({reply.Result.GetType().FullName}) could not be sent back to the client: {e.Message}", e);
-            await ReplyOutbox.DeliverAsync(observer, reply with { Status = TaskStatus.Error, Result = null, Error = RemoteErrors.From(error) });
-        }
-        catch (Exception e)
-        {
-            LogReplyFailed(logger, e, reply.MsgId, _engineId);
-        }
-    }
+    private Task ReportAsync(ITaskObserver observer, TaskReply reply) =>
+        ReplyOutbox.SendOrReportAsync(observer, reply, () => replies.SendAsync(observer, reply), logger);
 }

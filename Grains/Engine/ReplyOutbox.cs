@@ -67,6 +67,36 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="send"/> for <paramref name="reply"/>; if the reply cannot travel (its result
+    /// could not be written, or the call failed for good), sends an error reply in its place by a
+    /// two-way call, so the client hears of the task either way. Failures are logged, never thrown.
+    /// </summary>
+    internal static async Task SendOrReportAsync(ITaskObserver observer, TaskReply reply, Func<Task> send, ILogger logger)
+    {
+        try
+        {
+            await send().ConfigureAwait(false);
+            return;
+        }
+        catch (Exception e)
+        {
+            LogReplyFailed(logger, e, reply.MsgId, reply.EngineId);
+            if (reply.Result is null) return; // nothing in it that an error could replace
+            var error = new InvalidOperationException(
+                $"The result ({reply.Result.GetType().FullName}) could not be sent back to the client: {e.Message}", e);
+            reply = reply with { Status = Orleans.Parallel.Engine.TaskStatus.Error, Result = null, Error = Execution.RemoteErrors.From(error) };
+        }
+        try
+        {
+            await DeliverAsync(observer, reply).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogReplyFailed(logger, e, reply.MsgId, reply.EngineId);
+        }
+    }
+
     /// <summary>A failure of the call's journey, which another try may not meet.</summary>
     private static bool IsOnTheWay(Exception e) =>
         e is OperationCanceledException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException;
@@ -134,6 +164,9 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
         public List<TaskReply> Replies { get; } = [];
         public int Bytes { get; set; }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reply for task {MsgId} on engine {EngineId} could not be sent")]
+    private static partial void LogReplyFailed(ILogger logger, Exception e, Guid msgId, int engineId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} task replies could not be sent to their client")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, int count);

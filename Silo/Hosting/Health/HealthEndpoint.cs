@@ -19,6 +19,8 @@ namespace Orleans.Parallel.Hosting.Health;
 /// </summary>
 internal sealed partial class HealthEndpoint(SiloSettings settings, HealthCheckService checks, ILogger<HealthEndpoint> logger) : IHostedService, IAsyncDisposable
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private WebApplication? _app;
 
     /// <summary>The port it listens on (the one asked for, or the one the system chose for 0); null until started.</summary>
@@ -49,7 +51,7 @@ internal sealed partial class HealthEndpoint(SiloSettings settings, HealthCheckS
             report.Status.ToString(),
             report.Entries.ToDictionary(e => e.Key, e => new HealthEntry(e.Value.Status.ToString(), e.Value.Description,
                 e.Value.Data.Count == 0 ? null : e.Value.Data.ToDictionary(d => d.Key, d => d.Value.ToString())))),
-            HealthJson.Options, http.RequestAborted);
+            Json, http.RequestAborted);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -71,8 +73,3 @@ internal sealed record HealthAnswer(string Status, IReadOnlyDictionary<string, H
 
 /// <summary>One check's status, why, and what it looked at.</summary>
 internal sealed record HealthEntry(string Status, string? Description, IReadOnlyDictionary<string, string?>? Data);
-
-internal static class HealthJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = false };
-}

@@ -38,7 +38,7 @@ public sealed class ImageTests
             Assert.Equal("2", ready.GetProperty("checks").GetProperty("ready").GetProperty("data").GetProperty("engines").GetString());
 
             Assert.Equal("1654", (await Podman.CheckedAsync("exec", container, "id", "-u")).Trim());
-            Assert.Equal(0, (await Podman.RunAsync("podman", ["healthcheck", "run", container])).Exit);
+            Assert.Equal(0, (await ProgramRun.RunAsync("podman", ["healthcheck", "run", container])).Exit);
             var logs = await Podman.CheckedAsync("logs", container);
             Assert.Contains($"Credential: certificate {credential.Id[..16]}…, from /run/secrets/{secret}", logs);
             Assert.Contains("mutual TLS", logs);
@@ -60,8 +60,8 @@ public sealed class ImageTests
         }
         finally
         {
-            await Podman.RunAsync("podman", ["rm", "-f", container]);
-            await Podman.RunAsync("podman", ["secret", "rm", secret]);
+            await ProgramRun.RunAsync("podman", ["rm", "-f", container]);
+            await ProgramRun.RunAsync("podman", ["secret", "rm", secret]);
             File.Delete(pem);
         }
     }
@@ -79,6 +79,6 @@ public sealed class ImageTests
             catch (HttpRequestException) { } // not listening yet
             await Task.Delay(500);
         }
-        throw new TimeoutException($"The silo's container was not ready within 90 s. Its output:\n{(await Podman.RunAsync("podman", ["logs", container])).Output}");
+        throw new TimeoutException($"The silo's container was not ready within 90 s. Its output:\n{(await ProgramRun.RunAsync("podman", ["logs", container])).Output}");
     }
 }

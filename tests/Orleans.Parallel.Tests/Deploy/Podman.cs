@@ -29,7 +29,7 @@ internal static class Podman
         try
         {
             if (_built) return;
-            var (exit, output) = await RunAsync(Path.Combine(RepositoryRoot, "deploy", "build-image.sh"), [Image],
+            var (exit, output) = await ProgramRun.RunAsync(Path.Combine(RepositoryRoot, "deploy", "build-image.sh"), [Image],
                 new Dictionary<string, string> { ["OP_LOCAL_BASE"] = "1" }, TimeSpan.FromMinutes(15));
             if (exit != 0) throw new InvalidOperationException($"deploy/build-image.sh failed ({exit}):\n{output}");
             _built = true;
@@ -43,12 +43,8 @@ internal static class Podman
     /// <summary>Runs podman with <paramref name="arguments"/>; throws with its output if it fails.</summary>
     public static async Task<string> CheckedAsync(params string[] arguments)
     {
-        var (exit, output) = await RunAsync("podman", arguments);
+        var (exit, output) = await ProgramRun.RunAsync("podman", arguments);
         if (exit != 0) throw new InvalidOperationException($"podman {string.Join(' ', arguments)} failed ({exit}):\n{output}");
         return output;
     }
-
-    /// <inheritdoc cref="ProgramRun.RunAsync"/>
-    public static Task<(int Exit, string Output)> RunAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
-        ProgramRun.RunAsync(program, arguments, environment, timeout);
 }
