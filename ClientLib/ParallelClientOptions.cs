@@ -52,7 +52,7 @@ public sealed class ParallelClientOptions
                 "start a silo as this user, or copy the file from the machine that runs it.", path, e);
         }
         if (file.Gateways.Count == 0) throw new ArgumentException($"The connection file {path} lists no gateway.", nameof(path));
-        var (host, port) = ParseGateway(file.Gateways[0], nameof(path));
+        var (host, port) = ConnectionFile.ParseGateway(file.Gateways[0], nameof(path));
         var options = new ParallelClientOptions
         {
             GatewayHost = host,
@@ -164,22 +164,11 @@ public sealed class ParallelClientOptions
             throw new ArgumentException(
                 $"AdditionalGateways is for '{ClusterMembership.Localhost}' clustering; a '{Clustering}' client finds every gateway in the membership table. Remove them.",
                 nameof(AdditionalGateways));
-        foreach (var gateway in AdditionalGateways) ParseGateway(gateway, nameof(AdditionalGateways));
+        foreach (var gateway in AdditionalGateways) ConnectionFile.ParseGateway(gateway, nameof(AdditionalGateways));
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive.");
     }
 
     /// <summary>Every gateway the client is given: the first at <see cref="GatewayHost"/>:<see cref="GatewayPort"/>, then <see cref="AdditionalGateways"/>.</summary>
     internal IReadOnlyList<(string Host, int Port)> Gateways() =>
-        [(GatewayHost, GatewayPort), .. AdditionalGateways.Select(g => ParseGateway(g, nameof(AdditionalGateways)))];
-
-    private static (string Host, int Port) ParseGateway(string? gateway, string parameter)
-    {
-        var colon = gateway?.LastIndexOf(':') ?? -1;
-        if (gateway is null || colon <= 0
-            || !int.TryParse(gateway.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
-            || port is <= 0 or > 65535
-            || string.IsNullOrWhiteSpace(gateway[..colon]))
-            throw new ArgumentException($"The gateway '{gateway}' is not \"host:port\" with a port of 1..65535, such as \"127.0.0.1:30001\".", parameter);
-        return (gateway[..colon], port);
-    }
+        [(GatewayHost, GatewayPort), .. AdditionalGateways.Select(g => ConnectionFile.ParseGateway(g, nameof(AdditionalGateways)))];
 }

@@ -14,5 +14,6 @@ catch (ArgumentException e)
 }
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(CredentialCommand.Create());
+root.Subcommands.Add(ConnectionFileCommand.Create());
 // Ctrl-C and SIGTERM are left to the host's console lifetime, which stops engines before the silo.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

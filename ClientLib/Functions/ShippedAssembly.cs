@@ -55,11 +55,20 @@ internal sealed class ShippedAssembly
         return names;
     });
 
+    /// <summary>
+    /// The silo's own assemblies. A client that references them (it hosts a <c>LocalCluster</c>) calls
+    /// into whatever build the silo runs: a second copy in a session would make a second set of the
+    /// silo's types (its script globals among them), and a silo built elsewhere (a container image)
+    /// never has the client's build.
+    /// </summary>
+    private static readonly HashSet<string> SiloOwn = new(StringComparer.OrdinalIgnoreCase) { "Orleans.Parallel.Grains", "Orleans.Parallel.Silo" };
+
     /// <summary>Framework assemblies and those the client library shares with silos: silos load their own copies by name.</summary>
     private static bool IsEverywhere(Assembly assembly)
     {
         if (assembly.IsDynamic) return false;
-        if (SharedWithSilos.Value.Contains(assembly.GetName().Name!)) return true;
+        var name = assembly.GetName().Name!;
+        if (SharedWithSilos.Value.Contains(name) || SiloOwn.Contains(name)) return true;
         var location = assembly.Location;
         return !string.IsNullOrEmpty(location)
             && Path.GetDirectoryName(Path.GetFullPath(location))!.StartsWith(FrameworkDirectory, StringComparison.Ordinal);

@@ -54,6 +54,19 @@ public sealed record ConnectionFile
         throw new ArgumentException($"The connection file {filePath} holds no credential (neither \"credential\" nor \"credentialPath\").");
     }
 
+    /// <summary>A gateway as the file holds it, "host:port".</summary>
+    /// <exception cref="ArgumentException">It is not "host:port" with a port of 1..65535; <paramref name="parameter"/> is named.</exception>
+    public static (string Host, int Port) ParseGateway(string? gateway, string parameter)
+    {
+        var colon = gateway?.LastIndexOf(':') ?? -1;
+        if (gateway is null || colon <= 0
+            || !int.TryParse(gateway.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port is <= 0 or > 65535
+            || string.IsNullOrWhiteSpace(gateway[..colon]))
+            throw new ArgumentException($"The gateway '{gateway}' is not \"host:port\" with a port of 1..65535, such as \"127.0.0.1:30001\".", parameter);
+        return (gateway[..colon], port);
+    }
+
     /// <summary>Whether a file's text is a connection file (JSON) rather than PEM.</summary>
     public static bool IsConnectionFileText(string text) => text.TrimStart().StartsWith('{');
 

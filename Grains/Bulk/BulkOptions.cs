@@ -10,6 +10,15 @@ public sealed class BulkOptions
     /// <summary>The TCP port of the bulk listener; 0 (default) takes a free one, which the engine directory tells clients.</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// The address clients are told instead of the silo's own (an IP address): where they reach the bulk
+    /// port through a translated address, such as a container's port published on the host. Null: the silo's.
+    /// </summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>The port clients are told instead of the one listened on (a published port). Null: that one.</summary>
+    public int? AdvertisedPort { get; set; }
+
     /// <summary>Open connections at most, from everyone together; more are closed at once.</summary>
     public int MaxConnections { get; set; } = 512;
 

@@ -63,7 +63,8 @@ public sealed partial class BulkServer(
         _listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(new IPEndPoint(bind, options.Value.Port));
         _listener.Listen(512);
-        Endpoint = new BulkEndpoint(address.ToString(), ((IPEndPoint)_listener.LocalEndPoint!).Port, _key);
+        // Clients are told the translated endpoint when there is one (a container's published port).
+        Endpoint = new BulkEndpoint(options.Value.AdvertisedHost ?? address.ToString(), options.Value.AdvertisedPort ?? ((IPEndPoint)_listener.LocalEndPoint!).Port, _key);
         _ = AcceptLoopAsync(_listener);
         _sweeper = new Timer(_ => { inbox.Sweep(DateTime.UtcNow); outbox.Sweep(DateTime.UtcNow); }, null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
         LogListening(logger, Endpoint.ToString());

@@ -26,8 +26,9 @@ internal static class SiloCommand
         var credential = new Option<string?>("--credential") { Description = "The cluster credential: a PEM file (certificate and key) or a connection file. Default: OP_CREDENTIALPEM, else this cluster's connection file in ~/.orleans-parallel (OP_HOME), else a new one.", DefaultValueFactory = _ => defaults.Credential };
         var trust = new Option<string?>("--trust") { Description = "A PEM file of further certificates to accept, while a cluster changes credential.", DefaultValueFactory = _ => defaults.Trust };
         var primarySiloPort = new Option<int?>("--primary-silo-port") { Description = "For localhost clustering of several silos: the first silo's --silo-port.", DefaultValueFactory = _ => defaults.PrimarySiloPort };
-        var address = new Option<string>("--address") { Description = "The IP address this silo listens on and gives to others (default 127.0.0.1; another address needs --clustering redis or azure).", DefaultValueFactory = _ => defaults.Address };
-        var listenAny = new Option<bool>("--listen-any") { Description = "Listen on every interface, still giving --address to others (a machine behind NAT, a container's published ports). Off: only --address." };
+        var address = new Option<string>("--address") { Description = "The IP address (or a host name, resolved at start) this silo listens on and gives to others (default 127.0.0.1; another address needs --clustering redis or azure).", DefaultValueFactory = _ => defaults.Address };
+        var listenAny = new Option<bool>("--listen-any") { Description = "Listen on every interface, still giving --address to others (a machine behind NAT, a container's published ports). Off: only --address.", DefaultValueFactory = _ => defaults.ListenAny };
+        var bulkEndpoint = new Option<string?>("--bulk-endpoint") { Description = "The bulk endpoint clients are told (IP:port), when they reach the bulk port through a translated address: a container's published port. Default: --address and --bulk-port.", DefaultValueFactory = _ => defaults.BulkEndpoint };
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => defaults.ClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id.", DefaultValueFactory = _ => defaults.ServiceId };
         var scheme = new Option<string>("--scheme") { Description = "How load-balanced tasks pick an engine: leastload, lru, plainrandom, twobin or weighted.", DefaultValueFactory = _ => defaults.Scheme };
@@ -44,7 +45,7 @@ internal static class SiloCommand
         var logFormat = new Option<string>("--log-format") { Description = "How logs are written: text, or json (one object a line, for log collectors).", DefaultValueFactory = _ => defaults.LogFormat };
         logFormat.AcceptOnlyFromAmong(SiloSettings.TextLogs, SiloSettings.JsonLogs);
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, healthPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, logFormat, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, bulkEndpoint, healthPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, logFormat, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,6 +55,7 @@ internal static class SiloCommand
                 SiloPort = parse.GetValue(siloPort),
                 GatewayPort = parse.GetValue(gatewayPort),
                 BulkPort = parse.GetValue(bulkPort),
+                BulkEndpoint = parse.GetValue(bulkEndpoint),
                 HealthPort = parse.GetValue(healthPort),
                 Clustering = parse.GetValue(clustering)!,
                 ClusteringConnection = parse.GetValue(clusteringConnection),
@@ -98,10 +100,10 @@ internal static class SiloCommand
             if (parse.GetValue(parentPid) is { } parent) _ = StopWithParentAsync(parent, host);
             var ids = host.Services.GetRequiredService<EngineHost>().EngineIds;
             Console.WriteLine(
-                $"Orleans.Parallel silo ready: {ids.Count} engines [{Registry.EngineIdRanges.Format(ids)}], gateway {settings.Address}:{settings.GatewayPort}, " +
+                $"Orleans.Parallel silo ready: {ids.Count} engines [{Registry.EngineIdRanges.Format(ids)}], gateway {settings.ResolvedAddress()}:{settings.GatewayPort}, " +
                 $"bulk {host.Services.GetRequiredService<Grains.Bulk.BulkServer>().Endpoint}, " +
-                (host.Services.GetRequiredService<Hosting.Health.HealthEndpoint>().Port is { } health ? $"health http://{settings.Address}:{health}/readyz, " : "") +
-                $"listening on {(settings.ListenAny ? "every interface" : settings.Address)}, " +
+                (host.Services.GetRequiredService<Hosting.Health.HealthEndpoint>().Port is { } health ? $"health http://{settings.ResolvedAddress()}:{health}/readyz, " : "") +
+                $"listening on {(settings.ListenAny ? "every interface" : settings.ResolvedAddress())}, " +
                 (settings.Insecure ? "INSECURE (no TLS, no credential), " : "mutual TLS, ") +
                 $"cluster '{settings.ClusterId}' ({settings.Clustering} clustering). Ctrl-C stops it.");
             await host.WaitForShutdownAsync(cancellationToken);

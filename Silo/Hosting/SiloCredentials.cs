@@ -80,7 +80,7 @@ internal static class SiloCredentials
     public static string Publish(SiloSettings settings, Resolved resolved)
     {
         var path = ConnectionFile.DefaultPath(settings.ClusterId);
-        var gateway = $"{settings.Address}:{settings.GatewayPort}";
+        var gateway = $"{settings.ResolvedAddress()}:{settings.GatewayPort}";
         var primary = settings.Clustering != ClusterMembership.Localhost || settings.PrimarySiloPort is null || settings.PrimarySiloPort == settings.SiloPort;
         var pem = resolved.CredentialPath is null ? resolved.Security.Credential!.ToPem() : null;
         ConnectionFile.Update(path, current =>

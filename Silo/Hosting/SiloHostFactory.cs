@@ -53,7 +53,13 @@ public static class SiloHostFactory
                 var store = settings.StoreOptions();
                 (o.Kind, o.ConnectionString, o.RecordLimit, o.CullFraction) = (store.Kind, store.ConnectionString, store.RecordLimit, store.CullFraction);
             });
-            silo.Services.Configure<Grains.Bulk.BulkOptions>(o => o.Port = settings.BulkPort);
+            silo.Services.Configure<Grains.Bulk.BulkOptions>(o =>
+            {
+                o.Port = settings.BulkPort;
+                var told = settings.AdvertisedBulkEndpoint();
+                o.AdvertisedHost = told?.Host;
+                o.AdvertisedPort = told?.Port;
+            });
         });
         return builder.Build();
     }

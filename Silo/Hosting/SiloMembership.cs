@@ -9,7 +9,7 @@ internal static class SiloMembership
 {
     public static void Configure(ISiloBuilder silo, SiloSettings settings)
     {
-        var address = IPAddress.Parse(settings.Address);
+        var address = settings.ResolvedAddress();
         var connection = settings.ResolvedClusteringConnection();
         // Probes adapt between half and four times the initial timeout; a killed silo is declared dead
         // after three failed probes (the third indirect, through another silo).

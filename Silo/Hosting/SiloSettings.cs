@@ -48,8 +48,19 @@ public sealed record SiloSettings
     /// <summary>For "localhost" clustering of several silos: the silo port of the first one (default: this silo's own, so it is the first).</summary>
     public int? PrimarySiloPort { get; init; }
 
-    /// <summary>The address this silo listens on and tells others (default 127.0.0.1; another silo's machine must reach it).</summary>
+    /// <summary>
+    /// The address this silo listens on and tells others (default 127.0.0.1; another silo's machine must
+    /// reach it): an IP address, or a host name resolved once at start (<see cref="ResolvedAddress"/>), such
+    /// as a container's own name, whose address is only known when it runs.
+    /// </summary>
     public string Address { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// The bulk endpoint clients are told, "IP:port", when they reach the bulk port through a translated
+    /// address (a container's port published on the host: "127.0.0.1:30101"). Default null: this silo's
+    /// own address and bulk port. Silos never use it; it is for clients alone.
+    /// </summary>
+    public string? BulkEndpoint { get; init; }
 
     /// <summary>
     /// Listen on every interface (still telling others <see cref="Address"/>), for a machine whose
@@ -181,8 +192,7 @@ public sealed record SiloSettings
             throw new ArgumentOutOfRangeException(nameof(PrimarySiloPort), primary, "PrimarySiloPort must be 1..65535.");
         if (PrimarySiloPort is not null && Clustering != ClusterMembership.Localhost)
             throw new ArgumentException($"PrimarySiloPort is for localhost clustering only; with '{Clustering}' silos find each other in the membership table.", nameof(PrimarySiloPort));
-        if (!System.Net.IPAddress.TryParse(Address, out var address))
-            throw new ArgumentException($"Address '{Address}' is not an IP address: give the one other silos and clients reach this machine by.", nameof(Address));
+        var address = ResolvedAddress();
         if (Clustering == ClusterMembership.Localhost && (!System.Net.IPAddress.IsLoopback(address) || ListenAny))
             throw new ArgumentException(
                 $"Localhost clustering keeps every silo on 127.0.0.1, so --address {Address}{(ListenAny ? " and --listen-any" : "")} would be ignored; " +
@@ -196,5 +206,41 @@ public sealed record SiloSettings
         new Grains.Scheduling.SchedulerOptions { Scheme = Scheme, HighWaterMark = HighWaterMark }.Validate();
         StoreOptions().Validate();
         if (BulkPort == SiloPort || BulkPort == GatewayPort) throw new ArgumentException("BulkPort must differ from SiloPort and GatewayPort.");
+        AdvertisedBulkEndpoint();
+    }
+
+    /// <summary>
+    /// <see cref="Address"/> as an IP address: itself, or what the host name resolves to (an IPv4 address
+    /// first: Orleans' silos and the bulk clients speak to one address per silo).
+    /// </summary>
+    /// <exception cref="ArgumentException">It is neither an IP address nor a name this machine resolves.</exception>
+    public System.Net.IPAddress ResolvedAddress()
+    {
+        if (System.Net.IPAddress.TryParse(Address, out var ip)) return ip;
+        if (string.IsNullOrWhiteSpace(Address) || Uri.CheckHostName(Address) != UriHostNameType.Dns)
+            throw new ArgumentException($"Address '{Address}' is neither an IP address nor a host name: give the one other silos and clients reach this machine by.", nameof(Address));
+        System.Net.IPAddress[] found;
+        try
+        {
+            found = System.Net.Dns.GetHostAddresses(Address);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new ArgumentException($"Address '{Address}' is not an IP address, and as a host name it does not resolve here ({e.Message}): give the IP address, or a name this machine's resolver knows.", nameof(Address), e);
+        }
+        return found.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? found.FirstOrDefault()
+            ?? throw new ArgumentException($"Address '{Address}' resolves to no address here.", nameof(Address));
+    }
+
+    /// <summary><see cref="BulkEndpoint"/> as address and port; null when not set.</summary>
+    /// <exception cref="ArgumentException">It is not "IP:port".</exception>
+    internal (string Host, int Port)? AdvertisedBulkEndpoint()
+    {
+        if (string.IsNullOrEmpty(BulkEndpoint)) return null;
+        var colon = BulkEndpoint.LastIndexOf(':');
+        if (colon > 0 && System.Net.IPAddress.TryParse(BulkEndpoint[..colon].Trim('[', ']'), out var ip) && int.TryParse(BulkEndpoint[(colon + 1)..], out var port) && port is > 0 and <= 65535)
+            return (ip.ToString(), port);
+        throw new ArgumentException($"BulkEndpoint '{BulkEndpoint}' is not \"IP:port\" (for example 127.0.0.1:30101, where a container's bulk port is published).", nameof(BulkEndpoint));
     }
 }

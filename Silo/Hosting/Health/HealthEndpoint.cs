@@ -31,7 +31,7 @@ internal sealed partial class HealthEndpoint(SiloSettings settings, HealthCheckS
         if (settings.HealthPort is not { } port) return;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Orleans.Parallel.Silo.Health" });
         builder.Logging.ClearProviders(); // the silo logs; a probe every few seconds would only add noise
-        var address = settings.ListenAny ? IPAddress.Any : IPAddress.Parse(settings.Address);
+        var address = settings.ListenAny ? IPAddress.Any : settings.ResolvedAddress();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port));
         var app = builder.Build();
         app.MapGet("/healthz", (HttpContext http) => AnswerAsync(http, SiloLivenessCheck.Tag));

@@ -19,7 +19,7 @@ public sealed class ClusteringSettingsTests
     }
 
     [Fact]
-    public async Task PrimarySiloPort_WithRedis_OrAnAddressThatIsNoIp_IsRefused()
+    public async Task PrimarySiloPort_WithRedis_OrAnAddressThatIsNoIpNorHostName_IsRefused()
     {
         var primary = await Assert.ThrowsAsync<ArgumentException>(() => LocalCluster.StartAsync(new SiloSettings
         {
@@ -27,8 +27,29 @@ public sealed class ClusteringSettingsTests
         }));
         Assert.Contains("localhost clustering only", primary.Message);
         var address = await Assert.ThrowsAsync<ArgumentException>(() =>
-            LocalCluster.StartAsync(new SiloSettings { Engines = 1, Address = "my-laptop", SiloPort = 11193, GatewayPort = 30093 }));
-        Assert.Contains("not an IP address", address.Message);
+            LocalCluster.StartAsync(new SiloSettings { Engines = 1, Address = "my laptop!", SiloPort = 11193, GatewayPort = 30093 }));
+        Assert.Contains("Address 'my laptop!' is neither an IP address nor a host name", address.Message);
+    }
+
+    /// <summary>A host name (a container's own name) is resolved once at start; this machine's resolver knows "localhost" without asking anyone.</summary>
+    [Fact]
+    public void Address_HostName_ResolvesToItsIPv4Address()
+    {
+        Assert.Equal(System.Net.IPAddress.Loopback, new SiloSettings { Address = "localhost" }.ResolvedAddress());
+        Assert.Equal(System.Net.IPAddress.Parse("10.1.2.3"), new SiloSettings { Address = "10.1.2.3" }.ResolvedAddress());
+    }
+
+    /// <summary>The bulk endpoint told to clients must be an address and a port they can connect to as given.</summary>
+    [Theory]
+    [InlineData("silo1:30100")]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.0.0.1:0")]
+    [InlineData("127.0.0.1:70000")]
+    public async Task BulkEndpoint_NotIpAndPort_IsRefusedNamingIt(string endpoint)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() =>
+            LocalCluster.StartAsync(new SiloSettings { Engines = 1, BulkEndpoint = endpoint, SiloPort = 11195, GatewayPort = 30095 }));
+        Assert.Contains($"BulkEndpoint '{endpoint}' is not \"IP:port\"", e.Message);
     }
 
     /// <summary>Localhost clustering keeps every silo on 127.0.0.1: another address, or every interface, is refused rather than ignored.</summary>

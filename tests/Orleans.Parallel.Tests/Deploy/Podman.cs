@@ -9,8 +9,11 @@ internal static class Podman
 {
     public const string Image = "localhost/orleans-parallel-silo:test";
 
+    /// <summary>The local stand-ins for the official redis and postgres images (deploy/local-images/build.sh).</summary>
+    public const string RedisImage = "localhost/op-redis:7", PostgresImage = "localhost/op-postgres:15";
+
     private static readonly SemaphoreSlim Building = new(1, 1);
-    private static bool _built;
+    private static bool _built, _servicesBuilt;
 
     /// <summary>The repository's root: the folder above the test binaries that holds deploy/.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
@@ -33,6 +36,33 @@ internal static class Podman
                 new Dictionary<string, string> { ["OP_LOCAL_BASE"] = "1" }, TimeSpan.FromMinutes(15));
             if (exit != 0) throw new InvalidOperationException($"deploy/build-image.sh failed ({exit}):\n{output}");
             _built = true;
+        }
+        finally
+        {
+            Building.Release();
+        }
+    }
+
+    /// <summary>
+    /// Builds <see cref="RedisImage"/> and <see cref="PostgresImage"/> (after <see cref="BuildImageAsync"/>,
+    /// whose base they use), once per test run, and installs podman-compose when it is missing (as root).
+    /// </summary>
+    public static async Task BuildServiceImagesAsync()
+    {
+        await Building.WaitAsync();
+        try
+        {
+            if (_servicesBuilt) return;
+            if ((await ProgramRun.RunAsync("sh", ["-c", "command -v podman-compose"])).Exit != 0)
+            {
+                var noninteractive = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+                await ProgramRun.RunAsync("apt-get", ["update", "-q"], noninteractive, TimeSpan.FromMinutes(10));
+                var install = await ProgramRun.RunAsync("apt-get", ["install", "-y", "-q", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300", "podman-compose"], noninteractive, TimeSpan.FromMinutes(10));
+                if (install.Exit != 0) throw new InvalidOperationException($"podman-compose is missing and apt-get could not install it ({install.Exit}); install it with 'apt-get install -y podman-compose':\n{install.Output}");
+            }
+            var (exit, output) = await ProgramRun.RunAsync(Path.Combine(RepositoryRoot, "deploy", "local-images", "build.sh"), [], timeout: TimeSpan.FromMinutes(15));
+            if (exit != 0) throw new InvalidOperationException($"deploy/local-images/build.sh failed ({exit}):\n{output}");
+            _servicesBuilt = true;
         }
         finally
         {
