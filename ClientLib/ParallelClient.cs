@@ -118,6 +118,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
             client.AddMemoryStreams(OutputStreams.Provider); // live output of running tasks
             client.UseClusterSecurity(security);
+            client.AddActivityPropagation(); // Orleans' spans of the client's calls join its tasks' traces (ParallelTelemetry)
             // A refused credential ends the start at once; other failures retry each second until ConnectTimeout.
             client.Services.AddSingleton(sp => new CredentialRetryFilter(sp.GetRequiredService<Orleans.Messaging.IGatewayListProvider>(), security));
             client.Services.AddSingleton<IClientConnectionRetryFilter>(sp => sp.GetRequiredService<CredentialRetryFilter>());

@@ -86,6 +86,7 @@ internal sealed class TaskDispatcher : ITaskObserver
     public PendingMessage Track(int engineId)
     {
         var message = new PendingMessage(Guid.NewGuid(), engineId, DateTime.UtcNow);
+        message.StartTrace();
         _pending[message.MsgId] = message;
         return message;
     }
@@ -103,7 +104,7 @@ internal sealed class TaskDispatcher : ITaskObserver
         lock (_channels)
         {
             if (!_channels.TryGetValue(message.EngineId, out var channel)) _channels[message.EngineId] = channel = new Channel();
-            var task = new EngineTask(message.MsgId, SessionId, message.Submitted, request, channel.NextSeq++, message.Label);
+            var task = new EngineTask(message.MsgId, SessionId, message.Submitted, request, channel.NextSeq++, message.Label, message.TraceParent);
             if (before.IsCompleted && channel.Issued.IsCompleted && !message.BulkSent.IsFaulted) _ = SendNowAsync(message, engine, task);
             else channel.Issued = IssueAfterAsync(channel.Issued, before, message, engine, task);
         }
@@ -129,7 +130,7 @@ internal sealed class TaskDispatcher : ITaskObserver
                 var message = messages[i];
                 if (!_channels.TryGetValue(message.EngineId, out var channel)) _channels[message.EngineId] = channel = new Channel();
                 channels[i] = channel;
-                targets[i] = new BroadcastTarget(message.EngineId, engines[i].GetPrimaryKey(), message.MsgId, channel.NextSeq++, message.Submitted);
+                targets[i] = new BroadcastTarget(message.EngineId, engines[i].GetPrimaryKey(), message.MsgId, channel.NextSeq++, message.Submitted, message.TraceParent);
                 if (!channel.Issued.IsCompleted) (earlier ??= []).Add(channel.Issued);
             }
             var broadcast = new EngineBroadcast(SessionId, request, messages[0].Label, targets);
@@ -203,6 +204,8 @@ internal sealed class TaskDispatcher : ITaskObserver
     /// <summary>Submits; a task that ends quickly comes back as the call's own answer, later ones through the observer.</summary>
     private async Task SendNowAsync(PendingMessage message, IEngineGrain engine, EngineTask task)
     {
+        // Orleans' own span of the call (activity propagation) joins the task's trace; this flow only.
+        if (message.Trace is { } trace) System.Diagnostics.Activity.Current = trace;
         try
         {
             var reply = await engine.SubmitAsync(task, _reference!).ConfigureAwait(false);

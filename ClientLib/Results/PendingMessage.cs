@@ -21,10 +21,51 @@ internal sealed class PendingMessage(Guid msgId, int engineId, DateTime submitte
     /// <summary>The reply, once it arrived (null while pending).</summary>
     public TaskReply? Done => _reply.Task.IsCompletedSuccessfully ? _reply.Task.Result : null;
 
+    /// <summary>
+    /// The client's span of this task (<see cref="Telemetry.ParallelTelemetry.TaskSpan"/>) while something
+    /// listens: from the submit until the reply arrived. Its id travels with the task as a traceparent.
+    /// </summary>
+    public System.Diagnostics.Activity? Trace { get; private set; }
+
+    /// <summary>The traceparent the task carries (the <see cref="Trace"/>'s id), or null.</summary>
+    public string? TraceParent { get; private set; }
+
+    /// <summary>Starts <see cref="Trace"/> when something listens, without making it the caller's current activity (their next call is no child of this task).</summary>
+    public void StartTrace()
+    {
+        if (!Telemetry.ParallelTelemetry.Source.HasListeners()) return;
+        var caller = System.Diagnostics.Activity.Current;
+        Trace = Telemetry.ParallelTelemetry.Source.StartActivity(Telemetry.ParallelTelemetry.TaskSpan, System.Diagnostics.ActivityKind.Client);
+        System.Diagnostics.Activity.Current = caller;
+        if (Trace is null) return;
+        Trace.SetTag(Telemetry.ParallelTelemetry.TaskIdTag, MsgId.ToString());
+        if (EngineId >= 0) Trace.SetTag(Telemetry.ParallelTelemetry.EngineIdTag, EngineId);
+        TraceParent = Telemetry.ParallelTelemetry.TraceParentOf(Trace);
+    }
+
+    /// <summary>Ends <see cref="Trace"/> with the reply: a short <see cref="Telemetry.ParallelTelemetry.ReplySpan"/> under it, the engine and status as tags.</summary>
+    private void EndTrace(TaskReply reply)
+    {
+        var trace = Trace;
+        if (trace is null) return;
+        var status = reply.Status.ToString().ToLowerInvariant();
+        using (var taken = Telemetry.ParallelTelemetry.StartChild(Telemetry.ParallelTelemetry.ReplySpan, TraceParent, MsgId, System.Diagnostics.ActivityKind.Consumer))
+        {
+            taken?.SetTag(Telemetry.ParallelTelemetry.EngineIdTag, reply.EngineId);
+            taken?.SetTag(Telemetry.ParallelTelemetry.StatusTag, status);
+        }
+        trace.SetTag(Telemetry.ParallelTelemetry.EngineIdTag, reply.EngineId);
+        trace.SetTag(Telemetry.ParallelTelemetry.StatusTag, status);
+        if (Label is not null) trace.SetTag(Telemetry.ParallelTelemetry.LabelTag, Label);
+        if (reply.Status == Engine.TaskStatus.Error) trace.SetStatus(System.Diagnostics.ActivityStatusCode.Error, reply.Error?.Message);
+        trace.Stop();
+    }
+
     public void Complete(TaskReply reply)
     {
         if (EngineId < 0 && reply.EngineId >= 0) EngineId = reply.EngineId;
         Received ??= DateTime.UtcNow;
+        if (!_reply.Task.IsCompleted) EndTrace(reply);
         _delivered.TrySetResult(); // a reply implies the request was read
         _reply.TrySetResult(reply);
     }

@@ -82,7 +82,7 @@ internal sealed class BalancedOperations(ParallelClient client)
         void Go(IReadOnlyList<int>? targets, TimeSpan? timeout)
         {
             message.Balanced = new BalancedTask(message.MsgId, message.Submitted, request,
-                new TaskPlacement(targets, [], flags.Retries, timeout, require), flags.Label);
+                new TaskPlacement(targets, [], flags.Retries, timeout, require), flags.Label, message.TraceParent);
             Client.Balanced.Submit(message, ready);
         }
 
@@ -99,7 +99,7 @@ internal sealed class BalancedOperations(ParallelClient client)
         var message = Client.Dispatcher.Track(-1);
         message.LoadBalanced = true;
         message.Label = label;
-        message.Balanced = new BalancedTask(message.MsgId, message.Submitted, request, placement, label);
+        message.Balanced = new BalancedTask(message.MsgId, message.Submitted, request, placement, label, message.TraceParent);
         Client.Balanced.Submit(message, Task.CompletedTask);
         return message;
     }

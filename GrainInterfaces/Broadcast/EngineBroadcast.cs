@@ -22,7 +22,7 @@ public sealed record EngineBroadcast(
     public EngineTask TaskFor(int index, EngineRequest? request = null)
     {
         var target = Targets[index];
-        return new EngineTask(target.MsgId, SessionId, target.Submitted, request ?? Request, target.Seq, Label);
+        return new EngineTask(target.MsgId, SessionId, target.Submitted, request ?? Request, target.Seq, Label, target.TraceParent);
     }
 }
 
@@ -32,10 +32,12 @@ public sealed record EngineBroadcast(
 /// <param name="MsgId">The task's message id.</param>
 /// <param name="Seq">The task's number among the session's tasks for this engine.</param>
 /// <param name="Submitted">When the client submitted it (UTC).</param>
+/// <param name="TraceParent">The W3C traceparent of the client's span for it; null when nobody traces.</param>
 [GenerateSerializer, Immutable, Alias("op.BroadcastTarget")]
 public readonly record struct BroadcastTarget(
     [property: Id(0)] int EngineId,
     [property: Id(1)] Guid Incarnation,
     [property: Id(2)] Guid MsgId,
     [property: Id(3)] long Seq,
-    [property: Id(4)] DateTime Submitted);
+    [property: Id(4)] DateTime Submitted,
+    [property: Id(5)] string? TraceParent = null);

@@ -40,6 +40,7 @@ public sealed partial class BulkServer(
 {
     /// <summary>Mutual TLS with the cluster credential, as on the silo's Orleans ports; none when the silo is insecure.</summary>
     private readonly ClusterCredential? _credential = services.GetService<ClusterSecurity>()?.Credential;
+    private readonly Telemetry.ParallelMetrics? _metrics = services.GetService<Telemetry.ParallelMetrics>();
 
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(BulkProtocol.KeyLength);
     private readonly ConcurrentDictionary<Socket, byte> _connections = new();
@@ -231,6 +232,7 @@ public sealed partial class BulkServer(
         if (!receiving.TryBegin(length, out var refused)) throw new InvalidDataException($"The silo refused {length:N0} bytes of bulk data: {refused}.");
         var array = BulkProtocol.Allocate(element, length, populate: false);
         await ReceiveArrayAsync(stream, array, stall);
+        _metrics?.BulkIn(length);
         receiving.Array.TrySetResult(array);
     }
 
@@ -284,6 +286,7 @@ public sealed partial class BulkServer(
                 offset += window.Length;
             }
             await stream.FlushAsync(stall.Token);
+            _metrics?.BulkOut(bytes.Length);
         }
         finally
         {

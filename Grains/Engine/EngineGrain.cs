@@ -1,3 +1,4 @@
+using Orleans.Parallel.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Grains.Bulk;
@@ -26,6 +27,7 @@ public sealed partial class EngineGrain(
     Scheduling.SiloTaskQueue localQueue,
     ReplyOutbox replies,
     Hub.TaskRecorder recorder,
+    Telemetry.ParallelMetrics metrics,
     OutputPublisher outputs,
     Registry.LocalEngines local,
     Orleans.Runtime.ILocalSiloDetails silo,
@@ -334,6 +336,9 @@ public sealed partial class EngineGrain(
     {
         var task = queued.Task;
         recorder.Started(task.MsgId, _engineId, started);
+        metrics.EngineBusy();
+        using var span = ParallelTelemetry.StartChild(ParallelTelemetry.RunSpan, task.TraceParent, task.MsgId);
+        span?.SetTag(ParallelTelemetry.EngineIdTag, _engineId);
         var output = outputs.Begin(task.MsgId, task.SessionId, _engineId);
         (TaskReply Reply, Task? Sent) ended;
         var cancel = new CancellationTokenSource();
@@ -351,7 +356,10 @@ public sealed partial class EngineGrain(
         {
             lock (_gate) _current = default;
             cancel.Dispose();
+            metrics.EngineIdle();
         }
+        span?.SetTag(ParallelTelemetry.StatusTag, ended.Reply.Status.ToString().ToLowerInvariant());
+        if (ended.Reply.Status == TaskStatus.Error) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ended.Reply.Error?.Message);
         var streamed = outputs.End(output);
         return streamed == 0 ? ended : (ended.Reply with { Streamed = streamed }, ended.Sent);
     }

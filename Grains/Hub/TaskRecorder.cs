@@ -56,7 +56,11 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
         _offered = bulk.Peek;
         _maxResultBytes = settings.MaxResultBytes;
         _logger = logger;
+        _metrics = services.GetService(typeof(Telemetry.ParallelMetrics)) as Telemetry.ParallelMetrics;
     }
+
+    // The silo's task figures (ParallelMetrics) are counted where the records are: every task passes here.
+    private readonly Telemetry.ParallelMetrics? _metrics;
 
     /// <summary>Whether records are kept at all (the store kind is not "none").</summary>
     public bool Enabled => _store is not null;
@@ -64,6 +68,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     /// <summary>A task sent to one engine arrived there.</summary>
     public void Submitted(EngineTask task, int engineId)
     {
+        _metrics?.Submitted();
         if (_store is null) return;
         if (task.Request is SkipRequest)
         {
@@ -78,6 +83,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     /// <summary>A load-balanced task arrived at this silo's queue.</summary>
     public void Submitted(BalancedTask task, Guid session)
     {
+        _metrics?.Submitted();
         if (_store is null) return;
         Add(new RecordEvent(task.MsgId, -1, task.Submitted, session, task.Request, task.Label, Kept(task.Placement), null, null));
     }
@@ -105,6 +111,7 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     /// </summary>
     public void Ended(TaskReply reply)
     {
+        _metrics?.Ended(reply);
         if (_store is null) return;
         if (Volatile.Read(ref _skippedCount) > 0 && _skipped.TryRemove(reply.MsgId, out _))
         {

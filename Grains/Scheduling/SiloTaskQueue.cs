@@ -1,3 +1,4 @@
+using Orleans.Parallel.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Parallel.Engine;
@@ -33,8 +34,9 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
     private DateTime _lastRefresh;
     private int _started;
 
-    public SiloTaskQueue(IGrainFactory grains, ILocalSiloDetails silo, IOptions<SchedulerOptions> options, Engine.ReplyOutbox replies, Hub.TaskRecorder recorder, ILogger<SiloTaskQueue> logger)
+    public SiloTaskQueue(IGrainFactory grains, ILocalSiloDetails silo, IOptions<SchedulerOptions> options, Engine.ReplyOutbox replies, Hub.TaskRecorder recorder, Telemetry.ParallelMetrics metrics, ILogger<SiloTaskQueue> logger)
     {
+        metrics.ObserveQueue(() => _queue?.WaitingCount ?? 0);
         _replies = replies;
         _recorder = recorder;
         var settings = options.Value;
@@ -122,9 +124,13 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
         return forReporter;
     }
 
-    private static BalancedAssignment ToEngine(WaitingTask task) =>
-        new(new EngineTask(task.MsgId, task.Session, task.Task.Submitted, task.Task.Request, -1),
+    private static BalancedAssignment ToEngine(WaitingTask task)
+    {
+        // The task's wait in this queue, from its submit until now that an engine takes it.
+        using (ParallelTelemetry.StartChild(ParallelTelemetry.ScheduleSpan, task.Task.TraceParent, task.MsgId, startTime: task.Task.Submitted)) { }
+        return new(new EngineTask(task.MsgId, task.Session, task.Task.Submitted, task.Task.Request, -1, TraceParent: task.Task.TraceParent),
             task.Observer, task.ReportsFailure, task.Task.Placement.Require);
+    }
 
     private async Task OfferAsync(int engine, List<WaitingTask> tasks)
     {

@@ -21,6 +21,7 @@ public static class ParallelSiloBuilderExtensions
         var services = builder.Services;
         if (configure is not null) services.Configure(configure);
         else services.AddOptions<EngineOptions>();
+        services.AddSingleton<Grains.Telemetry.ParallelMetrics>();
         services.AddSingleton<SessionCodeRegistry>();
         services.AddSingleton<FunctionMaterializer>();
         services.AddSingleton<ScriptCompiler>();

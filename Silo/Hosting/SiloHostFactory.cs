@@ -30,8 +30,11 @@ public static class SiloHostFactory
         else builder.Logging.AddConsole();
         FalseWarningFilter.Install(builder.Services);
         AddHealth(builder.Services, settings);
+        SiloTelemetry.AddExport(builder.Services, settings);
         builder.UseOrleans(silo =>
         {
+            // Orleans' own spans of grain calls join the traces of the tasks that make them.
+            silo.AddActivityPropagation();
             SiloMembership.Configure(silo, settings);
             silo.UseClusterSecurity(credentials.Security);
             silo.Services.AddSingleton(new ConnectionFilePublisher(settings, credentials));
