@@ -27,7 +27,7 @@ internal static class SiloCommand
         var trust = new Option<string?>("--trust") { Description = "A PEM file of further certificates to accept, while a cluster changes credential.", DefaultValueFactory = _ => defaults.Trust };
         var primarySiloPort = new Option<int?>("--primary-silo-port") { Description = "For localhost clustering of several silos: the first silo's --silo-port.", DefaultValueFactory = _ => defaults.PrimarySiloPort };
         var address = new Option<string>("--address") { Description = "The IP address this silo listens on and gives to others (default 127.0.0.1; another address needs --clustering redis or azure).", DefaultValueFactory = _ => defaults.Address };
-        var listenAny = new Option<bool>("--listen-any") { Description = "Listen on every interface, still giving --address to others (a machine behind NAT, a container's published ports). Off: only --address." };
+        var listenAny = new Option<bool>("--listen-any") { Description = "Listen on every interface, still giving --address to others (a machine behind NAT, a container's published ports). Off: only --address.", DefaultValueFactory = _ => defaults.ListenAny };
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => defaults.ClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id.", DefaultValueFactory = _ => defaults.ServiceId };
         var scheme = new Option<string>("--scheme") { Description = "How load-balanced tasks pick an engine: leastload, lru, plainrandom, twobin or weighted.", DefaultValueFactory = _ => defaults.Scheme };
