@@ -37,7 +37,8 @@ public sealed partial class KubernetesManifestTests(KubernetesManifestTests.Rend
                 var output = await KubernetesValidator.RenderAsync(Path.Combine(KubernetesValidator.ManifestRoot, folder));
                 try
                 {
-                    _results[folder] = await KubernetesValidator.ValidateAsync(output);
+                    var result = await KubernetesValidator.ValidateAsync(output);
+                    _results[folder] = result with { Errors = [.. result.Errors.Select(e => e.Replace(output, $"kubectl kustomize {folder}"))] };
                 }
                 finally
                 {
@@ -102,10 +103,11 @@ public sealed partial class KubernetesManifestTests(KubernetesManifestTests.Rend
         foreach (var service in documents.Where(d => d.GetProperty("kind").GetString() == "Service"))
         {
             var selector = Labels(service, "spec", "selector");
-            var selected = Assert.Single(deployments, d => Contains(Labels(d, "spec", "template", "metadata", "labels"), selector));
+            var selected = deployments.Where(d => Contains(Labels(d, "spec", "template", "metadata", "labels"), selector)).ToList();
+            Assert.True(selected.Count == 1, $"Service {Name(service)} selects the pods of {selected.Count} Deployments, not one");
             foreach (var port in Get(service, "spec", "ports").EnumerateArray())
-                Assert.NotNull(ContainerPort(Container(selected), port.GetProperty("targetPort")));
-            if (Name(service) == "orleans-parallel-gateway") Assert.Equal(SiloDeployment, Name(selected));
+                Assert.NotNull(ContainerPort(Container(selected[0]), port.GetProperty("targetPort")));
+            if (Name(service) == "orleans-parallel-gateway") Assert.Equal(SiloDeployment, Name(selected[0]));
         }
 
         var silo = Container(Silo(documents));
