@@ -157,6 +157,8 @@ resource app 'Microsoft.App/containerApps@2026-01-01' = {
     environmentId: environmentId
     workloadProfileName: 'Consumption'
     configuration: {
+      // An update starts a new revision whose replica takes over these ports; Orleans sees the same
+      // address with a newer generation and retires the old silo.
       activeRevisionsMode: 'Single'
       secrets: secrets
       registries: empty(registryServer)
@@ -196,7 +198,8 @@ resource app 'Microsoft.App/containerApps@2026-01-01' = {
           name: 'silo'
           image: image
           // The IP advertised (OP_ADDRESS) is the environment's, not the replica's, so listen on every
-          // interface. An argument rather than OP_LISTENANY: the command line is the option's own source.
+          // interface. An argument, not OP_LISTENANY: the silo command's --listen-any takes no default
+          // from the environment (unlike its other options).
           args: [
             '--listen-any'
           ]
