@@ -30,7 +30,7 @@ public static class SiloHostFactory
         else builder.Logging.AddConsole();
         FalseWarningFilter.Install(builder.Services);
         AddHealth(builder.Services, settings);
-        SiloTelemetry.AddExport(builder.Services, settings);
+        SiloTelemetry.AddExport(builder, settings);
         builder.UseOrleans(silo =>
         {
             // Orleans' own spans of grain calls join the traces of the tasks that make them.

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -8,7 +10,7 @@ namespace Orleans.Parallel.Hosting;
 
 /// <summary>
 /// OpenTelemetry export from the silo: when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, the task traces
-/// (<see cref="ParallelTelemetry"/>, with Orleans' own grain-call spans) and the task figures (the
+/// (<see cref="ParallelTelemetry"/>, with Orleans' spans of application grain calls) and the task figures (the
 /// <see cref="ParallelTelemetry.Name"/> meter, with Orleans' own) go there over OTLP. Everything else
 /// follows the standard OTEL_* variables: OTEL_EXPORTER_OTLP_PROTOCOL (grpc, or http/protobuf),
 /// OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_SCHEDULE_DELAY.
@@ -22,10 +24,15 @@ internal static class SiloTelemetry
 
     public static bool Enabled => Environment.GetEnvironmentVariable(EndpointVariable) is { Length: > 0 };
 
-    public static void AddExport(IServiceCollection services, SiloSettings settings)
+    public static void AddExport(HostApplicationBuilder builder, SiloSettings settings)
     {
         if (!Enabled) return;
-        services.AddOpenTelemetry()
+        // The SDK reads its OTEL_* settings from the host's configuration, which the silo builds without
+        // the environment (its own settings come from OP_* alone): give it those variables only.
+        builder.Configuration.AddInMemoryCollection(Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => ((string)e.Key).StartsWith("OTEL_", StringComparison.Ordinal))
+            .Select(e => new KeyValuePair<string, string?>((string)e.Key, (string?)e.Value)));
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
                 if (Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") is not { Length: > 0 })
@@ -33,7 +40,7 @@ internal static class SiloTelemetry
                 resource.AddAttributes([new("orleans.cluster_id", settings.ClusterId), new("orleans.service_id", settings.ServiceId)]);
             })
             .WithTracing(tracing => tracing
-                .AddSource(ParallelTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddSource(ParallelTelemetry.Name, "Microsoft.Orleans.Application") // not Orleans.Runtime: its membership and system calls are constant noise
                 .AddOtlpExporter())
             .WithMetrics(metrics => metrics
                 .AddMeter(ParallelTelemetry.Name, "Microsoft.Orleans")
