@@ -18,6 +18,7 @@ internal static class SiloCommand
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (loopback).", DefaultValueFactory = _ => defaults.GatewayPort };
         var bulkPort = new Option<int>("--bulk-port") { Description = "Port for large arrays beside Orleans (0: any free port).", DefaultValueFactory = _ => defaults.BulkPort };
         var healthPort = new Option<int?>("--health-port") { Description = "Plain HTTP port for probes: /healthz (alive) and /readyz (in the cluster, engines listed), 200 or 503. Default: none; 0: any free port.", DefaultValueFactory = _ => defaults.HealthPort };
+        var dashboardPort = new Option<int?>("--dashboard-port") { Description = "HTTP port of the Orleans Dashboard (grains, silos, call rates; read-only, no login: it listens where --address says). Default: none; 0: any free port.", DefaultValueFactory = _ => defaults.DashboardPort };
         healthPort.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 0 or > 65535) r.AddError("--health-port must be a port number (0 for any free port)."); });
         var clustering = new Option<string>("--clustering") { Description = "How silos find each other: localhost, redis or azure.", DefaultValueFactory = _ => defaults.Clustering };
         var clusteringConnection = new Option<string?>("--clustering-connection") { Description = "For redis: the server (host:port); for azure: a storage connection string. With a password, prefer --clustering-connection-file or OP_CLUSTERINGCONNECTION: the command line shows in ps.", DefaultValueFactory = _ => defaults.ClusteringConnection };
@@ -45,7 +46,7 @@ internal static class SiloCommand
         var logFormat = new Option<string>("--log-format") { Description = "How logs are written: text, or json (one object a line, for log collectors).", DefaultValueFactory = _ => defaults.LogFormat };
         logFormat.AcceptOnlyFromAmong(SiloSettings.TextLogs, SiloSettings.JsonLogs);
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, bulkEndpoint, healthPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, logFormat, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, bulkEndpoint, healthPort, dashboardPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, logFormat, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,6 +58,7 @@ internal static class SiloCommand
                 BulkPort = parse.GetValue(bulkPort),
                 BulkEndpoint = parse.GetValue(bulkEndpoint),
                 HealthPort = parse.GetValue(healthPort),
+                DashboardPort = parse.GetValue(dashboardPort),
                 Clustering = parse.GetValue(clustering)!,
                 ClusteringConnection = parse.GetValue(clusteringConnection),
                 ClusteringConnectionFile = parse.GetValue(clusteringConnectionFile),
@@ -103,6 +105,7 @@ internal static class SiloCommand
                 $"Orleans.Parallel silo ready: {ids.Count} engines [{Registry.EngineIdRanges.Format(ids)}], gateway {settings.ResolvedAddress()}:{settings.GatewayPort}, " +
                 $"bulk {host.Services.GetRequiredService<Grains.Bulk.BulkServer>().Endpoint}, " +
                 (host.Services.GetRequiredService<Hosting.Health.HealthEndpoint>().Port is { } health ? $"health http://{settings.ResolvedAddress()}:{health}/readyz, " : "") +
+                (host.Services.GetService<Hosting.SiloDashboard>()?.Port is { } dashboard ? $"dashboard http://{settings.ResolvedAddress()}:{dashboard}/, " : "") +
                 $"listening on {(settings.ListenAny ? "every interface" : settings.ResolvedAddress())}, " +
                 (settings.Insecure ? "INSECURE (no TLS, no credential), " : "mutual TLS, ") +
                 $"cluster '{settings.ClusterId}' ({settings.Clustering} clustering). Ctrl-C stops it.");

@@ -35,6 +35,7 @@ public static class SiloHostFactory
         {
             // Orleans' own spans of grain calls join the traces of the tasks that make them.
             silo.AddActivityPropagation();
+            if (settings.DashboardPort is not null) SiloDashboard.Add(silo);
             SiloMembership.Configure(silo, settings);
             silo.UseClusterSecurity(credentials.Security);
             silo.Services.AddSingleton(new ConnectionFilePublisher(settings, credentials));
@@ -64,6 +65,12 @@ public static class SiloHostFactory
                 o.AdvertisedPort = told?.Port;
             });
         });
+        // After the silo's own hosted service, so the dashboard's page opens on a running silo.
+        if (settings.DashboardPort is not null)
+        {
+            builder.Services.AddSingleton<SiloDashboard>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloDashboard>());
+        }
         return builder.Build();
     }
 

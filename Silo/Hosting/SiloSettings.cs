@@ -29,6 +29,12 @@ public sealed record SiloSettings
     public int? HealthPort { get; init; }
 
     /// <summary>
+    /// The Orleans Dashboard's HTTP port (its grains, silos and call rates, read-only, without
+    /// authentication: it listens on <see cref="Address"/> as the other ports do). Null (the default): none; 0: any free port.
+    /// </summary>
+    public int? DashboardPort { get; init; }
+
+    /// <summary>
     /// How silos find each other: "localhost" (default: silos on this machine, the one on
     /// <see cref="PrimarySiloPort"/> holding the membership table), "redis" or "azure" (the table in
     /// a Redis server or Azure Table storage, <see cref="ClusteringConnection"/>).
@@ -201,6 +207,7 @@ public sealed record SiloSettings
             throw new ArgumentOutOfRangeException(nameof(ProbeTimeout), ProbeTimeout, "ProbeTimeout must be between 0.2 and 60 seconds.");
         if (LogFormat is not (TextLogs or JsonLogs))
             throw new ArgumentException($"Unknown log format '{LogFormat}'; use '{TextLogs}' or '{JsonLogs}'.", nameof(LogFormat));
+        if (DashboardPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(DashboardPort), DashboardPort, "DashboardPort must be 0 (any free port) or 1..65535.");
         if (HealthPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(HealthPort), HealthPort, "HealthPort must be 0 (any free port) or 1..65535.");
         if (BulkPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(BulkPort), BulkPort, "BulkPort must be 0 (any free port) or 1..65535.");
         new Grains.Scheduling.SchedulerOptions { Scheme = Scheme, HighWaterMark = HighWaterMark }.Validate();
