@@ -1,0 +1,77 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Parallel.Tests.Cluster;
+
+namespace Orleans.Parallel.AppHost.Tests;
+
+/// <summary>
+/// The Aspire app host, run for real by Aspire's orchestrator (DCP): redis-server, two silos that
+/// find each other through it, and the sample client, which waits for both silos to be ready, works
+/// on all four engines and exits 0. The dashboard is left out (Aspire's testing default): the test
+/// reads the resources' state and logs from the app host itself.
+/// </summary>
+public sealed class AppHostTests
+{
+    /// <summary>Minutes, not seconds: two silos start and compile fully optimised code on a shared 2-core machine.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(6);
+
+    private static readonly string[] Resources = ["redis", "silo1", "silo2", "sample-client"];
+
+    [Fact]
+    public async Task AppHost_StartsRedisAndTwoSilos_AndTheSampleClientsWorkCompletes()
+    {
+        await EnsureRedisInstalledAsync();
+        using var cancel = new CancellationTokenSource(Timeout);
+        var home = Directory.CreateTempSubdirectory("op-apphost-tests-").FullName;
+        try
+        {
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Orleans_Parallel_AppHost>(cancel.Token);
+            // The silos write their cluster's connection file (with the credential) under OP_HOME: here, not in ~.
+            foreach (var silo in new[] { "silo1", "silo2" })
+                builder.CreateResourceBuilder<ProjectResource>(silo).WithEnvironment("OP_HOME", home);
+            await using var app = await builder.BuildAsync(cancel.Token);
+            await app.StartAsync(cancel.Token);
+
+            var finished = await app.ResourceNotifications.WaitForResourceAsync("sample-client",
+                e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cancel.Token);
+            var logs = await LogsAsync(app);
+
+            Assert.True(finished.Snapshot.ExitCode == 0,
+                $"The sample client ended {finished.Snapshot.State?.Text} with exit code {finished.Snapshot.ExitCode}.\n{logs}");
+            Assert.Contains("4 engines [0, 1, 2, 3]", logs);
+            Assert.Contains("sum of 1..1,000,000 = 500000500000 from 4 partial sums; gathered back in order: OK", logs);
+            Assert.Contains("200 limits: OK", logs);
+            Assert.Contains("Sample work done", logs);
+            // Both silos in one cluster through Redis, secure.
+            Assert.Equal(2, CountOf(logs, "mutual TLS, cluster 'aspire' (redis clustering)"));
+            Assert.Equal(2, CountOf(logs, "from OP_CREDENTIALPEM"));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    /// <summary>Every resource's output, each line prefixed with its name: what the dashboard's console logs show.</summary>
+    private static async Task<string> LogsAsync(DistributedApplication app)
+    {
+        var service = app.Services.GetRequiredService<ResourceLoggerService>();
+        var lines = new List<string>();
+        foreach (var resource in Resources)
+            await foreach (var batch in service.GetAllAsync(resource))
+                lines.AddRange(batch.Select(l => $"[{resource}] {l.Content}"));
+        return string.Join("\n", lines);
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
+
+    /// <summary>The app host runs redis-server from PATH: found, or installed (as root) by the main tests' own helper.</summary>
+    private static async Task EnsureRedisInstalledAsync()
+    {
+        var redis = new RedisServer();
+        await redis.InitializeAsync();
+        await redis.DisposeAsync();
+    }
+}
