@@ -1,7 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Parallel.Tests.Cluster;
 
 namespace Orleans.Parallel.AppHost.Tests;
@@ -33,10 +32,11 @@ public sealed class AppHostTests
                 builder.CreateResourceBuilder<ProjectResource>(silo).WithEnvironment("OP_HOME", home);
             await using var app = await builder.BuildAsync(cancel.Token);
             await app.StartAsync(cancel.Token);
+            var output = new ResourceOutput(app, Resources, cancel.Token);
 
             var finished = await app.ResourceNotifications.WaitForResourceAsync("sample-client",
                 e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cancel.Token);
-            var logs = await LogsAsync(app);
+            var logs = await output.WaitForAsync("Sample work", TimeSpan.FromSeconds(30)); // the last lines may trail the exit
 
             Assert.True(finished.Snapshot.ExitCode == 0,
                 $"The sample client ended {finished.Snapshot.State?.Text} with exit code {finished.Snapshot.ExitCode}.\n{logs}");
@@ -52,17 +52,6 @@ public sealed class AppHostTests
         {
             Directory.Delete(home, recursive: true);
         }
-    }
-
-    /// <summary>Every resource's output, each line prefixed with its name: what the dashboard's console logs show.</summary>
-    private static async Task<string> LogsAsync(DistributedApplication app)
-    {
-        var service = app.Services.GetRequiredService<ResourceLoggerService>();
-        var lines = new List<string>();
-        foreach (var resource in Resources)
-            await foreach (var batch in service.GetAllAsync(resource))
-                lines.AddRange(batch.Select(l => $"[{resource}] {l.Content}"));
-        return string.Join("\n", lines);
     }
 
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
