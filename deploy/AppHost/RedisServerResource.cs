@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
 namespace Orleans.Parallel.AppHost;
@@ -32,6 +33,7 @@ public static class RedisServerExtensions
             throw new InvalidOperationException("The app host runs Redis as the program redis-server, which is not on PATH: install it (Debian/Ubuntu: sudo apt-get install redis-server).");
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         var folder = ConfigFolder(name, password);
+        builder.Services.AddSingleton<IHostedService>(new RemoveOnStop(folder));
         var redis = new RedisServerResource(name, folder, builder.AddParameter($"{name}-password", password, secret: true).Resource);
         var check = $"{name}-ping";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(check, _ => new PingCheck(redis), failureStatus: null, tags: null));
@@ -67,6 +69,19 @@ public static class RedisServerExtensions
 
     private static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));
+
+    /// <summary>Removes the password's folder when the app host stops (the server read it when it started).</summary>
+    private sealed class RemoveOnStop(string folder) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            try { Directory.Delete(folder, recursive: true); }
+            catch (IOException) { } // gone already, or in use: the temp folder is cleaned later
+            return Task.CompletedTask;
+        }
+    }
 
     /// <summary>Healthy when the server answers PING with the password: silos must not start before it does.</summary>
     private sealed class PingCheck(RedisServerResource redis) : IHealthCheck
