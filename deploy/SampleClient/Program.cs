@@ -24,11 +24,11 @@ var gathered = await all.GatherAsync<long>("x");
 var sumOk = sum == data.Sum() && gathered.SequenceEqual(data);
 Console.WriteLine($"sum of 1..{data.Length:N0} = {sum} from {partial.Count} partial sums; gathered back in order: {(sumOk ? "OK" : "MISMATCH")}");
 
-// Load-balanced: uneven tasks (prime counts) wherever the scheduler finds a free engine.
-var limits = Enumerable.Range(1, 200).Select(i => i * 50).ToArray();
-var counts = await rc.LoadBalancedView().MapAsync((int n) => Primes.Below(n), limits, chunkSize: 10);
-var mapOk = counts.SequenceEqual(limits.Select(Primes.Below));
-Console.WriteLine($"load-balanced map: primes below {limits[^1]:N0} = {counts[^1]}, {limits.Length} limits: {(mapOk ? "OK" : "MISMATCH")}");
+// Load-balanced: uneven tasks, in chunks, wherever the scheduler finds a free engine.
+var starts = Enumerable.Range(1, 20_000).Select(i => (long)i).ToArray();
+var steps = await rc.LoadBalancedView().MapAsync((long n) => Collatz.Steps(n), starts, chunkSize: 500);
+var mapOk = steps.SequenceEqual(starts.Select(Collatz.Steps));
+Console.WriteLine($"load-balanced map: Collatz steps of 1..{starts.Length:N0} in {starts.Length / 500} chunks, the longest {steps.Max()}: {(mapOk ? "OK" : "MISMATCH")}");
 
 Console.WriteLine(sumOk && mapOk ? $"Sample work done in {clock.Elapsed.TotalSeconds:F1} s." : "Sample work FAILED.");
 return sumOk && mapOk ? 0 : 1;
