@@ -154,6 +154,7 @@ public sealed record SiloSettings
         configuration ??= new Microsoft.Extensions.Configuration.ConfigurationBuilder()
             .SetBasePath(Directory.GetCurrentDirectory())
             .AddJsonFile("appsettings.json", optional: true)
+            .AddAspireOrleans() // an Aspire app host's Orleans__* variables; OP_* ones win over them
             .AddEnvironmentVariables("OP_")
             .Build();
         var settings = new SiloSettings();
