@@ -8,8 +8,13 @@ namespace Orleans.Parallel.Functions;
 /// <summary>How one assembly of the client reaches engines: by name (silos have it) or uploaded by content hash.</summary>
 internal sealed class ShippedAssembly
 {
+    /// <summary>
+    /// The shared frameworks' root (<c>dotnet/shared</c>): .NET itself, and ASP.NET Core, which silos load
+    /// too (their health port is an ASP.NET Core app). A client that is a web app, or references one,
+    /// would otherwise upload ASP.NET Core's assemblies with its first function, to every silo, per session.
+    /// </summary>
     private static readonly string FrameworkDirectory =
-        Path.GetFullPath(RuntimeEnvironment.GetRuntimeDirectory()).TrimEnd(Path.DirectorySeparatorChar);
+        Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(RuntimeEnvironment.GetRuntimeDirectory()).TrimEnd(Path.DirectorySeparatorChar)))!; // shared/Microsoft.NETCore.App/10.0.x
 
     private ShippedAssembly(Assembly assembly, byte[]? bytes)
     {
