@@ -3,17 +3,20 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Orleans.Parallel.Hosting;
 using Orleans.Parallel.Security;
+using Xunit.Abstractions;
 
 namespace Orleans.Parallel.Tests.Deploy;
 
 /// <summary>
 /// deploy/kubernetes, checked offline: each kustomization (the default with its Redis, base/ alone,
-/// azure/) renders with kubectl kustomize; every rendered object holds to the Kubernetes API's schema
-/// with no unknown field (<see cref="KubernetesValidator"/>); and the parts fit together: the Service
-/// selects the silo pods, the probes and ports are the silo's own settings, the credential's Secret is
-/// one the README creates, and every OP_* variable is a silo setting that the silo accepts.
+/// azure/) renders with kubectl kustomize (or, on a machine without kubectl, with render.mjs, which gives
+/// the same objects wherever both run, and refuses what it does not implement); every rendered object
+/// holds to the Kubernetes API's schema with no unknown field (<see cref="KubernetesValidator"/>); and
+/// the parts fit together: the Service selects the silo pods, the probes and ports are the silo's own
+/// settings, the credential's Secret is one the README creates, and every OP_* variable is a silo
+/// setting that the silo accepts.
 /// </summary>
-public sealed partial class KubernetesManifestTests(KubernetesManifestTests.Rendered rendered) : IClassFixture<KubernetesManifestTests.Rendered>
+public sealed partial class KubernetesManifestTests(KubernetesManifestTests.Rendered rendered, ITestOutputHelper output) : IClassFixture<KubernetesManifestTests.Rendered>
 {
     private const string SiloDeployment = "orleans-parallel-silo";
     private const string PodIp = "10.244.1.7"; // what the downward API's status.podIP gives, in these checks
@@ -38,7 +41,8 @@ public sealed partial class KubernetesManifestTests(KubernetesManifestTests.Rend
                 try
                 {
                     var result = await KubernetesValidator.ValidateAsync(output);
-                    _results[folder] = result with { Errors = [.. result.Errors.Select(e => e.Replace(output, $"kubectl kustomize {folder}"))] };
+                    var renderer = KubernetesValidator.KubectlPath is null ? "render.mjs" : "kubectl kustomize";
+                    _results[folder] = result with { Errors = [.. result.Errors.Select(e => e.Replace(output, $"{renderer} {folder}"))] };
                 }
                 finally
                 {
@@ -53,6 +57,7 @@ public sealed partial class KubernetesManifestTests(KubernetesManifestTests.Rend
     [Theory, MemberData(nameof(Kustomizations))]
     public void EveryObject_HoldsToTheKubernetesApi_WithNoUnknownField(string folder)
     {
+        output.WriteLine($"{folder} rendered by {KubernetesValidator.Renderer}");
         var result = rendered[folder];
         Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
         var kinds = result.Documents.Select(d => $"{d.GetProperty("kind").GetString()} {Name(d)}").Order().ToList();
@@ -92,6 +97,109 @@ public sealed partial class KubernetesManifestTests(KubernetesManifestTests.Rend
             return text.Replace(old, replacement);
         }
     }
+
+    /// <summary>
+    /// Where there is a kubectl, render.mjs (what renders where there is none) gives the objects kubectl
+    /// kustomize gives, for each kustomization and for merge-cases/, which exercises the strategic merge
+    /// beyond what deploy/kubernetes needs (null, new entries, each merge key, lists replaced). Objects are
+    /// compared as parsed, in any order; the lists in them in their order.
+    /// </summary>
+    [KubectlFact]
+    public async Task RenderMjs_GivesTheObjectsKubectlKustomizeGives()
+    {
+        output.WriteLine($"kubectl: {KubernetesValidator.Renderer}");
+        var folders = Folders.Select(f => Path.Combine(KubernetesValidator.ManifestRoot, f)).Append(MergeCases).ToList();
+        var files = new List<(string Folder, string Kubectl, string Node)>();
+        var temporary = new List<string>();
+        try
+        {
+            foreach (var folder in folders)
+            {
+                temporary.Add(await KubernetesValidator.RenderWithKubectlAsync(folder));
+                temporary.Add(await KubernetesValidator.RenderWithNodeAsync(folder));
+                files.Add((folder, temporary[^2], temporary[^1]));
+            }
+            var parsed = await KubernetesValidator.ValidateAsync([.. files.SelectMany(f => new[] { f.Kubectl, f.Node })]);
+            foreach (var (folder, kubectl, node) in files)
+            {
+                var expected = Objects(parsed, kubectl);
+                var actual = Objects(parsed, node);
+                Assert.NotEmpty(expected);
+                Assert.True(expected.Keys.Order().SequenceEqual(actual.Keys.Order()),
+                    $"{folder}: kubectl kustomize gives {string.Join(", ", expected.Keys.Order())}; render.mjs {string.Join(", ", actual.Keys.Order())}");
+                foreach (var (id, json) in expected)
+                    Assert.True(json == actual[id], $"{folder}: {id} differs.\nkubectl kustomize:\n{json}\nrender.mjs:\n{actual[id]}");
+                output.WriteLine($"{Path.GetRelativePath(Podman.RepositoryRoot, folder)}: the same {expected.Count} objects");
+            }
+        }
+        finally
+        {
+            foreach (var file in temporary) File.Delete(file);
+        }
+
+        // Each object of one rendering, by its id, as indented JSON with its maps' keys sorted.
+        static Dictionary<string, string> Objects(KubernetesValidator.Result parsed, string file) =>
+            parsed.Documents.Where((_, i) => parsed.Files[i] == file).ToDictionary(
+                d => $"{d.GetProperty("apiVersion").GetString()} {d.GetProperty("kind").GetString()} {Name(d)}",
+                d => JsonSerializer.Serialize(Sorted(d), new JsonSerializerOptions { WriteIndented = true }));
+
+        static object? Sorted(JsonElement element) => element.ValueKind switch
+        {
+            JsonValueKind.Object => new SortedDictionary<string, object?>(element.EnumerateObject().ToDictionary(p => p.Name, p => Sorted(p.Value)), StringComparer.Ordinal),
+            JsonValueKind.Array => element.EnumerateArray().Select(Sorted).ToList(),
+            _ => element,
+        };
+    }
+
+    /// <summary>render.mjs refuses, by name, what it does not implement, rather than render otherwise than kubectl would.</summary>
+    [Theory]
+    [InlineData("namePrefix: test-\n", null, "does not support the kustomization field 'namePrefix'")]
+    [InlineData("images:\n  - { name: busybox, newTag: \"1.37\" }\n", null, "does not support the kustomization field 'images'")]
+    [InlineData("patches:\n  - path: patch.yaml\n    target: { kind: ConfigMap }\n", "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { b: \"2\" }\n", "does not support 'target' in patches")]
+    [InlineData("patches:\n  - path: patch.yaml\n", "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n$patch: delete\n", "does not support the patch directive '$patch'")]
+    [InlineData("patches:\n  - path: patch.yaml\n", "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: other }\ndata: { b: \"2\" }\n", "patches v1 ConfigMap other, which is not among the resources")]
+    [InlineData("patches:\n  - path: patch.yaml\n", "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { b: yes }\n", "\"yes\" reads as true in YAML 1.1")]
+    public async Task RenderMjs_RefusesWhatItDoesNotImplement_NamingIt(string kustomization, string? patch, string refusal)
+    {
+        var folder = Directory.CreateTempSubdirectory("op-kustomize-refused-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "settings.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n");
+            await File.WriteAllTextAsync(Path.Combine(folder, "kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - settings.yaml\n" + kustomization);
+            if (patch is not null) await File.WriteAllTextAsync(Path.Combine(folder, "patch.yaml"), patch);
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => KubernetesValidator.RenderWithNodeAsync(folder));
+            output.WriteLine(refused.Message);
+            Assert.Contains(refusal, refused.Message);
+
+            // The same folder without the refused part renders.
+            await File.WriteAllTextAsync(Path.Combine(folder, "kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - settings.yaml\n");
+            var rendered = await KubernetesValidator.RenderWithNodeAsync(folder);
+            try
+            {
+                Assert.Equal("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n", await File.ReadAllTextAsync(rendered));
+            }
+            finally
+            {
+                File.Delete(rendered);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>A fact that runs where there is a kubectl for <see cref="KubernetesValidator"/> to use, and is skipped, saying why, elsewhere.</summary>
+    private sealed class KubectlFactAttribute : FactAttribute
+    {
+        public KubectlFactAttribute()
+        {
+            if (KubernetesValidator.KubectlPath is null) Skip = $"needs kubectl; this machine renders with {KubernetesValidator.Renderer}";
+        }
+    }
+
+    /// <summary>tests/Orleans.Parallel.Tests/Deploy/kubernetes-validate/merge-cases: a kustomization whose patches go beyond deploy/kubernetes's.</summary>
+    private static string MergeCases => Path.Combine(Podman.RepositoryRoot, "tests", "Orleans.Parallel.Tests", "Deploy", "kubernetes-validate", "merge-cases");
 
     [Theory, MemberData(nameof(Kustomizations))]
     public void TheServices_SelectTheirPods_AndTheProbesAndPorts_AreTheSilosOwn(string folder)
