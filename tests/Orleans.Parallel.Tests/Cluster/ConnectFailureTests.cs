@@ -123,8 +123,10 @@ public sealed class ConnectFailureTests(ITestOutputHelper output, OneSiloFixture
         var refused = LoopbackPorts.Reserve(1)[0];
         var console = new StringWriter();
         var (stdout, stderr) = (Console.Out, Console.Error);
-        Console.SetOut(console);
-        Console.SetError(console);
+        // Recorded beside, not instead of, what is there: in-process engines of other tests route their
+        // tasks' output through the console's writer, and replacing it lost their output meanwhile.
+        Console.SetOut(new TeeWriter(stdout, console));
+        Console.SetError(new TeeWriter(stderr, console));
         try
         {
             await FailingConnectAsync<ClusterUnreachableException>(new ParallelClientOptions { GatewayPort = refused });
@@ -181,5 +183,37 @@ public sealed class ConnectFailureTests(ITestOutputHelper output, OneSiloFixture
         listener.Start();
         port = ((IPEndPoint)listener.LocalEndpoint).Port;
         return listener;
+    }
+
+    /// <summary>Writes to both writers: the console's own (so engines' output routing keeps working) and the test's record.</summary>
+    private sealed class TeeWriter(TextWriter first, TextWriter second) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => first.Encoding;
+
+        public override void Write(char value)
+        {
+            first.Write(value);
+            lock (second) second.Write(value);
+        }
+
+        public override void Write(string? value)
+        {
+            first.Write(value);
+            lock (second) second.Write(value);
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            first.Write(buffer, index, count);
+            lock (second) second.Write(buffer, index, count);
+        }
+
+        public override void WriteLine(string? value)
+        {
+            first.WriteLine(value);
+            lock (second) second.WriteLine(value);
+        }
+
+        public override void Flush() => first.Flush();
     }
 }
