@@ -224,6 +224,18 @@ public sealed record SiloSettings
     /// <exception cref="ArgumentException">It is neither an IP address nor a name this machine resolves.</exception>
     public System.Net.IPAddress ResolvedAddress()
     {
+        // Resolved once: the silo listens, advertises and prints from here, and a name with several
+        // records may come back in another order next time.
+        if (_resolved is { } known && known.Name == Address) return known.Address;
+        var address = Resolve();
+        _resolved = (Address, address);
+        return address;
+    }
+
+    private (string Name, System.Net.IPAddress Address)? _resolved;
+
+    private System.Net.IPAddress Resolve()
+    {
         if (System.Net.IPAddress.TryParse(Address, out var ip)) return ip;
         if (string.IsNullOrWhiteSpace(Address) || Uri.CheckHostName(Address) != UriHostNameType.Dns)
             throw new ArgumentException($"Address '{Address}' is neither an IP address nor a host name: give the one other silos and clients reach this machine by.", nameof(Address));
