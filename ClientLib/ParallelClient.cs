@@ -22,12 +22,14 @@ namespace Orleans.Parallel;
 public sealed partial class ParallelClient : IAsyncDisposable
 {
     private readonly IHost? _ownedHost;
+    private readonly IClusterClient _cluster;
     private readonly EngineDirectoryCache _directory;
     private int _disposed;
 
     private ParallelClient(IClusterClient cluster, IHost? ownedHost)
     {
         _ownedHost = ownedHost;
+        _cluster = cluster;
         Grains = cluster;
         SessionId = Guid.NewGuid();
         // The bulk port is secured as the Orleans connections are: the host's own client (or silo) says how.
@@ -54,14 +56,48 @@ public sealed partial class ParallelClient : IAsyncDisposable
     public static async Task<ParallelClient> ConnectAsync(ParallelClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= File.Exists(ConnectionFile.DefaultPath("dev")) ? ParallelClientOptions.FromConnectionFile() : new ParallelClientOptions();
+        var client = Prepare(options);
+        try
+        {
+            await client.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false); // never connected: frees its host and bulk client
+            throw;
+        }
+        return client;
+    }
+
+    /// <summary>
+    /// A client for <paramref name="options"/>, not connected yet (<see cref="OpenAsync"/> connects it):
+    /// the options are checked and the credential found now, but nothing is sent. A host's services
+    /// can hold it before the host starts (<c>AddParallelClient</c>).
+    /// </summary>
+    internal static ParallelClient Prepare(ParallelClientOptions options)
+    {
         options.Validate();
         var security = options.ResolveSecurity();
+        var host = BuildHost(options, security);
+        return new ParallelClient(host.Services.GetRequiredService<IClusterClient>(), host) { _connect = (options, security) };
+    }
+
+    /// <summary>What <see cref="OpenAsync"/> connects with (a prepared client's options and their security).</summary>
+    private (ParallelClientOptions Options, ClusterSecurity Security)? _connect;
+
+    /// <summary>
+    /// Connects a prepared client: checks the gateways and the credential, starts its Orleans client and
+    /// starts following the engines. On failure the caller disposes the host.
+    /// </summary>
+    internal async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        var (options, security) = _connect ?? throw new InvalidOperationException("This client was not prepared from options.");
+        var host = _ownedHost!;
         // Gateways given by address can be checked at once, the credential with them; a Redis or Azure client learns them from the table.
         using var accepted = options.Clustering == ClusterMembership.Localhost
             ? await GatewayProbe.CheckAsync(options, security, cancellationToken).ConfigureAwait(false)
             : null;
         if (options.Clustering == ClusterMembership.Redis) await RedisTableProbe.CheckAsync(options, cancellationToken).ConfigureAwait(false);
-        var host = BuildHost(options, security);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
         var start = host.StartAsync(timeout.Token);
@@ -80,7 +116,6 @@ public sealed partial class ParallelClient : IAsyncDisposable
             {
                 // The start was cancelled above: how it ended says nothing more.
             }
-            host.Dispose();
             throw new ClusterUnreachableException(ConnectAdvice.NoGateway(options, [.. accepted!.Failed, .. siloPorts], siloPortFound: true));
         }
         try
@@ -90,13 +125,13 @@ public sealed partial class ParallelClient : IAsyncDisposable
         catch (Exception e)
         {
             var refusal = host.Services.GetRequiredService<CredentialRetryFilter>().Refusal;
-            host.Dispose();
             if (refusal is not null) throw new ClusterCredentialException(ConnectAdvice.CredentialRefused(options, [refusal]), e);
             if (e is OperationCanceledException or Orleans.Runtime.OrleansException or System.Net.Sockets.SocketException && !cancellationToken.IsCancellationRequested)
                 throw new TimeoutException(ConnectAdvice.TimedOut(options), e);
             throw;
         }
-        return await StartAsync(host.Services.GetRequiredService<IClusterClient>(), host).ConfigureAwait(false);
+        _connect = null;
+        await InitializeAsync().ConfigureAwait(false);
     }
 
     /// <summary>The Orleans client's host (not started) for <paramref name="options"/>.</summary>
@@ -127,29 +162,36 @@ public sealed partial class ParallelClient : IAsyncDisposable
     }
 
     /// <summary>Wraps an Orleans client that is already connected (for hosts that run their own Orleans client or silo).</summary>
-    public static Task<ParallelClient> FromClusterClientAsync(IClusterClient cluster) =>
-        StartAsync(cluster ?? throw new ArgumentNullException(nameof(cluster)), ownedHost: null);
-
-    private static async Task<ParallelClient> StartAsync(IClusterClient cluster, IHost? ownedHost)
+    public static async Task<ParallelClient> FromClusterClientAsync(IClusterClient cluster)
     {
-        var client = new ParallelClient(cluster, ownedHost);
-        client.Dispatcher.Attach();
-        client._directory.Changed += change =>
+        var client = new ParallelClient(cluster ?? throw new ArgumentNullException(nameof(cluster)), ownedHost: null);
+        await client.InitializeAsync().ConfigureAwait(false);
+        return client;
+    }
+
+    /// <summary>Once the Orleans client is connected: starts taking replies, following the engines and receiving live output.</summary>
+    private async Task InitializeAsync()
+    {
+        Dispatcher.Attach();
+        _directory.Changed += change =>
         {
             if (change.Removed.Count > 0)
             {
-                client.Dispatcher.FailEnginesGone(change.Ids.ToHashSet());
+                Dispatcher.FailEnginesGone(change.Ids.ToHashSet());
                 // A silo left: what it held of the assembly store may be gone (memory storage), so
                 // the next call checks its uploads again rather than trust what it sent before.
-                client.Shipper.Uploader.ForgetUploads();
+                Shipper.Uploader.ForgetUploads();
             }
-            client.EnginesChanged?.Invoke(client, change);
+            EnginesChanged?.Invoke(this, change);
         };
-        client._directory.Replaced += client.Dispatcher.ResetChannels;
-        await client._directory.StartAsync().ConfigureAwait(false);
-        await client.SubscribeToOutputAsync(cluster).ConfigureAwait(false);
-        return client;
+        _directory.Replaced += Dispatcher.ResetChannels;
+        await _directory.StartAsync().ConfigureAwait(false);
+        await SubscribeToOutputAsync(_cluster).ConfigureAwait(false);
+        _opened = true;
     }
+
+    /// <summary>Whether the client is connected and following the engines (a prepared client is not, until <see cref="OpenAsync"/>).</summary>
+    private volatile bool _opened;
 
     private StreamSubscriptionHandle<OutputChunk>? _output;
 
@@ -343,6 +385,14 @@ public sealed partial class ParallelClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (!_opened)
+        {
+            // Prepared and never connected (its host never started, or failed to): nothing to end.
+            await _directory.DisposeAsync().ConfigureAwait(false);
+            Bulk.Dispose();
+            _ownedHost?.Dispose();
+            return;
+        }
         await _directory.DisposeAsync().ConfigureAwait(false);
         await Balanced.DisposeAsync().ConfigureAwait(false);
         try

@@ -37,7 +37,10 @@ public sealed class ParallelClientOptions
     /// </summary>
     /// <exception cref="FileNotFoundException">No file there: no silo of that cluster has run as this user; its path is in the message.</exception>
     /// <exception cref="ArgumentException">The file is not a connection file, or its credential cannot be read.</exception>
-    public static ParallelClientOptions FromConnectionFile(string? path = null)
+    public static ParallelClientOptions FromConnectionFile(string? path = null) => new ParallelClientOptions().LoadConnectionFile(path);
+
+    /// <summary>Fills these options from a connection file (<see cref="FromConnectionFile"/> says what); settings it does not hold are kept.</summary>
+    internal ParallelClientOptions LoadConnectionFile(string? path)
     {
         path ??= ConnectionFile.DefaultPath("dev");
         ConnectionFile file;
@@ -52,21 +55,17 @@ public sealed class ParallelClientOptions
                 "start a silo as this user, or copy the file from the machine that runs it.", path, e);
         }
         if (file.Gateways.Count == 0) throw new ArgumentException($"The connection file {path} lists no gateway.", nameof(path));
-        var (host, port) = ConnectionFile.ParseGateway(file.Gateways[0], nameof(path));
-        var options = new ParallelClientOptions
-        {
-            GatewayHost = host,
-            GatewayPort = port,
-            ClusterId = file.ClusterId,
-            ServiceId = file.ServiceId,
-            Clustering = file.Clustering,
-            ClusteringConnection = file.ClusteringConnection,
-            Credential = file.LoadCredential(path),
-            ConnectionFilePath = path,
-        };
+        (GatewayHost, GatewayPort) = ConnectionFile.ParseGateway(file.Gateways[0], nameof(path));
+        ClusterId = file.ClusterId;
+        ServiceId = file.ServiceId;
+        Clustering = file.Clustering;
+        ClusteringConnection = file.ClusteringConnection;
+        Credential = file.LoadCredential(path);
+        ConnectionFilePath = path;
+        AdditionalGateways.Clear();
         if (file.Clustering == ClusterMembership.Localhost)
-            foreach (var gateway in file.Gateways.Skip(1)) options.AdditionalGateways.Add(gateway);
-        return options;
+            foreach (var gateway in file.Gateways.Skip(1)) AdditionalGateways.Add(gateway);
+        return this;
     }
 
     /// <summary>

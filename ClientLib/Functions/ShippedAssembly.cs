@@ -66,7 +66,7 @@ internal sealed class ShippedAssembly
     /// silo's types (its script globals among them), and a silo built elsewhere (a container image)
     /// never has the client's build.
     /// </summary>
-    private static readonly HashSet<string> SiloOwn = new(StringComparer.OrdinalIgnoreCase) { "Orleans.Parallel.Grains", "Orleans.Parallel.Silo" };
+    private static readonly HashSet<string> SiloOwn = new(StringComparer.OrdinalIgnoreCase) { "Orleans.Parallel.Grains", "Orleans.Parallel.Hosting", "Orleans.Parallel.Silo" };
 
     /// <summary>Framework assemblies and those the client library shares with silos: silos load their own copies by name.</summary>
     private static bool IsEverywhere(Assembly assembly)
