@@ -161,11 +161,15 @@ public sealed partial class ParallelClient : IAsyncDisposable
         return builder.Build();
     }
 
-    /// <summary>Wraps an Orleans client that is already connected (for hosts that run their own Orleans client or silo).</summary>
+    /// <summary>
+    /// Wraps an Orleans client that is already connected (for hosts that run their own Orleans client or
+    /// silo). On a silo with engines, grains need not: they inject the silo's own <see cref="ParallelClient"/>.
+    /// </summary>
     public static async Task<ParallelClient> FromClusterClientAsync(IClusterClient cluster)
     {
         var client = new ParallelClient(cluster ?? throw new ArgumentNullException(nameof(cluster)), ownedHost: null);
-        await client.InitializeAsync().ConfigureAwait(false);
+        // Off any grain's scheduler: Orleans lets no grain create the observers replies arrive on.
+        await Task.Run(client.InitializeAsync).ConfigureAwait(false);
         return client;
     }
 

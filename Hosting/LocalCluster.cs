@@ -65,7 +65,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var (host, gatewayPort) = await StartHostAsync(settings, cancellationToken).ConfigureAwait(false);
         try
         {
-            var client = await ParallelClient.FromClusterClientAsync(host.Services.GetRequiredService<IClusterClient>()).ConfigureAwait(false);
+            var client = host.Services.GetRequiredService<ParallelClient>(); // the silo's own (AddParallelEngines)
             await client.WaitForEnginesAsync(count, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
             return new LocalCluster(host, client, gatewayPort, settings);
         }

@@ -15,7 +15,13 @@ namespace Orleans.Parallel.Hosting;
 /// <summary>Adds Orleans.Parallel to a silo.</summary>
 public static class ParallelSiloBuilderExtensions
 {
-    /// <summary>Hosts engines on this silo (and the code-execution services they need).</summary>
+    /// <summary>
+    /// Hosts engines on this silo, with what they need: code execution, the bulk listener for large
+    /// arrays, the silo's load-balanced task queue (<see cref="AddParallelScheduler"/> sets its options) and
+    /// the hub's task records (<see cref="AddParallelHub"/> chooses their store). The silo's grains can
+    /// inject <see cref="ParallelClient"/> to send work to the engines. The silo must say how it is secured
+    /// (<c>UseClusterSecurity</c>), as every client must.
+    /// </summary>
     public static ISiloBuilder AddParallelEngines(this ISiloBuilder builder, Action<EngineOptions>? configure = null)
     {
         var services = builder.Services;
@@ -46,6 +52,10 @@ public static class ParallelSiloBuilderExtensions
         services.AddPlacementDirector<Grains.Scheduling.Placement.SiloBoundPlacement, Grains.Scheduling.Placement.SiloBoundPlacementDirector>();
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EngineHost>());
+        // The silo's own client, which the user's grains inject to send work to the engines.
+        services.AddSingleton<SiloParallelClient>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloParallelClient>());
+        services.AddSingleton(sp => sp.GetRequiredService<SiloParallelClient>().Client);
         return builder;
     }
 
