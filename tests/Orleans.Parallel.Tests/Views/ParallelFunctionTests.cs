@@ -80,8 +80,11 @@ public sealed class ParallelFunctionTests(ClusterFixture fixture)
     public async Task Parallel_FailingItem_RaisesItsRemoteError()
     {
         var ar = Rc.LoadBalancedView().Parallel((int x) => x == 13 ? throw new InvalidOperationException("thirteen") : x).MapAsync(Enumerable.Range(0, 20));
-        var e = await Assert.ThrowsAsync<RemoteException>(async () => await ar);
+        // As every map's: the failed tasks' errors, together.
+        var composite = await Assert.ThrowsAsync<CompositeException>(async () => await ar);
+        var e = Assert.IsType<RemoteException>(Assert.Single(composite.Errors));
         Assert.Equal(typeof(InvalidOperationException).FullName, e.RemoteType);
+        Assert.Equal(13, e.ItemIndex);
         Assert.Contains("thirteen", e.RemoteMessage);
     }
 
