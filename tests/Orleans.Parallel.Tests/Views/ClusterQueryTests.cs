@@ -156,6 +156,29 @@ public sealed class ClusterQueryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task LeavingEarly_FromSeveralOperators_AbortsEveryStage()
+    {
+        var lb = Rc.LoadBalancedView();
+        var taken = new List<int>();
+        var query = Enumerable.Range(0, 100_000).AsParallelOn(lb)
+            .Select(x => x + 1)
+            .Where(x => x % 2 == 1)
+            .Select(x =>
+            {
+                Thread.Sleep(5);
+                return -x;
+            })
+            .WithMaxOutstanding(8);
+        await foreach (var x in query)
+        {
+            taken.Add(x);
+            if (taken.Count == 10) break;
+        }
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => -(2 * i + 1)), taken);
+        Assert.True(await lb.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Cancelled_ThrowsAndAbortsWhatWaits()
     {
         using var cancel = new CancellationTokenSource();
