@@ -141,9 +141,11 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         var function = functions.Materialize(scope, request.Function);
         var parameters = function.Method.GetParameters();
         var arity = 1 + (request.More?.Count ?? 0);
-        if (parameters.Length != arity)
+        // After its items a function may take the task's token (Parallel.ForEachAsync's body shape, (item, token)).
+        var takesToken = parameters.Length == arity + 1 && parameters[arity].ParameterType == typeof(CancellationToken);
+        if (parameters.Length != arity && !takesToken)
             throw new TargetParameterCountException(
-                $"{function.Method.Name} takes {parameters.Length} argument(s) but is mapped over {arity} sequence(s); it must take one argument per sequence.");
+                $"{function.Method.Name} takes {parameters.Length} argument(s) but is mapped over {arity} sequence(s); it must take one argument per sequence (and may take a CancellationToken last).");
         var first = functions.MaterializeValue(scope, bulk.Receive(request.Items))!;
         if (arity == 1 && !request.ItemErrors && TypedMap.TryRun(function, first, cancellationToken) is { } fast) return fast;
         var sequences = new IList[arity];
@@ -156,7 +158,8 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         }
         var results = Array.CreateInstance(Awaiting.ResultType(function.Method.ReturnType), sequences[0].Count);
         List<MapItemError>? failed = request.ItemErrors ? [] : null;
-        var args = new object?[arity];
+        var args = new object?[parameters.Length];
+        if (takesToken) args[arity] = cancellationToken;
         for (var index = 0; index < results.Length; index++)
         {
             cancellationToken.ThrowIfCancellationRequested(); // an aborted map stops between items

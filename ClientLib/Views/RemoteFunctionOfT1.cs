@@ -1,0 +1,38 @@
+using Orleans.Parallel.Results;
+
+namespace Orleans.Parallel.Views;
+
+/// <summary>A function of 1 argument whose calls run on a view; see <see cref="RemoteFunction{TValue}"/>.</summary>
+/// <typeparam name="T1">The type of the function's first argument.</typeparam>
+/// <typeparam name="TValue">What a call gives: the function's result, or the list of every engine's result on a <see cref="DirectView"/>.</typeparam>
+public sealed class RemoteFunction<T1, TValue>
+{
+    private readonly Func<object?[], AsyncResult<TValue>> _call;
+    private readonly Func<bool> _block;
+
+    internal RemoteFunction(IParallelView view, Func<object?[], AsyncResult<TValue>> call, Func<bool> block) =>
+        (View, _call, _block) = (view, call, block);
+
+    /// <summary>The view the calls run on; its targets and flags are read at each call.</summary>
+    public IParallelView View { get; }
+
+    /// <summary>Calls the function on the view; the result at once. A function returning a task is awaited on the engine.</summary>
+    /// <param name="a1">The first argument: a value, or a <see cref="Reference{T}"/> to a variable of the engine.</param>
+    public AsyncResult<TValue> InvokeAsync(Arg<T1> a1) => _call([a1.Value]);
+
+    /// <summary><see cref="InvokeAsync(Arg{T1})"/>, waiting for the result first when the view's <c>Block</c> flag is set.</summary>
+    /// <param name="a1">The first argument: a value, or a <see cref="Reference{T}"/> to a variable of the engine.</param>
+    public AsyncResult<TValue> Invoke(Arg<T1> a1)
+    {
+        var result = InvokeAsync(a1);
+        if (_block()) result.Wait();
+        return result;
+    }
+
+    /// <summary><see cref="InvokeAsync(Arg{T1})"/>, waiting for the value.</summary>
+    /// <param name="a1">The first argument: a value, or a <see cref="Reference{T}"/> to a variable of the engine.</param>
+    public TValue InvokeSync(Arg<T1> a1) => InvokeAsync(a1).Get();
+
+    /// <inheritdoc />
+    public override string ToString() => $"<RemoteFunction on {View}>";
+}
