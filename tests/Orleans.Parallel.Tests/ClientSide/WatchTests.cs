@@ -60,7 +60,7 @@ public sealed class WatchTests
         Assert.StartsWith("finished: 4/4 tasks (100%), ", lines[^1]);
         Assert.DoesNotContain("ETA", lines[^1]);
         Assert.Equal(2, lines.Length); // the line interval (an hour) never came round
-        Assert.DoesNotContain(Esc, console.Text);
+        Assert.DoesNotContain(Esc, console.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class WatchTests
 
         var text = console.Text;
         Assert.Contains("2/2 tasks (100%)", text);
-        Assert.Contains(Esc + "[", text);           // colours and cursor moves: a live display
+        Assert.Contains(Esc + "[", text, StringComparison.Ordinal); // colours and cursor moves: a live display
         Assert.Contains("━", text);                  // Spectre's bar
         Assert.DoesNotContain("progress: ", text);   // not the plain lines
     }
