@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Errors;
 using Orleans.Parallel.Results;
+using Orleans.Parallel.Results.Watching;
 using Orleans.Parallel.Views;
 using TaskStatus = Orleans.Parallel.Engine.TaskStatus;
 
@@ -118,6 +119,15 @@ public sealed class WatchTests
         Assert.DoesNotContain("second line", console.Text);
         Assert.EndsWith(", 1 failed", console.Lines[^1]);
         Assert.StartsWith("finished: 3/3 tasks", console.Lines[^1]);
+    }
+
+    [Fact]
+    public void TheDefaultConsole_WithStandardOutputRedirected_GetsPlainLines()
+    {
+        Assert.True(Console.IsOutputRedirected, "the test host's standard output is a pipe"); // the premise of this test
+        Assert.IsType<PlainProgressView>(ResultWatcher.ViewFor(new WatchOptions()));
+        Assert.IsType<LiveProgressView>(ResultWatcher.ViewFor(new WatchOptions { Console = new CapturedConsole(interactive: true).Console }));
+        Assert.IsType<PlainProgressView>(ResultWatcher.ViewFor(new WatchOptions { Console = new CapturedConsole(interactive: false).Console }));
     }
 
     [Fact]
