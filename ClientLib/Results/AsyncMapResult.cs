@@ -53,6 +53,8 @@ public sealed class AsyncMapResult<T> : AsyncResult<IReadOnlyList<T>>, IAsyncEnu
     /// <summary>How many of its values are done: for a map, the items of the chunks that ended; otherwise, the tasks that ended.</summary>
     public override int Progress => Messages.Sum(m => m.IsDone ? m.MapSlice?.Length ?? 1 : 0);
 
+    internal override int ProgressTotal => Messages.Sum(m => m.MapSlice?.Length ?? 1);
+
     private protected override string ProgressText => _count is { } count && Messages.Any(m => m.MapSlice is not null)
         ? $"{Progress} of {count} item(s) done"
         : base.ProgressText;

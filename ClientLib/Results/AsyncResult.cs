@@ -10,7 +10,7 @@ namespace Orleans.Parallel.Results;
 /// <see cref="Wait"/> and <see cref="Ready"/> as in ipyparallel. This base form carries no value
 /// (Execute, Push, Scatter, Clear); <see cref="AsyncResult{T}"/> adds one.
 /// </summary>
-public class AsyncResult
+public partial class AsyncResult
 {
     private readonly Task _allDone;
     private readonly bool _scalar;

@@ -5,7 +5,7 @@ namespace Orleans.Parallel.Results;
 /// the value its call returned, or the error it raised, at its input index. A failed item does not
 /// fail the others.
 /// </summary>
-public readonly struct MapItem<T> : IEquatable<MapItem<T>>
+public readonly struct MapItem<T> : IEquatable<MapItem<T>>, IMapItemOutcome
 {
     private readonly T _value;
 
@@ -55,4 +55,11 @@ public readonly struct MapItem<T> : IEquatable<MapItem<T>>
 
     /// <inheritdoc />
     public override string ToString() => Error is null ? $"[{Index}] {_value}" : $"[{Index}] {Error.GetType().Name}: {Error.Message}";
+}
+
+/// <summary>A map item's outcome without its value's type (a watch counts failed items of any map).</summary>
+internal interface IMapItemOutcome
+{
+    /// <summary>The item's error; null when it succeeded.</summary>
+    Exception? Error { get; }
 }

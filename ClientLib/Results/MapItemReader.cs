@@ -9,6 +9,14 @@ internal static class MapItemReader
     public static bool HasErrors(PendingMessage message) =>
         message.Done?.Result is object?[] { Length: 2 } parts && parts[1] is IReadOnlyList<MapItemError> { Count: > 0 };
 
+    /// <summary>The errors of a chunk that ended well but reports failed items, each naming its input index.</summary>
+    public static IEnumerable<Errors.RemoteException> Errors(PendingMessage message)
+    {
+        if (message.MapSlice is not { } slice || message.Done is not { Result: object?[] { Length: 2 } parts } reply
+            || parts[1] is not IReadOnlyList<MapItemError> errors) yield break;
+        foreach (var error in errors) yield return ReplyErrors.Item(reply.EngineId, reply.MsgId, error.Error, slice.Offset + error.Index);
+    }
+
     public static IEnumerable<MapItem<T>> Of<T>(PendingMessage message)
     {
         var (offset, length) = message.MapSlice ?? throw new InvalidOperationException("Only a map chunk has items.");
