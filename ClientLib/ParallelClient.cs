@@ -76,6 +76,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
     /// </summary>
     internal static ParallelClient Prepare(ParallelClientOptions options)
     {
+        DynamicCodeCheck.ThrowIfUnsupported();
         options.Validate();
         var security = options.ResolveSecurity();
         var host = BuildHost(options, security);
@@ -167,6 +168,7 @@ public sealed partial class ParallelClient : IAsyncDisposable
     /// </summary>
     public static async Task<ParallelClient> FromClusterClientAsync(IClusterClient cluster)
     {
+        DynamicCodeCheck.ThrowIfUnsupported();
         var client = new ParallelClient(cluster ?? throw new ArgumentNullException(nameof(cluster)), ownedHost: null);
         // Off any grain's scheduler: Orleans lets no grain create the observers replies arrive on.
         await Task.Run(client.InitializeAsync).ConfigureAwait(false);

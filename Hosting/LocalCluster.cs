@@ -55,6 +55,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(SiloSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        Connection.DynamicCodeCheck.ThrowIfUnsupported();
         settings = settings with
         {
             Security = settings.Security
