@@ -17,7 +17,8 @@ internal static class ProgressText
             "elapsed " + Duration(s.Elapsed),
         };
         if (s.Total is not null && s.Done < s.Total) parts.Add("ETA " + (s.Eta is { } eta ? Duration(eta) : "?"));
-        if (s.Engines is { } engines) parts.Add(Invariant($"{engines.Busy}/{engines.Engines} engines busy"));
+        // Once all is done the last status read is stale: engines that were busy with it are not any more.
+        if (s.Engines is { } engines && !(s.Total is { } all && s.Done >= all)) parts.Add(Invariant($"{engines.Busy}/{engines.Engines} engines busy"));
         if (s.Failed > 0) parts.Add(Invariant($"{s.Failed} failed"));
         return parts;
     }
