@@ -1,3 +1,4 @@
+using Orleans.Parallel.Hosting;
 using Orleans.Parallel.Views;
 
 namespace Orleans.Parallel.Tests.Hosting;
@@ -31,5 +32,22 @@ public sealed class LocalClusterTests
         await using var other = await ParallelClient.ConnectAsync(cluster.ClientOptions());
         await other.WaitForEnginesAsync(2, TimeSpan.FromSeconds(10));
         Assert.Equal([42, 42], await other[..].PullAsync<int>("shared"));
+    }
+
+    [Fact]
+    public async Task StartAsync_TakesTheSiloCommandLinesSettings()
+    {
+        await using var cluster = await LocalCluster.StartAsync(new SiloSettings { Engines = 3, Scheme = "lru", HighWaterMark = 2, TaskStore = "none" });
+        var rc = cluster.Client;
+        Assert.Equal([0, 1, 2], rc.Ids);
+        var squares = await rc.LoadBalancedView().MapAsync((int x) => x * x, Enumerable.Range(0, 30));
+        Assert.Equal(Enumerable.Range(0, 30).Select(x => x * x), squares);
+    }
+
+    [Fact]
+    public async Task StartAsync_BadSetting_FailsNamingIt_BeforeStarting()
+    {
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => LocalCluster.StartAsync(new SiloSettings { Engines = 1, Scheme = "fastest" }));
+        Assert.Contains("fastest", error.Message);
     }
 }
