@@ -23,6 +23,7 @@ public sealed class CoalescingStream(Stream inner) : PassThroughStream(inner)
     /// <summary>Whether writes are gathered (after the TLS handshake); before, each goes straight through.</summary>
     public bool Coalesce { get; set; }
 
+    /// <inheritdoc />
     public override int Read(Span<byte> buffer)
     {
         if (_readStart == _readEnd)
@@ -33,6 +34,7 @@ public sealed class CoalescingStream(Stream inner) : PassThroughStream(inner)
         return TakeRead(buffer);
     }
 
+    /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_readStart == _readEnd)
@@ -51,6 +53,7 @@ public sealed class CoalescingStream(Stream inner) : PassThroughStream(inner)
         return count;
     }
 
+    /// <inheritdoc />
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         if (!Coalesce)
@@ -68,6 +71,7 @@ public sealed class CoalescingStream(Stream inner) : PassThroughStream(inner)
         }
     }
 
+    /// <inheritdoc />
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!Coalesce)
@@ -85,6 +89,7 @@ public sealed class CoalescingStream(Stream inner) : PassThroughStream(inner)
         }
     }
 
+    /// <inheritdoc />
     public override void Flush()
     {
         if (_written == 0) return;
@@ -92,6 +97,7 @@ public sealed class CoalescingStream(Stream inner) : PassThroughStream(inner)
         _written = 0;
     }
 
+    /// <inheritdoc />
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (_written == 0) return;

@@ -33,13 +33,16 @@ public enum CheckpointEncoding
 [GenerateSerializer, Alias("op.CheckpointVariable")]
 public sealed class CheckpointVariable
 {
+    /// <summary>The variable's name in the namespace.</summary>
     [Id(0)] public string Name { get; set; } = "";
 
+    /// <summary>How <see cref="Data"/> holds the value.</summary>
     [Id(1)] public CheckpointEncoding Encoding { get; set; }
 
     /// <summary>The value's type, for messages.</summary>
     [Id(2)] public string TypeName { get; set; } = "";
 
+    /// <summary>The value, encoded as <see cref="Encoding"/> says.</summary>
     [Id(3)] public byte[] Data { get; set; } = [];
 
     /// <summary>For <see cref="CheckpointEncoding.Graph"/>: the uploaded assemblies (kept in the cluster's assembly store) its types may come from.</summary>

@@ -5,6 +5,7 @@ namespace Orleans.Parallel.Registry;
 /// <summary>Engine ids as ranges ("0-9999", "0-3, 5, 8-9"): a silo of 10,000 engines prints one line, not 10,000 numbers.</summary>
 public static class EngineIdRanges
 {
+    /// <summary>The ids, sorted and without repeats, as ranges: "0-3, 5, 8-9".</summary>
     public static string Format(IEnumerable<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);

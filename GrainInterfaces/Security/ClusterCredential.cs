@@ -162,6 +162,7 @@ public sealed class ClusterCredential : IDisposable
     private SslStreamCertificateContext? _serverContext;
     private SslStreamCertificateContext? _clientContext;
 
+    /// <inheritdoc />
     public void Dispose()
     {
         Certificate.Dispose();

@@ -18,9 +18,13 @@ public sealed record ConnectionFile
     /// <summary>The environment variable that moves the folder of connection files (default <c>~/.orleans-parallel</c>).</summary>
     public const string HomeVariable = "OP_HOME";
 
+    /// <summary>The Orleans cluster id.</summary>
     public string ClusterId { get; init; } = "dev";
+    /// <summary>The Orleans service id.</summary>
     public string ServiceId { get; init; } = "dev";
+    /// <summary>How the cluster's silos find each other: "localhost", "redis" or "azure".</summary>
     public string Clustering { get; init; } = "localhost";
+    /// <summary>For "redis" or "azure" clustering: where the membership table is.</summary>
     public string? ClusteringConnection { get; init; }
 
     /// <summary>Gateways, "host:port"; the silos of a localhost cluster add theirs as they start.</summary>

@@ -11,6 +11,7 @@ namespace Orleans.Parallel.Storage;
 [SiloOnly]
 public interface IStoredChunkGrain : IGrainWithStringKey
 {
+    /// <summary>Stores the piece, replacing what was there.</summary>
     [Alias("Write")]
     Task WriteAsync(byte[] data);
 
@@ -18,6 +19,7 @@ public interface IStoredChunkGrain : IGrainWithStringKey
     [Alias("Read")]
     Task<byte[]?> ReadAsync();
 
+    /// <summary>Forgets the piece.</summary>
     [Alias("Clear")]
     Task ClearAsync();
 }

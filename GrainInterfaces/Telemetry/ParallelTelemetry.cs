@@ -31,6 +31,7 @@ public static class ParallelTelemetry
     /// <summary>Tags: the task's message id, the engine's id, the task's end (ok, error, aborted), the view's label.</summary>
     public const string TaskIdTag = "op.task.id", EngineIdTag = "op.engine.id", StatusTag = "op.task.status", LabelTag = "op.task.label";
 
+    /// <summary>The source every Orleans.Parallel span comes from (<see cref="Name"/>).</summary>
     public static readonly ActivitySource Source = new(Name, typeof(ParallelTelemetry).Assembly.GetName().Version?.ToString());
 
     /// <summary>A span that continues the trace a task carries (<paramref name="traceParent"/>); null when nobody listens or the task carries none.</summary>
