@@ -401,24 +401,9 @@ public sealed partial class ParallelClient : IAsyncDisposable
         }
         await _directory.DisposeAsync().ConfigureAwait(false);
         await Balanced.DisposeAsync().ConfigureAwait(false);
-        try
-        {
-            // Queued load-balanced tasks would otherwise run for a session that is gone.
-            await AbortAsync(Dispatcher.Outstanding.Where(m => m.LoadBalanced).ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Best effort, like ending the session below.
-        }
-        try
-        {
-            var engines = Ids.Select(id => _directory.TryGet(id, out var e) ? e : null).OfType<IEngineGrain>();
-            await Task.WhenAll(engines.Select(e => e.EndSessionAsync(SessionId))).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Best effort: an engine that cannot be reached has nothing of this session left to free.
-        }
+        // A client that never sent a task (a silo's own, unused) has no session on any engine to end:
+        // asking every engine would only slow the silo's stop.
+        if (Dispatcher.EverTracked) await EndSessionAsync().ConfigureAwait(false);
         try
         {
             if (_output is not null) await _output.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
@@ -436,6 +421,29 @@ public sealed partial class ParallelClient : IAsyncDisposable
         {
             await _ownedHost.StopAsync().ConfigureAwait(false);
             _ownedHost.Dispose();
+        }
+    }
+
+    /// <summary>Aborts this session's queued load-balanced tasks and asks every engine to forget the session's code.</summary>
+    private async Task EndSessionAsync()
+    {
+        try
+        {
+            // Queued load-balanced tasks would otherwise run for a session that is gone.
+            await AbortAsync(Dispatcher.Outstanding.Where(m => m.LoadBalanced).ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Best effort, like ending the session below.
+        }
+        try
+        {
+            var engines = Ids.Select(id => _directory.TryGet(id, out var e) ? e : null).OfType<IEngineGrain>();
+            await Task.WhenAll(engines.Select(e => e.EndSessionAsync(SessionId))).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Best effort: an engine that cannot be reached has nothing of this session left to free.
         }
     }
 }

@@ -73,6 +73,9 @@ internal sealed class TaskDispatcher : ITaskObserver
     /// <summary>Messages sent and not yet answered.</summary>
     public IEnumerable<PendingMessage> Outstanding => _pending.Values;
 
+    /// <summary>Whether this client ever sent a task: until it does, no engine holds anything of its session.</summary>
+    public bool EverTracked { get; private set; }
+
     /// <summary>A message still outstanding, by id.</summary>
     public bool TryGetOutstanding(Guid msgId, out PendingMessage message) => _pending.TryGetValue(msgId, out message!);
 
@@ -85,6 +88,7 @@ internal sealed class TaskDispatcher : ITaskObserver
     /// <summary>Registers a message for engine <paramref name="engineId"/>; call <see cref="Send"/> to send it.</summary>
     public PendingMessage Track(int engineId)
     {
+        if (!EverTracked) EverTracked = true; // read first: no write, so no shared cache line, per message once set
         var message = new PendingMessage(Guid.NewGuid(), engineId, DateTime.UtcNow);
         message.StartTrace();
         _pending[message.MsgId] = message;
