@@ -116,4 +116,37 @@ public sealed class PxPromptTests(PxSilo silo) : IClassFixture<PxSilo>
         await terminal.SendKeysAsync("C-d");
         await terminal.WaitForAsync(s => s.Contains("PX-EXITED-0"), Patience, "the prompt to end");
     }
+
+    [Fact]
+    public async Task LocalPushPull_AndBlockOff_WorkThroughThePrompt()
+    {
+        await using var terminal = await StartPromptAsync();
+
+        await terminal.TypeLineAsync("%local var data = new[] { 3, 4 };");
+        await terminal.TypeLineAsync("%push data");
+        await terminal.WaitForAsync(s => s.Contains("pushed data to engine(s) 0,1"), Patience, "the push");
+        await terminal.TypeLineAsync("%pull data");
+        await terminal.WaitForAsync(s => s.Contains("[engine 0] data = [3, 4]") && s.Contains("[engine 1] data = [3, 4]"), Patience, "the pull");
+
+        await terminal.TypeLineAsync("%block off");
+        await terminal.TypeLineAsync("data.Sum()");
+        await terminal.WaitForAsync(s => s.Contains("queued on engine(s) 0,1"), Patience, "the queued line");
+        await terminal.TypeLineAsync("%result");
+        await terminal.WaitForAsync(s => s.Contains("[engine 0] Out: 7") && s.Contains("[engine 1] Out: 7"), Patience, "%result");
+    }
+
+    [Fact]
+    public async Task NoCluster_SaysSoInOneLine()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "opx.dll"), "px", "--cluster-id", "nothing-runs-here" }) start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync().WaitAsync(Patience);
+        await process.WaitForExitAsync().WaitAsync(Patience);
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.StartsWith("opx px: no cluster:", error);
+        Assert.Contains(ConnectionFile.DefaultPath("nothing-runs-here"), error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
 }
