@@ -160,6 +160,21 @@ public sealed partial class ParallelClient
         };
     }
 
+    /// <summary>
+    /// The cluster at one moment (what <c>opx status</c> shows): the active silos and the engines
+    /// each hosts, every engine's queue (busy or idle, queued, completed; counts only), the
+    /// load-balanced tasks no engine has taken (this client's own held for dependencies among them),
+    /// and the task store with its record counts.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    public async Task<ClusterStatus> ClusterStatusAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var status = await Hub.ClusterStatusAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var held = Dispatcher.Outstanding.Count(m => m.Hold is not null && m.Queue is null && !m.IsDone);
+        return held == 0 ? status : status with { Queues = status.Queues with { UnassignedCount = status.Queues.UnassignedCount + held } };
+    }
+
     /// <summary>One message per id: this client's own while it waits, else one ended (or watched) from the task's record.</summary>
     internal async Task<PendingMessage[]> MessagesOfAsync(IReadOnlyList<Guid> msgIds, CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Orleans.Parallel.Errors;
+using Orleans.Parallel.Cli.Clusters;
 using Orleans.Parallel.Security;
 using Spectre.Console;
 
@@ -16,25 +16,14 @@ internal static class PxCommand
 
     public static Command Create()
     {
-        var connectionFile = new Option<string?>("--connection-file", "-f") { Description = "The cluster's connection file (a silo writes it and prints its path)." };
-        var clusterId = new Option<string?>("--cluster-id") { Description = "The cluster's id, whose connection file is in $OP_HOME (default ~/.orleans-parallel)/clusters/<id>/. Default: dev." };
         var targets = new Option<string>("--targets", "-t") { Description = "The engines lines run on: all, or ids such as 0,2.", DefaultValueFactory = _ => "all" };
-        var command = new Command("px", "A prompt whose lines of C# run on the engines, as IPython's %px; %help inside lists its commands.")
-        {
-            connectionFile, clusterId, targets,
-        };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(connectionFile) is not null && result.GetValue(clusterId) is not null)
-                result.AddError("Give --connection-file or --cluster-id, not both.");
-        });
-        command.SetAction((parse, _) => RunAsync(
-            parse.GetValue(connectionFile) ?? ConnectionFile.DefaultPath(parse.GetValue(clusterId) ?? "dev"),
-            parse.GetValue(targets)!));
+        var command = new Command("px", "A prompt whose lines of C# run on the engines, as IPython's %px; %help inside lists its commands.") { targets };
+        var cluster = ClusterOptions.AddTo(command);
+        command.SetAction((parse, _) => RunAsync(cluster.Resolve(parse), parse.GetValue(targets)!));
         return command;
     }
 
-    private static async Task<int> RunAsync(string connectionFile, string targetText)
+    private static async Task<int> RunAsync(ClusterLocation cluster, string targetText)
     {
         TargetSelection targets;
         try
@@ -46,7 +35,7 @@ internal static class PxCommand
             await Console.Error.WriteLineAsync($"opx px: --targets: {e.Message}");
             return 2;
         }
-        await using var client = await ConnectAsync(connectionFile);
+        await using var client = await ClusterConnector.ConnectAsync(cluster, "opx px", engines: 1, EngineWait);
         if (client is null) return 1;
 
         var console = AnsiConsole.Console;
@@ -59,30 +48,4 @@ internal static class PxCommand
         await session.RunAsync();
         return 0;
     }
-
-    /// <summary>The client, or null after saying in one line why there is none.</summary>
-    private static async Task<ParallelClient?> ConnectAsync(string connectionFile)
-    {
-        ParallelClient? client = null;
-        try
-        {
-            var options = ParallelClientOptions.FromConnectionFile(connectionFile);
-            options.ConnectTimeout = TimeSpan.FromSeconds(15);
-            client = await ParallelClient.ConnectAsync(options);
-            await client.WaitForEnginesAsync(1, EngineWait);
-            return client;
-        }
-        catch (FileNotFoundException)
-        {
-            await Console.Error.WriteLineAsync($"opx px: no cluster: there is no connection file at {connectionFile} (start one with opx start, or name it with --connection-file).");
-        }
-        catch (Exception e) when (e is ClusterUnreachableException or ClusterCredentialException or TimeoutException or ArgumentException or IOException)
-        {
-            await Console.Error.WriteLineAsync($"opx px: no cluster at {connectionFile}: {FirstLine(e.Message)}");
-        }
-        if (client is not null) await client.DisposeAsync();
-        return null;
-    }
-
-    private static string FirstLine(string text) => text.Split('\n', 2)[0].TrimEnd();
 }

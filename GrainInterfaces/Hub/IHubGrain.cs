@@ -37,4 +37,8 @@ public interface IHubGrain : IGrainWithIntegerKey
     /// <param name="verbose">With msg ids (queued, running, unassigned); without, counts only.</param>
     [Alias("QueueStatus")]
     Task<QueueStatus> QueueStatusAsync(IReadOnlyList<int>? engineIds, bool verbose);
+
+    /// <summary>The active silos with their engines, every engine's queue (counts only), the unassigned tasks and the task store.</summary>
+    [Alias("ClusterStatus")]
+    Task<ClusterStatus> ClusterStatusAsync();
 }

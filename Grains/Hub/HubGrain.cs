@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Grains.Hub.Store;
@@ -14,7 +15,7 @@ namespace Orleans.Parallel.Grains.Hub;
 /// activations may serve any client.
 /// </summary>
 [StatelessWorker]
-public sealed class HubGrain(IServiceProvider services, TaskRecorder recorder) : Grain, IHubGrain
+public sealed class HubGrain(IServiceProvider services, TaskRecorder recorder, IOptions<TaskStoreOptions> storeOptions) : Grain, IHubGrain
 {
     private static readonly TimeSpan FlushWait = TimeSpan.FromSeconds(5);
 
@@ -95,6 +96,34 @@ public sealed class HubGrain(IServiceProvider services, TaskRecorder recorder) :
         return verbose
             ? new QueueStatus(statuses, unassigned, unassigned.Length)
             : new QueueStatus(statuses.Select(s => s.WithoutIds()).ToArray(), [], unassigned.Length);
+    }
+
+    public async Task<ClusterStatus> ClusterStatusAsync()
+    {
+        var queues = QueueStatusAsync(null, verbose: false);
+        var directory = await GrainFactory.GetGrain<IEngineRegistryGrain>(0).GetEnginesAsync();
+        var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
+        var silos = hosts
+            .Select(h => new ClusterSilo(
+                h.SiloName,
+                h.SiloAddress.ToParsableString(),
+                h.HostName,
+                h.StartTime,
+                directory.Engines.Where(e => e.SiloAddress == h.SiloAddress.ToParsableString()).Select(e => e.EngineId).Order().ToArray()))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToArray();
+        return new ClusterStatus(silos, await queues, await TaskStoreStatusAsync());
+    }
+
+    /// <summary>The store's kind and counts: its history for the records, a query on status for the pending ones.</summary>
+    private async Task<TaskStoreStatus> TaskStoreStatusAsync()
+    {
+        if (!recorder.Enabled) return new TaskStoreStatus(TaskStoreOptions.None, null, null);
+        var store = Store;
+        await FlushAllAsync();
+        var records = await store.HistoryAsync();
+        var pending = await store.QueryAsync(TaskQuery.Where(TaskField.Status, QueryOperator.Eq, Orleans.Parallel.Engine.TaskStatus.Pending), [TaskField.MsgId]);
+        return new TaskStoreStatus(storeOptions.Value.Kind, records.Count, pending.Count);
     }
 
     /// <summary>Has every live silo write what its recorder gathered (a silo that does not answer in time is skipped).</summary>

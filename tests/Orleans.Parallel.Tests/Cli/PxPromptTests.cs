@@ -145,7 +145,7 @@ public sealed class PxPromptTests(PxSilo silo) : IClassFixture<PxSilo>
         await process.WaitForExitAsync().WaitAsync(Patience);
 
         Assert.Equal(1, process.ExitCode);
-        Assert.StartsWith("opx px: no cluster:", error);
+        Assert.StartsWith("opx px: no cluster is running:", error);
         Assert.Contains(ConnectionFile.DefaultPath("nothing-runs-here"), error);
         Assert.Single(error.Trim().Split('\n'));
     }
