@@ -219,7 +219,7 @@ public sealed partial class OpxStartStopTests
     private static partial Regex GatewayLine();
 
     /// <summary>The opx the tests built, run as a user runs it.</summary>
-    private static class Opx
+    internal static class Opx
     {
         public sealed record Result(int ExitCode, string Stdout, string Stderr)
         {
