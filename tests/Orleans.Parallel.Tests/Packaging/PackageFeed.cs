@@ -36,6 +36,7 @@ public sealed class PackageFeed : IAsyncLifetime
         var (exit, output) = await DotnetAsync(Root, ["pack", Path.Combine(RepositoryRoot(), "packaging", "Packages.slnf"),
             "--artifacts-path", Path.Combine(Root, "artifacts"), "-o", Feed, $"-p:VersionSuffix={suffix}"], TimeSpan.FromMinutes(10));
         Assert.True(exit == 0, "dotnet pack failed:\n" + output);
+        await InstallAotPackagesAsync();
         var fallback = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
             ? cache
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
@@ -55,6 +56,29 @@ public sealed class PackageFeed : IAsyncLifetime
               </fallbackPackageFolders>
             </configuration>
             """);
+    }
+
+    /// <summary>
+    /// A project that sets PublishAot (a file-based app does by default) restores the native AOT
+    /// compiler and runtime packs, which a machine that never published one lacks; the feed's own
+    /// nuget.config only falls back to this machine's cache. So they are installed there first, from
+    /// the machine's usual sources, as the server tests install their servers (a no-op once there).
+    /// </summary>
+    private async Task InstallAotPackagesAsync()
+    {
+        var project = Path.Combine(Root, "aot-packages");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "AotPackages.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <PublishAot>true</PublishAot>
+              </PropertyGroup>
+            </Project>
+            """);
+        var (exit, output) = await DotnetAsync(project, ["restore"], TimeSpan.FromMinutes(10));
+        Assert.True(exit == 0, "restoring the native AOT packages into this machine's cache failed:\n" + output);
     }
 
     public Task DisposeAsync()

@@ -15,7 +15,10 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(6);
 
     private static readonly string[] Ids =
-        ["Orleans.Parallel.Values", "Orleans.Parallel.GrainInterfaces", "Orleans.Parallel.Client", "Orleans.Parallel.Grains", "Orleans.Parallel.Hosting", "Orleans.Parallel.Silo"];
+        ["Orleans.Parallel.Values", "Orleans.Parallel.GrainInterfaces", "Orleans.Parallel.Client", "Orleans.Parallel.Grains", "Orleans.Parallel.Hosting", "Orleans.Parallel.Silo", "Orleans.Parallel.Cli"];
+
+    /// <summary>The packages that are .NET tools, and their commands.</summary>
+    private static readonly Dictionary<string, string> Tools = new() { ["Orleans.Parallel.Silo"] = "orleans-parallel-silo", ["Orleans.Parallel.Cli"] = "opx" };
 
     /// <summary>A user's program: work on an embedded LocalCluster, then on the silo whose connection file it is given.</summary>
     private const string ConsumerProgram = """
@@ -68,10 +71,10 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
                 Assert.Equal(feed.Version, (string)dependency.Attribute("version")!);
             if (id == "Orleans.Parallel.Client")
                 Assert.Contains(zip.Entries, e => e.FullName == "buildTransitive/Orleans.Parallel.Client.targets");
-            if (id == "Orleans.Parallel.Silo")
+            if (Tools.TryGetValue(id, out var command))
             {
                 var settings = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal)).Open());
-                Assert.Equal("orleans-parallel-silo", (string)settings.Descendants("Command").Single().Attribute("Name")!);
+                Assert.Equal(command, (string)settings.Descendants("Command").Single().Attribute("Name")!);
             }
             else Assert.Contains(zip.Entries, e => e.FullName == $"lib/net10.0/{(id == "Orleans.Parallel.Client" ? "Orleans.Parallel.Client" : id)}.dll");
         }
@@ -112,6 +115,48 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Assert.Contains("silo process OK 0,1", output);
         // Restored from the feed: the packages came from it, not from the repository's projects.
         Assert.True(Directory.Exists(Path.Combine(feed.Root, "packages", "orleans.parallel.hosting", feed.Version)));
+    }
+
+    [Fact]
+    public async Task OpxInstalledAsATool_StartsACluster_ThatAClientUses_AndStopsIt()
+    {
+        var tools = Path.Combine(feed.Root, "opx-tools");
+        var (exit, output) = await PackageFeed.DotnetAsync(feed.Root,
+            ["tool", "install", "Orleans.Parallel.Cli", "--version", feed.Version, "--tool-path", tools, "--configfile", feed.NuGetConfig], BuildTimeout);
+        Assert.True(exit == 0, "dotnet tool install failed:\n" + output);
+        var opx = Path.Combine(tools, OperatingSystem.IsWindows() ? "opx.exe" : "opx");
+        var home = Path.Combine(feed.Root, "opx-home");
+        var environment = new Dictionary<string, string> { ["OP_HOME"] = home };
+        static Task<(int Exit, string Output)> RunToolAsync(string tool, IEnumerable<string> arguments, TimeSpan timeout, Dictionary<string, string> environment)
+        {
+            var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in arguments) start.ArgumentList.Add(argument);
+            foreach (var (name, value) in environment) start.Environment[name] = value;
+            return PackageFeed.RunAsync(start, timeout);
+        }
+        var clusterId = "opx-tool-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            (exit, output) = await RunToolAsync(opx,
+                ["start", "--engines", "2", "--daemon", "--cluster-id", clusterId, "--parent-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)], BuildTimeout, environment);
+            Assert.True(exit == 0, $"opx start failed ({exit}):\n{output}");
+            var connectionFile = Path.Combine(home, "clusters", clusterId, "connection.json");
+            Assert.Contains($"Connection file: {connectionFile}", output);
+
+            await using (var rc = await ParallelClient.ConnectAsync(ParallelClientOptions.FromConnectionFile(connectionFile)))
+            {
+                await rc.WaitForEnginesAsync(2, TimeSpan.FromSeconds(60));
+                Assert.Equal([6, 6], await rc[..].ApplyAsync(() => 2 * 3));
+            }
+
+            (exit, output) = await RunToolAsync(opx, ["stop", "--cluster-id", clusterId], BuildTimeout, environment);
+            Assert.True(exit == 0, $"opx stop failed ({exit}):\n{output}");
+            Assert.Contains($"Cluster '{clusterId}' stopped.", output);
+        }
+        finally
+        {
+            await RunToolAsync(opx, ["stop", "--force", "--timeout", "10", "--cluster-id", clusterId], BuildTimeout, environment);
+        }
     }
 
     [Fact]
