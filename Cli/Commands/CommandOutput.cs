@@ -20,6 +20,7 @@ internal static class CommandOutput
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // read by scripts and people, never embedded in HTML
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

@@ -131,11 +131,17 @@ internal static class ResultCommand
 
     private static void ShowError(IAnsiConsole console, ResultReport.ErrorFacts error, string indent)
     {
-        console.MarkupLine($"{indent}[red]error:[/] {Markup.Escape($"{error.Type}: {error.Message}")}");
+        // A compile error's message lists its diagnostics again; they follow, one a line, with line and column.
+        var message = error.Diagnostics.Count > 0 ? error.Message.Split('\n')[0].TrimEnd() : error.Message;
+        console.MarkupLine($"{indent}[red]error:[/] {Markup.Escape($"{error.Type}: {message}")}");
         foreach (var d in error.Diagnostics)
             console.MarkupLine(Markup.Escape($"{indent}  {d.Severity.ToLowerInvariant()} {d.Id} at line {d.Line}, column {d.Column}: {d.Message}"));
         if (error.Diagnostics.Count == 0 && error.StackTrace is { } trace)
-            console.MarkupLine($"[grey]{Markup.Escape(Indented(trace, indent + "  "))}[/]");
+        {
+            var heading = $"{error.Type}: {error.Message}"; // the trace starts with what the line above said
+            var frames = trace.StartsWith(heading, StringComparison.Ordinal) ? trace[heading.Length..].TrimStart('\r', '\n') : trace;
+            if (frames.Length > 0) console.MarkupLine($"[grey]{Markup.Escape(Indented(frames, indent + "  "))}[/]");
+        }
         foreach (var part in error.Parts) ShowError(console, part, indent + "  ");
     }
 
