@@ -1,6 +1,12 @@
 namespace Orleans.Parallel.Engine;
 
 /// <summary>How a task ended.</summary>
+/// <remarks>
+/// Serialized with its type: a query carries statuses as <c>object</c> values
+/// (<see cref="Hub.TaskCondition.Value"/>), and Orleans turns an enum without a generated codec into
+/// its underlying int in such a field (dotnet/orleans#8210), which the hub then refuses as no status.
+/// </remarks>
+[GenerateSerializer, Alias("op.TaskStatus")]
 public enum TaskStatus
 {
     /// <summary>Not finished yet.</summary>
