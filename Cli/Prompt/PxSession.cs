@@ -79,7 +79,8 @@ internal sealed partial class PxSession(ParallelClient client, ILineSource input
         }
     }
 
-    private DirectView View => Targets.Ids is { } ids ? client[ids] : client[..];
+    // Labelled, so opx tasks --query '{"label":"px"}' finds what the prompt ran.
+    private DirectView View => (Targets.Ids is { } ids ? client[ids] : client[..]).With(label: "px");
 
     private async Task ExecuteAsync(string code)
     {
