@@ -158,6 +158,8 @@ public sealed partial class ParallelClient : IAsyncDisposable
             // A refused credential ends the start at once; other failures retry each second until ConnectTimeout.
             client.Services.AddSingleton(sp => new CredentialRetryFilter(sp.GetRequiredService<Orleans.Messaging.IGatewayListProvider>(), security));
             client.Services.AddSingleton<IClientConnectionRetryFilter>(sp => sp.GetRequiredService<CredentialRetryFilter>());
+            // Hears of a lost gateway, so the tasks of a silo that died fail in seconds (SiloLoss).
+            client.AddClusterConnectionStatusObserver(new GatewayLossWatch(options.GatewayLossGrace));
         });
         return builder.Build();
     }
@@ -191,6 +193,8 @@ public sealed partial class ParallelClient : IAsyncDisposable
             EnginesChanged?.Invoke(this, change);
         };
         _directory.Replaced += Dispatcher.ResetChannels;
+        if (_cluster.ServiceProvider.GetServices<IClusterConnectionStatusObserver>().OfType<GatewayLossWatch>().FirstOrDefault() is { } watch)
+            watch.Lost = remaining => SiloLoss.FailLostTasksAsync(Dispatcher, SiloOf, BulkOf, remaining, watch.Grace);
         await _directory.StartAsync().ConfigureAwait(false);
         await SubscribeToOutputAsync(_cluster).ConfigureAwait(false);
         _opened = true;

@@ -152,6 +152,16 @@ public sealed class ParallelClientOptions
     /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the connection to a gateway may stay lost before the tasks outstanding on its silo
+    /// fail with <see cref="Errors.EngineException"/> ("silo … exited or is unreachable"), rather
+    /// than wait for Orleans' 30 s response timeout. With no gateway left every outstanding task
+    /// fails; with some left, the direct tasks of silos that no longer answer do (load-balanced
+    /// tasks are re-sent, as when a silo's death is declared). Default: 2 s;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan GatewayLossGrace { get; set; } = TimeSpan.FromSeconds(2);
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(GatewayHost)) throw new ArgumentException("GatewayHost must name a host.", nameof(GatewayHost));
@@ -165,6 +175,8 @@ public sealed class ParallelClientOptions
                 nameof(AdditionalGateways));
         foreach (var gateway in AdditionalGateways) ConnectionFile.ParseGateway(gateway, nameof(AdditionalGateways));
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive.");
+        if (GatewayLossGrace < TimeSpan.Zero && GatewayLossGrace != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(GatewayLossGrace), GatewayLossGrace, "GatewayLossGrace must be zero or more, or Timeout.InfiniteTimeSpan to wait for Orleans' response timeout instead.");
     }
 
     /// <summary>Every gateway the client is given: the first at <see cref="GatewayHost"/>:<see cref="GatewayPort"/>, then <see cref="AdditionalGateways"/>.</summary>
