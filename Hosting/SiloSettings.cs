@@ -145,6 +145,15 @@ public sealed record SiloSettings
     public string LogFormat { get; init; } = TextLogs;
 
     /// <summary>
+    /// The GC heap hard limit a silo process sets for itself (the <c>orleans-parallel-silo</c> tool
+    /// and <c>opx start</c>; a <see cref="LocalCluster"/> leaves its host program's GC alone):
+    /// "auto" (default: 75% of the machine's memory, or the runtime's own limit in a container with a
+    /// memory limit), "none", a share ("60%") or a size ("8GiB"). Under it a task that allocates
+    /// without end fails with <see cref="OutOfMemoryException"/> instead of the kernel killing the silo.
+    /// </summary>
+    public string HeapLimit { get; init; } = Hosting.HeapLimit.Auto;
+
+    /// <summary>
     /// Settings from configuration: the "Silo" section of appsettings.json in the working directory,
     /// then environment variables prefixed <c>OP_</c> (property names, any case: <c>OP_CLUSTERING=redis</c>).
     /// What is not set keeps its default; the command line overrides both.
@@ -188,6 +197,7 @@ public sealed record SiloSettings
 
     internal void Validate()
     {
+        Hosting.HeapLimit.Parse(HeapLimit);
         if (Engines < 0) throw new ArgumentOutOfRangeException(nameof(Engines), Engines, "The number of engines cannot be negative.");
         foreach (var (name, port) in new[] { (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort) })
             if (port is <= 0 or > 65535) throw new ArgumentOutOfRangeException(name, port, $"{name} must be 1..65535.");

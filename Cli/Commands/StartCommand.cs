@@ -30,6 +30,7 @@ internal static class StartCommand
         var taskStoreConnectionFile = new Option<string?>("--task-store-connection-file") { Description = "For --task-store postgres: a file whose first line is the Npgsql connection string (or set OP_TASKSTORECONNECTION)." };
         var scheme = new Option<string>("--scheme") { Description = "How load-balanced tasks pick an engine: leastload, lru, plainrandom, twobin or weighted.", DefaultValueFactory = _ => Grains.Scheduling.Schemes.SchedulingSchemes.Default };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level the silo prints.", DefaultValueFactory = _ => LogLevel.Warning };
+        var heapLimit = new Option<string>("--heap-limit") { Description = "The cluster's GC heap hard limit, under which a task that allocates without end fails with OutOfMemoryException and the cluster lives: auto (75% of the machine's memory, or the runtime's own in a container), none, a share (60%) or a size (8GiB).", DefaultValueFactory = _ => HeapLimit.Auto };
         var startupTimeout = new Option<double>("--startup-timeout") { Description = "Seconds --daemon waits for the cluster to be ready.", DefaultValueFactory = _ => 120 };
         startupTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 3600)) r.AddError("--startup-timeout must be between 0 and 3600 seconds."); });
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for scripts and tests that start clusters).", Hidden = true };
@@ -38,7 +39,7 @@ internal static class StartCommand
 
         var command = new Command("start", "Start a local cluster (one silo, its engines, secure) and return once it is ready, as ipcluster start; --daemon leaves it running in the background.")
         {
-            engines, clusterId, daemon, gatewayPort, taskStore, taskStoreConnectionFile, scheme, logLevel, startupTimeout, parentPid, daemonChild, logFile,
+            engines, clusterId, daemon, gatewayPort, taskStore, taskStoreConnectionFile, scheme, logLevel, heapLimit, startupTimeout, parentPid, daemonChild, logFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,6 +66,7 @@ internal static class StartCommand
                 TaskStoreConnectionFile = parse.GetValue(taskStoreConnectionFile) ?? defaults.TaskStoreConnectionFile,
                 Scheme = parse.GetValue(scheme)!,
                 LogLevel = parse.GetValue(logLevel),
+                HeapLimit = parse.GetValue(heapLimit)!,
             };
             if (parse.GetValue(daemonChild))
             {
@@ -88,6 +90,7 @@ internal static class StartCommand
                 "--task-store", settings.TaskStore,
                 "--scheme", settings.Scheme,
                 "--log-level", settings.LogLevel.ToString(),
+                "--heap-limit", settings.HeapLimit,
                 LogFile, location.LogFile,
             };
             if (parse.GetValue(taskStoreConnectionFile) is { } storeFile) arguments.AddRange(["--task-store-connection-file", Path.GetFullPath(storeFile)]);

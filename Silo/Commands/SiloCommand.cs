@@ -45,8 +45,9 @@ internal static class SiloCommand
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level printed.", DefaultValueFactory = _ => defaults.LogLevel };
         var logFormat = new Option<string>("--log-format") { Description = "How logs are written: text, or json (one object a line, for log collectors).", DefaultValueFactory = _ => defaults.LogFormat };
         logFormat.AcceptOnlyFromAmong(SiloSettings.TextLogs, SiloSettings.JsonLogs);
+        var heapLimit = new Option<string>("--heap-limit") { Description = "The silo's GC heap hard limit, under which a task that allocates without end fails with OutOfMemoryException and the silo lives: auto (75% of the machine's memory, or the runtime's own limit in a container), none, a share (60%) or a size (8GiB).", DefaultValueFactory = _ => defaults.HeapLimit };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, bulkEndpoint, healthPort, dashboardPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, logFormat, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, bulkEndpoint, healthPort, dashboardPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, logFormat, heapLimit, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -81,10 +82,13 @@ internal static class SiloCommand
                 RecordCullFraction = parse.GetValue(recordCullFraction),
                 LogLevel = parse.GetValue(logLevel),
                 LogFormat = parse.GetValue(logFormat)!,
+                HeapLimit = parse.GetValue(heapLimit)!,
             };
             IHost host;
+            string heap;
             try
             {
+                heap = HeapLimit.Apply(settings.HeapLimit);
                 host = SiloHostFactory.Create(settings);
             }
             catch (ArgumentException e)
@@ -106,6 +110,7 @@ internal static class SiloCommand
                 $"bulk {host.Services.GetRequiredService<Grains.Bulk.BulkServer>().Endpoint}, " +
                 (host.Services.GetRequiredService<Hosting.Health.HealthEndpoint>().Port is { } health ? $"health http://{settings.ResolvedAddress()}:{health}/readyz, " : "") +
                 (host.Services.GetService<Hosting.SiloDashboard>()?.Port is { } dashboard ? $"dashboard http://{settings.ResolvedAddress()}:{dashboard}/, " : "") +
+                $"{heap}, " +
                 $"listening on {(settings.ListenAny ? "every interface" : settings.ResolvedAddress())}, " +
                 (settings.Insecure ? "INSECURE (no TLS, no credential), " : "mutual TLS, ") +
                 $"cluster '{settings.ClusterId}' ({settings.Clustering} clustering). Ctrl-C stops it.");

@@ -51,5 +51,45 @@ internal static class SiloDeath
         figures.Add("sigkill_to_task_failed_s_median", failed.Order().ElementAt(failed.Count / 2));
         figures.Add("sigkill_to_task_failed_s_max", failed.Max());
         figures.Add("sigkill_to_engine_left_ids_s_max", left.Max());
+        await MeasureSingleSiloAsync(figures, cancellationToken);
+    }
+
+    /// <summary>
+    /// The only silo of a cluster killed: no membership is left to declare it dead, so the news is
+    /// the client's lost gateway (<see cref="ParallelClientOptions.GatewayLossGrace"/>, 2 s). Measured
+    /// until every outstanding task (running and queued, direct and load-balanced) has failed.
+    /// </summary>
+    private static async Task MeasureSingleSiloAsync(Figures figures, CancellationToken cancellationToken)
+    {
+        var failed = new List<double>();
+        for (var round = 0; round < 3; round++)
+        {
+            await using var silo = await SiloProcess.StartAsync(2);
+            await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions, cancellationToken);
+            await rc.WaitForEnginesAsync(2, TimeSpan.FromSeconds(60), cancellationToken);
+            var tasks = new List<Task>
+            {
+                rc[0].ApplyAsync(() => { Thread.Sleep(TimeSpan.FromMinutes(10)); return 0; }).AsTask(),
+                rc[1].ExecuteAsync("System.Threading.Thread.Sleep(600_000);").AsTask(),
+                rc[0].ApplyAsync(() => 1).AsTask(),
+            };
+            tasks.AddRange(Enumerable.Range(0, 8).Select(i => rc.LoadBalancedView().ApplyAsync((int x) => x, i).AsTask()));
+            while ((await rc.QueueStatusAsync(cancellationToken: cancellationToken)).Engines.Any(e => e.Running is null)) await Task.Delay(20, cancellationToken);
+
+            var clock = Stopwatch.StartNew();
+            silo.Kill();
+            foreach (var task in tasks)
+            {
+                try
+                {
+                    await task.WaitAsync(TimeSpan.FromSeconds(120), cancellationToken);
+                    throw new InvalidOperationException("A task on the killed silo succeeded.");
+                }
+                catch (EngineException) { }
+            }
+            failed.Add(clock.Elapsed.TotalSeconds);
+        }
+        Console.WriteLine($"sigkill_single_silo_to_all_failed_s by round: {string.Join(' ', failed.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))}");
+        figures.Add("sigkill_single_silo_to_all_failed_s_max", failed.Max());
     }
 }
