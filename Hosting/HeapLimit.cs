@@ -61,7 +61,7 @@ internal static partial class HeapLimit
             catch (InvalidOperationException e)
             {
                 AppContext.SetData("GCHeapHardLimit", null);
-                throw new ArgumentException($"The heap limit '{spec}' ({Size(bytes)}) is below what this process holds already; give a larger one.", nameof(spec), e);
+                throw new ArgumentException($"The heap limit '{spec}' ({Size(bytes)}) is below what this process holds already; give a larger one.", e);
             }
             return $"heap limit {Size(bytes)} of {Size(available)}";
         }
@@ -76,7 +76,7 @@ internal static partial class HeapLimit
         if (Percent().Match(text) is { Success: true } percent)
         {
             var value = double.Parse(percent.Groups[1].Value, CultureInfo.InvariantCulture);
-            if (value is < 1 or > 100) throw new ArgumentException($"The heap limit '{spec}' must be a share of 1% to 100%.", nameof(spec));
+            if (value is < 1 or > 100) throw new ArgumentException($"The heap limit '{spec}' must be a share of 1% to 100%.");
             return (value / 100, null);
         }
         if (SizeText().Match(text) is { Success: true } size)
@@ -90,10 +90,10 @@ internal static partial class HeapLimit
                 _ => 1L << 40,
             };
             var bytes = (long)(double.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture) * unit);
-            if (bytes < 64L << 20) throw new ArgumentException($"The heap limit '{spec}' is under 64 MiB; a silo cannot run in that.", nameof(spec));
+            if (bytes < 64L << 20) throw new ArgumentException($"The heap limit '{spec}' is under 64 MiB; a silo cannot run in that.");
             return (null, bytes);
         }
-        throw new ArgumentException($"The heap limit '{spec}' is not understood: use auto, none, a share such as 60%, or a size such as 8GiB.", nameof(spec));
+        throw new ArgumentException($"The heap limit '{spec}' is not understood: use auto, none, a share such as 60%, or a size such as 8GiB.");
     }
 
     /// <summary>Why the runtime's own limit stands, or null when it has none.</summary>

@@ -30,7 +30,12 @@ internal static class StartCommand
         var taskStoreConnectionFile = new Option<string?>("--task-store-connection-file") { Description = "For --task-store postgres: a file whose first line is the Npgsql connection string (or set OP_TASKSTORECONNECTION)." };
         var scheme = new Option<string>("--scheme") { Description = "How load-balanced tasks pick an engine: leastload, lru, plainrandom, twobin or weighted.", DefaultValueFactory = _ => Grains.Scheduling.Schemes.SchedulingSchemes.Default };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Lowest log level the silo prints.", DefaultValueFactory = _ => LogLevel.Warning };
-        var heapLimit = new Option<string>("--heap-limit") { Description = "The cluster's GC heap hard limit, under which a task that allocates without end fails with OutOfMemoryException and the cluster lives: auto (75% of the machine's memory, or the runtime's own in a container), none, a share (60%) or a size (8GiB).", DefaultValueFactory = _ => HeapLimit.Auto };
+        var heapLimit = new Option<string>("--heap-limit") { Description = "The cluster's GC heap hard limit, under which a task that allocates without end fails with OutOfMemoryException and the cluster lives: auto (75% of the machine's memory, or the runtime's own in a container), none, a share (60%) or a size (8GiB).", DefaultValueFactory = _ => SiloSettings.FromConfiguration().HeapLimit }; // OP_HEAPLIMIT, as for the silo
+        heapLimit.Validators.Add(r =>
+        {
+            try { HeapLimit.Parse(r.GetValueOrDefault<string>()); }
+            catch (ArgumentException e) { r.AddError($"--heap-limit: {e.Message}"); }
+        });
         var startupTimeout = new Option<double>("--startup-timeout") { Description = "Seconds --daemon waits for the cluster to be ready.", DefaultValueFactory = _ => 120 };
         startupTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 3600)) r.AddError("--startup-timeout must be between 0 and 3600 seconds."); });
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for scripts and tests that start clusters).", Hidden = true };

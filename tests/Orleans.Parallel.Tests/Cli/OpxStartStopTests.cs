@@ -156,6 +156,10 @@ public sealed partial class OpxStartStopTests
         Assert.NotEqual(0, store.ExitCode);
         Assert.Contains("sqlite", store.Stderr);
 
+        var heap = await Opx.RunAsync(["start", "--heap-limit", "lots"], Patience);
+        Assert.NotEqual(0, heap.ExitCode);
+        Assert.Contains("--heap-limit: The heap limit 'lots' is not understood", heap.Stderr);
+
         var both = await Opx.RunAsync(["stop", "--cluster-id", "a", "--connection-file", "b.json"], Patience);
         Assert.NotEqual(0, both.ExitCode);
         Assert.Contains("Give --connection-file or --cluster-id, not both.", both.Stderr);
