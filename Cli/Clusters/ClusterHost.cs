@@ -55,7 +55,7 @@ internal sealed class ClusterHost(SiloSettings settings, ClusterLocation locatio
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         _ = StopWhenAskedAsync(lifetime, stopping.Token);
-        if (parentPid is { } parent) _ = StopWithParentAsync(parent, lifetime);
+        if (parentPid is { } parent) _ = ParentProcess.StopWithAsync(parent, lifetime, $"Cluster '{settings.ClusterId}'");
         try
         {
             await host.WaitForShutdownAsync(cancellationToken);
@@ -81,21 +81,5 @@ internal sealed class ClusterHost(SiloSettings settings, ClusterLocation locatio
         {
             // Stopping for another reason.
         }
-    }
-
-    /// <summary>A cluster a test or script started must not outlive it, even when that process is killed.</summary>
-    private async Task StopWithParentAsync(int parentPid, IHostApplicationLifetime lifetime)
-    {
-        try
-        {
-            using var parent = System.Diagnostics.Process.GetProcessById(parentPid);
-            await parent.WaitForExitAsync();
-        }
-        catch (ArgumentException)
-        {
-            // Already gone.
-        }
-        Console.WriteLine($"Cluster '{settings.ClusterId}': the process that started it ({parentPid}) has exited; stopping.");
-        lifetime.StopApplication();
     }
 }

@@ -103,7 +103,7 @@ internal static class SiloCommand
             Console.WriteLine($"Credential: {publisher.Describe()}.");
             if (publisher.Path is { } connectionFile)
                 Console.WriteLine($"Connection file: {connectionFile} (owner-only; a client on another machine needs a copy, kept as private as an SSH key).");
-            if (parse.GetValue(parentPid) is { } parent) _ = StopWithParentAsync(parent, host);
+            if (parse.GetValue(parentPid) is { } parent) _ = ParentProcess.StopWithAsync(parent, host.Services.GetRequiredService<IHostApplicationLifetime>(), "Orleans.Parallel silo");
             var ids = host.Services.GetRequiredService<EngineHost>().EngineIds;
             Console.WriteLine(
                 $"Orleans.Parallel silo ready: {ids.Count} engines [{Registry.EngineIdRanges.Format(ids)}], gateway {settings.ResolvedAddress()}:{settings.GatewayPort}, " +
@@ -118,21 +118,5 @@ internal static class SiloCommand
             Console.WriteLine("Orleans.Parallel silo stopped.");
             return 0;
         });
-    }
-
-    /// <summary>A silo started by a test or benchmark must not outlive it, even when that process is killed.</summary>
-    private static async Task StopWithParentAsync(int parentPid, IHost host)
-    {
-        try
-        {
-            using var parent = System.Diagnostics.Process.GetProcessById(parentPid);
-            await parent.WaitForExitAsync();
-        }
-        catch (ArgumentException)
-        {
-            // Already gone.
-        }
-        Console.WriteLine($"Orleans.Parallel silo: the process that started it ({parentPid}) has exited; stopping.");
-        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
     }
 }

@@ -123,6 +123,29 @@ public sealed partial class OpxStartStopTests
     }
 
     [Fact]
+    public async Task Daemon_FollowingAParent_StopsWhenItExits()
+    {
+        var id = NewId();
+        using var parent = Process.Start(new ProcessStartInfo("sleep", "600") { UseShellExecute = false })!;
+        try
+        {
+            var start = await Opx.RunAsync(["start", "--engines", "1", "--daemon", "--cluster-id", id, "--parent-pid", parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], Patience);
+            Assert.True(start.ExitCode == 0, start.ToString());
+            var pid = RecordedPid(id);
+
+            parent.Kill();
+            await WaitUntilAsync(() => !IsRunning(pid), "the cluster to follow its parent");
+            Assert.False(File.Exists(StartedFile(id)));
+            Assert.Contains($"the process that started it ({parent.Id}) has exited; stopping", await File.ReadAllTextAsync(Path.Combine(Folder(id), "opx.log")));
+        }
+        finally
+        {
+            if (!parent.HasExited) parent.Kill();
+            await Opx.RunAsync(["stop", "--force", "--timeout", "10", "--cluster-id", id], Patience);
+        }
+    }
+
+    [Fact]
     public async Task Stop_NoCluster_SaysSoInOneLine()
     {
         var result = await Opx.RunAsync(["stop", "--cluster-id", "nothing-runs-here"], Patience);
