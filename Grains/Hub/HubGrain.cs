@@ -28,9 +28,11 @@ public sealed class HubGrain(IServiceProvider services, TaskRecorder recorder, I
     {
         var store = Store;
         var found = await store.GetAsync(msgIds);
-        if (found.Count < msgIds.Distinct().Count() || found.Any(r => !r.IsDone))
+        if (found.Count < msgIds.Distinct().Count() || found.Any(r => !r.IsDone || r.Submitted is null))
         {
-            // A record, or its end, may still sit in a silo's recorder: have them all written, then look again.
+            // A record, its end, or its submission (request and time: a load-balanced task's is written
+            // by its queue's silo, its end by its engine's, in any order) may still sit in a silo's
+            // recorder: have them all written, then look again.
             await FlushAllAsync();
             found = await store.GetAsync(msgIds);
         }
