@@ -28,11 +28,17 @@ public static class ParallelSiloBuilderExtensions
         if (configure is not null) services.Configure(configure);
         else services.AddOptions<EngineOptions>();
         services.AddSingleton<Grains.Telemetry.ParallelMetrics>();
+        services.AddSingleton<IAssemblySource, AssemblyStore>();
         services.AddSingleton<SessionCodeRegistry>();
         services.AddSingleton<FunctionMaterializer>();
         services.AddSingleton<ScriptCompiler>();
         services.AddSingleton<TaskExecutor>();
         services.AddSingleton<Grains.Engine.EngineThreads>(); // user code runs here, on threads shared by the silo's engines
+        // …or, for isolated engines, in processes of their own, set as the engine options say.
+        services.AddOptions<Grains.Isolation.EngineProcessOptions>().Configure<IOptions<EngineOptions>>((processes, engines) =>
+            (processes.Isolation, processes.MemoryLimit, processes.TaskCpuLimit) = (engines.Value.Isolation, engines.Value.EngineMemoryLimit, engines.Value.TaskCpuLimit));
+        services.AddSingleton<Grains.Isolation.EngineProcesses>();
+        services.AddSingleton<Grains.Checkpoints.ICheckpointStore, Grains.Checkpoints.CheckpointGrains>();
         services.AddSingleton<Grains.Checkpoints.NamespaceCheckpoints>();
         services.AddSingleton<OutputPublisher>();
         AddOutputStreams(builder);
@@ -41,6 +47,7 @@ public static class ParallelSiloBuilderExtensions
         services.AddSingleton<BulkInbox>();
         services.AddSingleton<BulkOutbox>();
         services.AddSingleton<BulkValues>();
+        services.AddSingleton<IWireValues>(sp => sp.GetRequiredService<BulkValues>());
         services.AddSingleton<BulkServer>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<BulkServer>());
         // The silo's task queue is a silo service (engines here report to it by method call); its

@@ -14,7 +14,7 @@ public sealed class BulkValues(
     BulkOutbox outbox,
     BulkServer server,
     SessionCodeRegistry code,
-    Orleans.Serialization.Serializer serializer)
+    Orleans.Serialization.Serializer serializer) : IWireValues
 {
     /// <summary>The value a wire value stands for. Blocks while a bulk array is still arriving: call on an engine thread.</summary>
     public object? Receive(object? wire) => wire switch
@@ -39,14 +39,15 @@ public sealed class BulkValues(
     {
         if (value is Array array && BulkProtocol.IsBulkArray(array.GetType()))
             return BulkProtocol.ByteLength(array) < BulkProtocol.Threshold ? PackedArray.Pack(array) : OfferArray(array, session, ref sending);
+        if (value is MemoryValue { Data: Array elements } memory) return memory with { Data = Offer(elements, session, ref sending)! }; // from an isolated engine's process
         if (value is not null && MemoryValue.IsPrimitiveMemory(value.GetType()))
         {
-            // Copied: the memory may be a window on a namespace array the next task changes.
-            var (whole, offset, length) = MemoryValue.Segment(value);
-            var copy = Array.CreateInstance(whole.GetType().GetElementType()!, length);
-            Array.Copy(whole, offset, copy, 0, length);
-            return new MemoryValue(Offer(copy, session, ref sending)!, value.GetType().GetGenericTypeDefinition() == typeof(ReadOnlyMemory<>));
+            var (copy, readOnly) = MemoryCopy.Of(value);
+            return new MemoryValue(Offer(copy, session, ref sending)!, readOnly);
         }
+        // A user value written by an isolated engine's process: its text goes in bulk when large.
+        if (value is UserValue { Data: byte[] text } written)
+            return text.Length < BulkProtocol.Threshold ? written : written with { Data = OfferArray(text, session, ref sending) };
         if (OrleansCarriage.Carries(serializer, value)) return value;
         // The user's own types (or collections holding them): written whole by the session's codec.
         var data = code.CodecFor(session).Write(value!);

@@ -1,5 +1,4 @@
 using System.Runtime.Loader;
-using Orleans.Concurrency;
 using Orleans.Parallel.Checkpoints;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Engine;
@@ -15,7 +14,7 @@ namespace Orleans.Parallel.Grains.Checkpoints;
 /// codec, with the uploaded assemblies they come from, which the cluster's assembly store keeps.
 /// A variable that cannot be written or read back is named with the reason, never dropped silently.
 /// </summary>
-public sealed class NamespaceCheckpoints(IGrainFactory grains, SessionCodeRegistry code, Serializer serializer)
+public sealed class NamespaceCheckpoints(ICheckpointStore store, SessionCodeRegistry code, Serializer serializer)
 {
     /// <summary>How long the engine waits for the storage (a checkpoint of large arrays goes to Redis or Azure whole).</summary>
     private static readonly TimeSpan StorageWait = TimeSpan.FromMinutes(2);
@@ -36,7 +35,7 @@ public sealed class NamespaceCheckpoints(IGrainFactory grains, SessionCodeRegist
         bool durable;
         try
         {
-            durable = grains.GetGrain<IEngineCheckpointGrain>(engineId).SaveAsync(new Immutable<EngineCheckpoint>(checkpoint))
+            durable = store.SaveAsync(checkpoint)
                 .WaitAsync(StorageWait).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -55,7 +54,7 @@ public sealed class NamespaceCheckpoints(IGrainFactory grains, SessionCodeRegist
     /// </summary>
     internal RestoreReport Restore(int engineId, int fromEngineId, Guid session, EngineNamespace ns)
     {
-        var checkpoint = grains.GetGrain<IEngineCheckpointGrain>(fromEngineId).GetAsync().WaitAsync(StorageWait).GetAwaiter().GetResult().Value
+        var checkpoint = store.GetAsync(fromEngineId).WaitAsync(StorageWait).GetAwaiter().GetResult()
             ?? throw new InvalidOperationException(
                 $"Engine {fromEngineId} has no checkpoint in this cluster's storage: take one with CheckpointAsync() before its engine is lost.");
         var notRestored = new Dictionary<string, string>(checkpoint.NotSaved, StringComparer.Ordinal);

@@ -10,7 +10,7 @@ namespace Orleans.Parallel.Grains.Code;
 /// Per silo: each client session's load context, and lookups of assemblies and types for the
 /// functions and values that session sends.
 /// </summary>
-public sealed class SessionCodeRegistry(IGrainFactory grains)
+public sealed class SessionCodeRegistry(IAssemblySource store)
 {
     private readonly ConcurrentDictionary<Guid, SessionLoadContext> _sessions = new();
 
@@ -32,30 +32,10 @@ public sealed class SessionCodeRegistry(IGrainFactory grains)
                         "Use a second client for the other build.");
                 continue;
             }
-            var bytes = await FetchAsync(reference.ContentHash)
+            var bytes = await store.GetAsync(reference.ContentHash)
                 ?? throw new InvalidOperationException(
                     $"Assembly {reference.FullName} ({reference.ContentHash}) was never uploaded to the cluster.");
             context.Register(reference, bytes);
-        }
-    }
-
-    /// <summary>
-    /// An uploaded assembly's bytes from its store grain. A store on a silo that is stopping or has
-    /// just died refuses for a moment; the next try reaches it re-activated elsewhere (it keeps its
-    /// bytes in durable storage), so refusals are retried for a few seconds.
-    /// </summary>
-    private async Task<byte[]?> FetchAsync(string contentHash)
-    {
-        var store = grains.GetGrain<IAssemblyStoreGrain>(contentHash);
-        var delay = TimeSpan.FromMilliseconds(100);
-        for (var attempt = 1; ; attempt++)
-        {
-            try { return await store.GetAsync(); }
-            catch (Orleans.Runtime.OrleansMessageRejectionException) when (attempt < 8)
-            {
-                await Task.Delay(delay);
-                delay *= 2;
-            }
         }
     }
 

@@ -14,7 +14,9 @@ namespace Orleans.Parallel.Grains.Engine;
 /// An engine: one namespace, one queue, one task at a time in arrival order. Grain turns only
 /// queue, report and route; user code runs on the silo's engine threads (<see cref="EngineThreads"/>),
 /// one task of this engine at a time, while the grain stays free to answer status and abort calls.
-/// An idle engine holds no thread.
+/// An idle engine holds no thread. An isolated engine (<see cref="EngineIsolation.Process"/>) runs
+/// its tasks in a process it owns instead (<see cref="EngineGrain.RunIsolatedAsync"/>); everything
+/// else here is the same for both.
 /// </summary>
 [PreferLocalPlacement, KeepAlive]
 public sealed partial class EngineGrain(
@@ -31,6 +33,8 @@ public sealed partial class EngineGrain(
     OutputPublisher outputs,
     Registry.LocalEngines local,
     Orleans.Runtime.ILocalSiloDetails silo,
+    Isolation.EngineProcesses processes,
+    BulkValues wire,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain
 {
     /// <summary>How long a submission call waits to carry the reply itself before leaving it to the observer.</summary>
@@ -58,16 +62,17 @@ public sealed partial class EngineGrain(
     private bool _draining;
     private bool _stopped;
 
-    public Task<EngineEntry> StartAsync(string siloName, int engineId)
+    public async Task<EngineEntry> StartAsync(string siloName, int engineId)
     {
         if (_engineId >= 0) throw new InvalidOperationException($"Incarnation {this.GetPrimaryKey()} already is engine {_engineId}.");
         ArgumentOutOfRangeException.ThrowIfNegative(engineId);
         OutputCapture.Install();
+        await StartProcessAsync();
         var entry = new EngineEntry(engineId, this.GetPrimaryKey(), siloName, bulk.Endpoint, GrainContext.Address.SiloAddress!.ToParsableString());
         _engineId = engineId;
         local.Started(entry, this);
         LogStarted(logger, _engineId, siloName);
-        return Task.FromResult(entry);
+        return entry;
     }
 
     public async Task StopAsync()
@@ -95,6 +100,7 @@ public sealed partial class EngineGrain(
         if (_engineId >= 0) local.Stopped(_engineId, this.GetPrimaryKey());
         AbortWaiting(_ => true);
         _gapTimer?.Dispose();
+        _child?.Dispose(); // an isolated engine's process goes with it
         if (!unexpected) return;
         // Deactivated without being stopped (Orleans decided, e.g. a directory failure): the namespace
         // is gone, so the engine leaves the registry rather than answer as an empty one under its id.
@@ -258,6 +264,7 @@ public sealed partial class EngineGrain(
         _order.Forget(sessionId);
         functions.ForgetSession(sessionId); // first: it asks the registry which types were the session's
         code.EndSession(sessionId);
+        _child?.EndSession(sessionId);
         outbox.EndSession(sessionId);
         return Task.CompletedTask;
     }
@@ -316,6 +323,7 @@ public sealed partial class EngineGrain(
         var task = queued.Task;
         var require = queued.Balanced?.Require;
         var started = DateTime.UtcNow;
+        if (_child is { } child) return await RunIsolatedAsync(queued, child, started);
         try
         {
             await code.PrepareAsync(task.SessionId, CodeReferences.Of(task.Request, require?.Predicate));
@@ -334,74 +342,68 @@ public sealed partial class EngineGrain(
     /// <summary>Runs one task on the engine thread: its requirement, then the request, with its output captured (and streamed while it runs).</summary>
     private (TaskReply Reply, Task? Sent) Execute(QueuedTask queued, DateTime started)
     {
-        var task = queued.Task;
-        recorder.Started(task.MsgId, _engineId, started);
-        metrics.EngineBusy();
-        using var span = ParallelTelemetry.StartChild(ParallelTelemetry.RunSpan, task.TraceParent, task.MsgId);
-        span?.SetTag(ParallelTelemetry.EngineIdTag, _engineId);
-        var output = outputs.Begin(task.MsgId, task.SessionId, _engineId);
+        using var run = BeginRun(queued, started);
         (TaskReply Reply, Task? Sent) ended;
-        var cancel = new CancellationTokenSource();
-        lock (_gate)
-        {
-            _current = (task.MsgId, cancel, queued);
-            if (_cancelAtStart == task.MsgId) cancel.Cancel(); // aborted between its dequeue and now
-            _cancelAtStart = null;
-        }
         try
         {
-            using (OutputCapture.Begin(output)) ended = Run(queued, started, output, cancel.Token);
+            using (OutputCapture.Begin(run.Output)) ended = Run(queued, started, run.Output, run.Cancel.Token);
         }
         finally
         {
-            lock (_gate) _current = default;
-            cancel.Dispose();
-            metrics.EngineIdle();
+            EndRunning();
         }
-        span?.SetTag(ParallelTelemetry.StatusTag, ended.Reply.Status.ToString().ToLowerInvariant());
-        if (ended.Reply.Status == TaskStatus.Error) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ended.Reply.Error?.Message);
-        var streamed = outputs.End(output);
+        return EndRun(run, ended);
+    }
+
+    /// <summary>What a running task holds: its output, what cancels it, its tracing span.</summary>
+    private sealed record RunScope(TaskOutput Output, CancellationTokenSource Cancel, System.Diagnostics.Activity? Span) : IDisposable
+    {
+        public void Dispose()
+        {
+            Cancel.Dispose();
+            Span?.Dispose();
+        }
+    }
+
+    /// <summary>A task starts: recorded, counted, traced, its output captured, and it becomes the one an abort cancels.</summary>
+    private RunScope BeginRun(QueuedTask queued, DateTime started)
+    {
+        var task = queued.Task;
+        recorder.Started(task.MsgId, _engineId, started);
+        metrics.EngineBusy();
+        var span = ParallelTelemetry.StartChild(ParallelTelemetry.RunSpan, task.TraceParent, task.MsgId);
+        span?.SetTag(ParallelTelemetry.EngineIdTag, _engineId);
+        var run = new RunScope(outputs.Begin(task.MsgId, task.SessionId, _engineId), new CancellationTokenSource(), span);
+        lock (_gate)
+        {
+            _current = (task.MsgId, run.Cancel, queued);
+            if (_cancelAtStart == task.MsgId) run.Cancel.Cancel(); // aborted between its dequeue and now
+            _cancelAtStart = null;
+        }
+        return run;
+    }
+
+    /// <summary>No task runs any more (an abort finds nothing to cancel).</summary>
+    private void EndRunning()
+    {
+        lock (_gate) _current = default;
+        metrics.EngineIdle();
+    }
+
+    /// <summary>The task ended: its span says how, and its reply counts the output chunks streamed live.</summary>
+    private (TaskReply Reply, Task? Sent) EndRun(RunScope run, (TaskReply Reply, Task? Sent) ended)
+    {
+        run.Span?.SetTag(ParallelTelemetry.StatusTag, ended.Reply.Status.ToString().ToLowerInvariant());
+        if (ended.Reply.Status == TaskStatus.Error) run.Span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ended.Reply.Error?.Message);
+        var streamed = outputs.End(run.Output);
         return streamed == 0 ? ended : (ended.Reply with { Streamed = streamed }, ended.Sent);
     }
 
-    private (TaskReply Reply, Task? Sent) Run(QueuedTask queued, DateTime started, TaskOutput output, CancellationToken cancellationToken)
-    {
-        var task = queued.Task;
-        var require = queued.Balanced?.Require;
-        try
-        {
-            if (require is not null && RequirementCheck.Unmet(require, task.SessionId, _namespace, functions) is { } unmet)
-                return (Unmet(task, started, unmet), null);
-            var outcome = executor.Run(task, _namespace, _engineId, cancellationToken);
-            return (new TaskReply(task.MsgId, _engineId, TaskStatus.Ok, outcome.Result, null, started,
-                DateTime.UtcNow, output.Stdout, output.Stderr, outcome.ExecuteResult, Timings: outcome.Timings), outcome.Sent);
-        }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested && IsCancellation(e))
-        {
-            // Aborted while it ran, and it heeded the token.
-            return (new TaskReply(task.MsgId, _engineId, TaskStatus.Aborted, null, null, started, DateTime.UtcNow, output.Stdout, output.Stderr, null), null);
-        }
-        catch (Exception e)
-        {
-            return (Failed(task, started, e, output.Stdout, output.Stderr), null);
-        }
-    }
-
-    /// <summary>An OperationCanceledException, as thrown, or wrapped by reflection or a task.</summary>
-    private static bool IsCancellation(Exception? e)
-    {
-        for (; e is not null; e = e is AggregateException { InnerExceptions.Count: 1 } or System.Reflection.TargetInvocationException ? e.InnerException : null)
-            if (e is OperationCanceledException) return true;
-        return false;
-    }
+    private (TaskReply Reply, Task? Sent) Run(QueuedTask queued, DateTime started, TaskOutput output, CancellationToken cancellationToken) =>
+        TaskRun.Run(executor, functions, queued.Task, queued.Balanced?.Require, _namespace, _engineId, started, output, cancellationToken);
 
     private TaskReply Failed(EngineTask task, DateTime started, Exception e, string stdout, string stderr) =>
-        new(task.MsgId, _engineId, TaskStatus.Error, null, RemoteErrors.From(e), started, DateTime.UtcNow, stdout, stderr, null);
-
-    private TaskReply Unmet(EngineTask task, DateTime started, string why) =>
-        new(task.MsgId, _engineId, TaskStatus.Error, null,
-            new RemoteError(Orleans.Parallel.Scheduling.SchedulerErrors.Unmet, $"Engine {_engineId} does not meet the task's requirement: {why}.", "", []),
-            started, DateTime.UtcNow, "", "", null);
+        TaskRun.Failed(task, _engineId, started, e, stdout, stderr);
 
     private TaskReply Aborted(EngineTask task) =>
         new(task.MsgId, _engineId, TaskStatus.Aborted, null, null, null, DateTime.UtcNow, "", "", null);

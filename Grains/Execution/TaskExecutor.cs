@@ -12,7 +12,7 @@ using Orleans.Parallel.Wire;
 namespace Orleans.Parallel.Grains.Execution;
 
 /// <summary>Runs one request against one namespace. Called on the engine thread only.</summary>
-public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer functions, SessionCodeRegistry code, BulkValues bulk, Checkpoints.NamespaceCheckpoints checkpoints,
+public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer functions, SessionCodeRegistry code, IWireValues bulk, Checkpoints.NamespaceCheckpoints checkpoints,
     IOptions<MessagingOptions> messaging)
 {
     /// <summary>The most bytes Orleans carries in one message from this silo (<see cref="MessagingOptions.MaxMessageBodySize"/>).</summary>
@@ -48,8 +48,12 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
         return ToWire(outcome, task.SessionId, task.Request is PullRequest { Single: false } or MapRequest { ItemErrors: true });
     }
 
-    /// <summary>The outcome with its value (or each value of a multi-name pull) in wire form.</summary>
-    private Outcome ToWire(Outcome outcome, Guid session, bool several)
+    /// <summary>
+    /// The outcome with its value (or each value of a multi-name pull) in wire form. A silo running
+    /// an isolated engine calls it on what the engine's process sent: there the arrays are offered
+    /// in bulk and the size of what is left is checked.
+    /// </summary>
+    internal Outcome ToWire(Outcome outcome, Guid session, bool several)
     {
         // Before Orleans, the hub's record or the codec walk it recursively: a too-deep result fails this task, not the silo.
         ValueDepth.Check(outcome.Result, several ? "A pulled value" : "The task's result");

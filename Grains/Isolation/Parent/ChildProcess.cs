@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Orleans.Parallel.Grains.Execution;
+using Orleans.Parallel.Grains.Isolation.Protocol;
+
+namespace Orleans.Parallel.Grains.Isolation.Parent;
+
+/// <summary>
+/// The silo's side of one engine process: runs one task at a time in it, relays what the task
+/// writes, answers the process's calls for the cluster's assemblies and checkpoints, and learns
+/// within milliseconds when the process ends (its socket closes), however that happens.
+/// </summary>
+internal sealed partial class ChildProcess : IDisposable
+{
+    // A crash writes its cause first ("Stack overflow.", "Unhandled exception. …") and may follow it
+    // with thousands of stack frames: the first lines and the last ones are kept.
+    private const int KeptFirstWords = 5, KeptLastWords = 15;
+    private static readonly TimeSpan CpuWatchPeriod = TimeSpan.FromMilliseconds(100);
+
+    private readonly Process _process;
+    private readonly FrameChannel _channel;
+    private readonly Func<ParentCall, Task<object?>> _answer;
+    private readonly ILogger _logger;
+    private readonly TimeSpan? _cpuLimit;
+    private readonly Lock _gate = new();
+    private readonly List<string> _firstWords = [];
+    private readonly Queue<string> _lastWords = new();
+    private readonly TaskCompletionSource _streamsClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<HelloFrame> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ChildExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Running? _running;
+    private ChildExit? _exit;
+    private (string Why, bool ByParent)? _killing;
+
+    private sealed record Running(Guid MsgId, TaskCompletionSource<DoneFrame> Done, TaskOutput Output);
+
+    public ChildProcess(Process process, Socket connected, Orleans.Serialization.Serializer serializer,
+        Func<ParentCall, Task<object?>> answer, TimeSpan? cpuLimit, ILogger logger)
+    {
+        _process = process;
+        _channel = new FrameChannel(connected, serializer);
+        _answer = answer;
+        _cpuLimit = cpuLimit;
+        _logger = logger;
+        _process.ErrorDataReceived += (_, e) => Heard(e.Data);
+        _process.OutputDataReceived += (_, e) => Heard(e.Data);
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        new Thread(Read) { IsBackground = true, Name = $"engine process {process.Id} reader" }.Start();
+    }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Completes once the process said it is ready.</summary>
+    public Task Ready => _hello.Task;
+
+    /// <summary>Completes when the process has ended, with how.</summary>
+    public Task<ChildExit> Exited => _exited.Task;
+
+    /// <summary>
+    /// Runs a task in the process; its output goes to <paramref name="output"/> as it is written. A
+    /// request carrying large arrays is written from the thread pool, not the caller's thread.
+    /// </summary>
+    /// <exception cref="ChildGoneException">The process ended before the task did.</exception>
+    public async Task<DoneFrame> RunAsync(RunFrame run, TaskOutput output, bool large)
+    {
+        var done = new TaskCompletionSource<DoneFrame>();
+        lock (_gate)
+        {
+            if (_exit is { } gone) throw new ChildGoneException(gone);
+            _running = new Running(run.Task.MsgId, done, output);
+        }
+        if (large) await Task.Run(() => Send(run));
+        else Send(run);
+        using var watch = _cpuLimit is { } limit ? WatchCpu(run.Task.MsgId, limit) : null;
+        return await done.Task;
+    }
+
+    /// <summary>Cancels the running task's token (if it is <paramref name="msgId"/>).</summary>
+    public void Abort(Guid msgId) => Send(new AbortFrame(msgId));
+
+    public void EndSession(Guid sessionId) => Send(new EndSessionFrame(sessionId));
+
+    /// <summary>Kills the process (and anything it started). <paramref name="byParent"/>: on purpose, so not reported as lost.</summary>
+    public void Kill(string why, bool byParent)
+    {
+        lock (_gate) _killing ??= (why, byParent);
+        try { _process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { /* it has exited */ }
+        catch (System.ComponentModel.Win32Exception e) { LogKillFailed(_logger, e, _process.Id); }
+    }
+
+    public void Dispose()
+    {
+        Kill("the engine stopped", byParent: true);
+        _channel.Dispose();
+    }
+
+    private void Send(Frame frame)
+    {
+        // A process that is gone cannot be written to; its reader reports the end to whoever waits.
+        try { _channel.Send(frame); }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
+    }
+
+    /// <summary>Kills the process when the task has used more processor time than it may.</summary>
+    private Timer WatchCpu(Guid msgId, TimeSpan limit)
+    {
+        var start = CpuTime();
+        return new Timer(_ =>
+        {
+            if (CpuTime() - start > limit)
+                Kill($"task {msgId} used more than its processor-time limit of {limit.TotalSeconds:0.###} s, so its process was killed", byParent: false);
+        }, null, CpuWatchPeriod, CpuWatchPeriod);
+    }
+
+    private TimeSpan CpuTime()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+        catch (InvalidOperationException) { return TimeSpan.Zero; }
+    }
+
+    /// <summary>The reader thread: frames in order, until the socket closes.</summary>
+    private void Read()
+    {
+        try
+        {
+            while (_channel.Receive() is { } frame) Handle(frame);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogReadFailed(_logger, e, _process.Id);
+            Kill($"its silo could not read what it sent ({e.Message})", byParent: false);
+        }
+        Ended();
+    }
+
+    private void Handle(Frame frame)
+    {
+        switch (frame)
+        {
+            case OutputFrame output:
+                // Blocks this reader while the task's live output is 1 MiB behind: the process then
+                // blocks writing, as a process writing to a full pipe does.
+                if (Current(output.MsgId) is { } writing) writing.Output.Writer(output.IsError).Write(output.Text);
+                break;
+            case DoneFrame done:
+                Running? ended;
+                lock (_gate)
+                {
+                    ended = _running?.MsgId == done.Reply.MsgId ? _running : null;
+                    if (ended is not null) _running = null;
+                }
+                ended?.Done.TrySetResult(done);
+                break;
+            case CallFrame call:
+                _ = AnswerAsync(call);
+                break;
+            case HelloFrame hello:
+                _hello.TrySetResult(hello);
+                break;
+            default:
+                throw new InvalidDataException($"An engine process does not send {frame.GetType().Name}.");
+        }
+    }
+
+    private Running? Current(Guid msgId)
+    {
+        lock (_gate) return _running?.MsgId == msgId ? _running : null;
+    }
+
+    private async Task AnswerAsync(CallFrame call)
+    {
+        AnswerFrame answer;
+        try { answer = new AnswerFrame(call.CallId, await _answer(call.Call), null); }
+        catch (Exception e) when (e is not OutOfMemoryException) { answer = new AnswerFrame(call.CallId, null, e.Message); }
+        Send(answer);
+    }
+
+    /// <summary>The socket closed: the process has ended (or is about to). Says how to whoever waits.</summary>
+    private void Ended()
+    {
+        _process.WaitForExit(TimeSpan.FromSeconds(10));
+        _streamsClosed.Task.Wait(TimeSpan.FromSeconds(2)); // its last words, read on other threads
+        int? code = _process.HasExited ? _process.ExitCode : null;
+        Running? running;
+        ChildExit exit;
+        lock (_gate)
+        {
+            exit = _exit = new ChildExit(code, _killing?.Why, _killing?.ByParent ?? false, [.. _firstWords, .. _lastWords]);
+            running = _running;
+            _running = null;
+        }
+        if (!exit.ByParent) LogEnded(_logger, _process.Id, exit.Describe(), string.Join(Environment.NewLine, exit.LastWords));
+        _hello.TrySetException(new ChildGoneException(exit));
+        running?.Done.TrySetException(new ChildGoneException(exit));
+        _exited.TrySetResult(exit);
+    }
+
+    private int _streamsOpen = 2;
+
+    /// <summary>A line the process wrote to its own stdout or stderr (not the task's: that is captured): kept for its end.</summary>
+    private void Heard(string? line)
+    {
+        if (line is null)
+        {
+            if (Interlocked.Decrement(ref _streamsOpen) == 0) _streamsClosed.TrySetResult();
+            return;
+        }
+        lock (_gate)
+        {
+            if (_firstWords.Count < KeptFirstWords)
+            {
+                _firstWords.Add(line);
+                return;
+            }
+            _lastWords.Enqueue(line);
+            while (_lastWords.Count > KeptLastWords) _lastWords.Dequeue();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Engine process {ProcessId} ended: {Cause}\n{LastWords}")]
+    private static partial void LogEnded(ILogger logger, int processId, string cause, string lastWords);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not read from engine process {ProcessId}")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception, int processId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not kill engine process {ProcessId}")]
+    private static partial void LogKillFailed(ILogger logger, Exception exception, int processId);
+}

@@ -1,0 +1,47 @@
+using Orleans.Parallel.Hosting;
+using Orleans.Parallel.Tests.Cluster;
+using Orleans.TestingHost;
+
+namespace Orleans.Parallel.Tests.Isolation;
+
+/// <summary>
+/// One silo whose two engines are isolated (each in a process of its own, with a 512 MiB heap
+/// limit), and a client over it. Tests that end engine processes use it; each leaves both engines
+/// answering.
+/// </summary>
+public sealed class IsolatedClusterFixture : IAsyncLifetime
+{
+    public const int Engines = 2;
+    public const long MemoryLimit = 512L << 20;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public ParallelClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = SecureTestCluster.Builder(1);
+        builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o =>
+        {
+            (o.Engines, o.WarmUpScripts) = (Engines, false);
+            o.Isolation = EngineIsolation.Process;
+            o.EngineMemoryLimit = MemoryLimit;
+        }));
+        builder.ConfigureClient(client => client.AddMemoryStreams(Orleans.Parallel.Engine.OutputStreams.Provider));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Client = await ParallelClient.FromClusterClientAsync(Cluster.Client);
+        await Client.WaitForEnginesAsync(Engines, TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class IsolatedCollection : ICollectionFixture<IsolatedClusterFixture>
+{
+    public const string Name = "isolated";
+}

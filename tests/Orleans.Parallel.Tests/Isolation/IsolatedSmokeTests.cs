@@ -1,0 +1,30 @@
+using Orleans.Parallel.Views;
+
+namespace Orleans.Parallel.Tests.Isolation;
+
+[Collection(IsolatedCollection.Name)]
+public sealed class IsolatedSmokeTests(IsolatedClusterFixture fixture)
+{
+    private ParallelClient Rc => fixture.Client;
+
+    [Fact]
+    public async Task Apply_RunsInAnotherProcess()
+    {
+        var pids = await Rc[..].ApplyAsync(() => Environment.ProcessId);
+        Assert.Equal(2, pids.Distinct().Count());
+        Assert.DoesNotContain(Environment.ProcessId, pids);
+    }
+
+    [Fact]
+    public async Task Execute_PushPull_KeepNamespace()
+    {
+        await Rc[..].ExecuteAsync("var a = 20; Console.WriteLine(\"hi\");");
+        await Rc[..].PushAsync(new { b = 22 });
+        var sums = await Rc[..].ApplyAsync((int a, int b) => a + b, new Reference<int>("a"), new Reference<int>("b"));
+        Assert.All(sums, s => Assert.Equal(42, s));
+        var big = Enumerable.Range(0, 1_000_000).Select(i => (double)i).ToArray();
+        await Rc[0].PushAsync(new { big });
+        var back = (await Rc[0..1].PullAsync<double[]>("big"))[0];
+        Assert.Equal(big, back);
+    }
+}
