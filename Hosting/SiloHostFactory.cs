@@ -46,7 +46,8 @@ public static class SiloHostFactory
                 o.ClusterId = settings.ClusterId;
                 o.ServiceId = settings.ServiceId;
             });
-            silo.AddParallelEngines(o => o.Engines = settings.Engines);
+            silo.AddParallelEngines(o => (o.Engines, o.Isolation, o.EngineMemoryLimit, o.TaskCpuLimit) =
+                (settings.Engines, settings.Isolation, settings.EngineMemoryBytes(), settings.TaskCpuLimit));
             silo.AddParallelScheduler(o =>
             {
                 o.Scheme = settings.Scheme;

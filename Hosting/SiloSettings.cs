@@ -154,6 +154,32 @@ public sealed record SiloSettings
     public string HeapLimit { get; init; } = Hosting.HeapLimit.Auto;
 
     /// <summary>
+    /// Where the engines run user code: in the silo (<see cref="EngineIsolation.InProcess"/>, the default)
+    /// or each in a process of its own (<see cref="EngineIsolation.Process"/>; <c>--isolation process</c>).
+    /// </summary>
+    public EngineIsolation Isolation { get; init; } = EngineIsolation.InProcess;
+
+    /// <summary>
+    /// With isolated engines: the GC heap hard limit of each engine's process, a size ("2GiB") or a
+    /// share of the machine's memory ("10%"); null or "none" for no limit of its own.
+    /// </summary>
+    public string? EngineMemoryLimit { get; init; }
+
+    /// <summary>With isolated engines: the most processor time one task may use before its process is killed; null for no limit.</summary>
+    public TimeSpan? TaskCpuLimit { get; init; }
+
+    /// <summary><see cref="EngineMemoryLimit"/> in bytes; null for none.</summary>
+    /// <exception cref="ArgumentException">It is not a size, a share or "none".</exception>
+    internal long? EngineMemoryBytes()
+    {
+        if (EngineMemoryLimit is null || EngineMemoryLimit.Trim().Equals(Hosting.HeapLimit.None, StringComparison.OrdinalIgnoreCase)) return null;
+        if (EngineMemoryLimit.Trim().Equals(Hosting.HeapLimit.Auto, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException("EngineMemoryLimit takes a size (2GiB), a share of the machine's memory (10%) or none; 'auto' is for the silo's own heap limit.", nameof(EngineMemoryLimit));
+        var (fraction, bytes) = Hosting.HeapLimit.Parse(EngineMemoryLimit);
+        return bytes ?? (long)(fraction!.Value * GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+    }
+
+    /// <summary>
     /// Settings from configuration: the "Silo" section of appsettings.json in the working directory,
     /// then environment variables prefixed <c>OP_</c> (property names, any case: <c>OP_CLUSTERING=redis</c>).
     /// What is not set keeps its default; the command line overrides both.
@@ -198,6 +224,8 @@ public sealed record SiloSettings
     internal void Validate()
     {
         Hosting.HeapLimit.Parse(HeapLimit);
+        var engineMemory = EngineMemoryBytes();
+        new EngineOptions { Engines = Engines, Isolation = Isolation, EngineMemoryLimit = engineMemory, TaskCpuLimit = TaskCpuLimit }.Validate();
         if (Engines < 0) throw new ArgumentOutOfRangeException(nameof(Engines), Engines, "The number of engines cannot be negative.");
         foreach (var (name, port) in new[] { (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort) })
             if (port is <= 0 or > 65535) throw new ArgumentOutOfRangeException(name, port, $"{name} must be 1..65535.");

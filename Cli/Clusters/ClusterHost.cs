@@ -47,7 +47,7 @@ internal sealed class ClusterHost(SiloSettings settings, ClusterLocation locatio
             Daemon = daemon,
             Log = log,
         }.Write(location);
-        Console.WriteLine($"Cluster '{settings.ClusterId}' ready: {ids.Count} engine{(ids.Count == 1 ? "" : "s")} [{Registry.EngineIdRanges.Format(ids)}], task store {settings.TaskStore}, {heap}, mutual TLS (pid {Environment.ProcessId}).");
+        Console.WriteLine($"Cluster '{settings.ClusterId}' ready: {ids.Count} engine{(ids.Count == 1 ? "" : "s")} [{Registry.EngineIdRanges.Format(ids)}], task store {settings.TaskStore}, {heap}, {(settings.Isolation == EngineIsolation.Process ? "engines isolated in processes, " : "")}mutual TLS (pid {Environment.ProcessId}).");
         Console.WriteLine($"Connection file: {connectionFile}");
         Console.WriteLine($"Gateway: {gateway}");
         if (!daemon) Console.WriteLine("Ctrl-C or 'opx stop' stops it.");

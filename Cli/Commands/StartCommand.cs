@@ -36,6 +36,7 @@ internal static class StartCommand
             try { HeapLimit.Parse(r.GetValueOrDefault<string>()); }
             catch (ArgumentException e) { r.AddError($"--heap-limit: {e.Message}"); }
         });
+        var (isolation, engineMemoryLimit, taskCpuLimit) = Orleans.Parallel.Commands.IsolationOptions.Create(SiloSettings.FromConfiguration());
         var startupTimeout = new Option<double>("--startup-timeout") { Description = "Seconds --daemon waits for the cluster to be ready.", DefaultValueFactory = _ => 120 };
         startupTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (> 0 and <= 3600)) r.AddError("--startup-timeout must be between 0 and 3600 seconds."); });
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for scripts and tests that start clusters).", Hidden = true };
@@ -44,7 +45,7 @@ internal static class StartCommand
 
         var command = new Command("start", "Start a local cluster (one silo, its engines, secure) and return once it is ready, as ipcluster start; --daemon leaves it running in the background.")
         {
-            engines, clusterId, daemon, gatewayPort, taskStore, taskStoreConnectionFile, scheme, logLevel, heapLimit, startupTimeout, parentPid, daemonChild, logFile,
+            engines, clusterId, daemon, gatewayPort, taskStore, taskStoreConnectionFile, scheme, logLevel, heapLimit, isolation, engineMemoryLimit, taskCpuLimit, startupTimeout, parentPid, daemonChild, logFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -72,6 +73,9 @@ internal static class StartCommand
                 Scheme = parse.GetValue(scheme)!,
                 LogLevel = parse.GetValue(logLevel),
                 HeapLimit = parse.GetValue(heapLimit)!,
+                Isolation = parse.GetValue(isolation),
+                EngineMemoryLimit = parse.GetValue(engineMemoryLimit),
+                TaskCpuLimit = parse.GetValue(taskCpuLimit) is { } cpu ? TimeSpan.FromSeconds(cpu) : null,
             };
             if (parse.GetValue(daemonChild))
             {
@@ -96,8 +100,11 @@ internal static class StartCommand
                 "--scheme", settings.Scheme,
                 "--log-level", settings.LogLevel.ToString(),
                 "--heap-limit", settings.HeapLimit,
+                "--isolation", settings.Isolation.ToString(),
                 LogFile, location.LogFile,
             };
+            if (settings.EngineMemoryLimit is { } memory) arguments.AddRange(["--engine-memory-limit", memory]);
+            if (settings.TaskCpuLimit is { } limit) arguments.AddRange(["--task-cpu-limit", limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
             if (parse.GetValue(taskStoreConnectionFile) is { } storeFile) arguments.AddRange(["--task-store-connection-file", Path.GetFullPath(storeFile)]);
             if (parse.GetValue(parentPid) is { } parent) arguments.AddRange(["--parent-pid", parent.ToString(CultureInfo.InvariantCulture)]);
             return await Daemon.StartAsync(location, arguments, TimeSpan.FromSeconds(parse.GetValue(startupTimeout)), cancellationToken);

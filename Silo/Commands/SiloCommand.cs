@@ -46,8 +46,9 @@ internal static class SiloCommand
         var logFormat = new Option<string>("--log-format") { Description = "How logs are written: text, or json (one object a line, for log collectors).", DefaultValueFactory = _ => defaults.LogFormat };
         logFormat.AcceptOnlyFromAmong(SiloSettings.TextLogs, SiloSettings.JsonLogs);
         var heapLimit = new Option<string>("--heap-limit") { Description = "The silo's GC heap hard limit, under which a task that allocates without end fails with OutOfMemoryException and the silo lives: auto (75% of the machine's memory, or the runtime's own limit in a container), none, a share (60%) or a size (8GiB).", DefaultValueFactory = _ => defaults.HeapLimit };
+        var (isolation, engineMemoryLimit, taskCpuLimit) = IsolationOptions.Create(defaults);
         var parentPid = new Option<int?>("--parent-pid") { Description = "Stop when this process exits (for tools that start silos).", Hidden = true };
-        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, bulkEndpoint, healthPort, dashboardPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, logFormat, heapLimit, parentPid }) root.Options.Add(option);
+        foreach (var option in new Option[] { engines, siloPort, gatewayPort, bulkPort, bulkEndpoint, healthPort, dashboardPort, clustering, clusteringConnection, clusteringConnectionFile, insecure, credential, trust, taskStoreConnectionFile, primarySiloPort, address, listenAny, clusterId, serviceId, scheme, hwm, probeTimeout, taskStore, taskStoreConnection, recordLimit, recordCullFraction, logLevel, logFormat, heapLimit, isolation, engineMemoryLimit, taskCpuLimit, parentPid }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -83,6 +84,9 @@ internal static class SiloCommand
                 LogLevel = parse.GetValue(logLevel),
                 LogFormat = parse.GetValue(logFormat)!,
                 HeapLimit = parse.GetValue(heapLimit)!,
+                Isolation = parse.GetValue(isolation),
+                EngineMemoryLimit = parse.GetValue(engineMemoryLimit),
+                TaskCpuLimit = parse.GetValue(taskCpuLimit) is { } cpu ? TimeSpan.FromSeconds(cpu) : null,
             };
             IHost host;
             string heap;
@@ -111,6 +115,9 @@ internal static class SiloCommand
                 (host.Services.GetRequiredService<Hosting.Health.HealthEndpoint>().Port is { } health ? $"health http://{settings.ResolvedAddress()}:{health}/readyz, " : "") +
                 (host.Services.GetService<Hosting.SiloDashboard>()?.Port is { } dashboard ? $"dashboard http://{settings.ResolvedAddress()}:{dashboard}/, " : "") +
                 $"{heap}, " +
+                (settings.Isolation == EngineIsolation.Process
+                    ? $"engines isolated in processes{(settings.EngineMemoryBytes() is { } limit ? $" (heap limit {limit / (double)(1L << 30):0.0#} GiB each)" : "")}, "
+                    : "") +
                 $"listening on {(settings.ListenAny ? "every interface" : settings.ResolvedAddress())}, " +
                 (settings.Insecure ? "INSECURE (no TLS, no credential), " : "mutual TLS, ") +
                 $"cluster '{settings.ClusterId}' ({settings.Clustering} clustering). Ctrl-C stops it.");
