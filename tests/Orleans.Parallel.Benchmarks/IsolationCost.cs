@@ -7,7 +7,7 @@ namespace Orleans.Parallel.Benchmarks;
 
 /// <summary>
 /// What isolated engines cost (<c>--only isolation</c>): the same figures on an in-process silo and on
-/// an <c>--isolation process</c> one with as many engines, alternating (<c>--isolation-rounds</c>,
+/// an <c>--isolation process</c> one with as many engines (and the run's <c>--hwm</c>), alternating (<c>--isolation-rounds</c>,
 /// default 2) so that load drift on the machine shows between rounds rather than in one column; the
 /// best of each is kept (<c>inprocess_*</c>, <c>isolated_*</c>) and printed side by side with the
 /// ratio isolated/in-process and the issue's goal for the isolated figure. The figures:
@@ -21,8 +21,12 @@ namespace Orleans.Parallel.Benchmarks;
 /// </list>
 /// Then, on each isolated silo, <c>isolated_interrupt_to_answer_s</c>: engine 0 spins in
 /// <c>while (true) { }</c>, is interrupted (its process killed, a new incarnation takes a spare process)
-/// and the time runs until engine 0 answers a new Apply. Not measured in-process: there the spinning
-/// thread is abandoned and keeps one of the two cores busy for the rest of the run.
+/// and the time runs until engine 0 answers a new Apply (<c>isolated_interrupt_returned_s</c>: until
+/// <c>InterruptAsync</c> returned, the rest being the new process's first task). Not measured in-process: there the spinning
+/// thread is abandoned and keeps one of the two cores busy for the rest of the run. With
+/// <c>--breakdown</c>, each silo's apply, execute, push and pull also say where their time went
+/// (<see cref="Breakdown"/>: an isolated engine stamps start and completion in its process, so the
+/// hops to it and back count in the request and reply paths).
 /// </summary>
 internal static class IsolationCost
 {
@@ -47,20 +51,20 @@ internal static class IsolationCost
         while (true) { }
     }
 
-    public static async Task MeasureAsync(int engines, Sizes sizes, int rounds, Figures figures, CancellationToken cancellationToken)
+    public static async Task MeasureAsync(int engines, int hwm, Sizes sizes, int rounds, bool breakdown, Figures figures, CancellationToken cancellationToken)
     {
         var runs = new Dictionary<bool, List<Figures>> { [false] = [], [true] = [] };
-        var interrupts = new List<double>();
+        var interrupts = new List<(double Returned, double Answered)>();
         for (var round = 0; round < rounds; round++)
             foreach (var isolated in new[] { false, true })
             {
                 Console.WriteLine($"-- {(isolated ? "isolated" : "in-process")} silo, round {round + 1}, load {Load()}");
-                await using var silo = await SiloProcess.StartAsync(engines, null, "--isolation", isolated ? "process" : "inprocess");
+                await using var silo = await SiloProcess.StartAsync(engines, null, "--isolation", isolated ? "process" : "inprocess", "--hwm", hwm.ToString(CultureInfo.InvariantCulture));
                 await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions, cancellationToken);
                 await rc.WaitForEnginesAsync(engines, TimeSpan.FromSeconds(60), cancellationToken);
                 if (isolated) await CheckIsolatedAsync(rc, silo.ProcessId);
                 var run = new Figures();
-                Measure(rc, sizes, run);
+                Measure(rc, sizes, run, breakdown);
                 if (isolated) interrupts.Add(await InterruptToAnswerAsync(rc, cancellationToken));
                 runs[isolated].Add(run);
             }
@@ -82,24 +86,26 @@ internal static class IsolationCost
         }
         if (figures.Find("isolated_apply_roundtrip_ms") is { } a && figures.Find("inprocess_apply_roundtrip_ms") is { } b)
             figures.Add("isolated_apply_roundtrip_ratio", a / b);
-        table.Add($"isolated_interrupt_to_answer_s by round: {string.Join(' ', interrupts.Select(s => s.ToString("F3", CultureInfo.InvariantCulture)))}");
+        table.Add($"isolated_interrupt_to_answer_s by round (InterruptAsync returned after): {string.Join(' ', interrupts.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Answered:F3} ({i.Returned:F3})")))}");
         foreach (var line in table) Console.WriteLine(line); // after the figures' own lines, so the table reads in one piece
-        figures.Add("isolated_interrupt_to_answer_s", interrupts.Order().ElementAt(interrupts.Count / 2));
-        figures.Add("isolated_interrupt_to_answer_s_max", interrupts.Max());
+        var answered = interrupts.Select(i => i.Answered).Order().ToArray();
+        figures.Add("isolated_interrupt_to_answer_s", answered[answered.Length / 2]); // the median (of two rounds: the slower)
+        figures.Add("isolated_interrupt_to_answer_s_max", answered[^1]);
+        figures.Add("isolated_interrupt_returned_s", interrupts.Select(i => i.Returned).Order().ElementAt(interrupts.Count / 2));
     }
 
     /// <summary>One silo's figures, printed as they come (the table after all rounds keeps the best of each).</summary>
-    private static void Measure(ParallelClient rc, Sizes sizes, Figures run)
+    private static void Measure(ParallelClient rc, Sizes sizes, Figures run, bool breakdown)
     {
         var all = rc[..];
         all.ExecuteSync("var w = 0;"); // Roslyn's first compilation, apart from every figure
-        ApplyRoundTrip(rc, sizes, run);
-        ExecuteAll(rc, sizes, run);
-        PushPull(rc, run);
+        ApplyRoundTrip(rc, sizes, run, new Breakdown(breakdown));
+        ExecuteAll(rc, sizes, run, new Breakdown(breakdown));
+        PushPull(rc, run, new Breakdown(breakdown), new Breakdown(breakdown));
         LbTasks(rc, sizes, run);
     }
 
-    private static void ApplyRoundTrip(ParallelClient rc, Sizes sizes, Figures run)
+    private static void ApplyRoundTrip(ParallelClient rc, Sizes sizes, Figures run, Breakdown parts)
     {
         var e0 = rc[0];
         for (var i = 0; i < Math.Max(sizes.Warmup, 100); i++) Check(e0.ApplySync<int, int>(Echo, i), i);
@@ -107,25 +113,27 @@ internal static class IsolationCost
         for (var i = 0; i < times.Length; i++)
         {
             var watch = Stopwatch.StartNew();
-            Check(e0.ApplyAsync<int, int>(Echo, i).Get(), i);
+            Check(parts.Keep(e0.ApplyAsync<int, int>(Echo, i)).Get(), i);
             times[i] = watch.Elapsed.TotalMilliseconds;
         }
         Add(run, "apply_roundtrip_ms", Median(times));
         Add(run, "apply_roundtrip_mean_ms", times.Average());
+        parts.Report("apply", run);
     }
 
-    private static void ExecuteAll(ParallelClient rc, Sizes sizes, Figures run)
+    private static void ExecuteAll(ParallelClient rc, Sizes sizes, Figures run, Breakdown parts)
     {
         var all = rc[..];
         for (var i = 1; i < sizes.ExecuteWarmup; i++) all.ExecuteSync($"var w = {i};");
         var ms = Clock.Ms(() =>
         {
-            for (var i = 0; i < sizes.ExecuteCalls; i++) all.ExecuteSync($"var v = {i};"); // distinct code: no cache answers
+            for (var i = 0; i < sizes.ExecuteCalls; i++) parts.Keep(all.ExecuteAsync($"var v = {i};")).Get(); // distinct code: no cache answers
         });
         Add(run, "execute_all_ms", ms / sizes.ExecuteCalls);
+        parts.Report("execute", run);
     }
 
-    private static void PushPull(ParallelClient rc, Figures run)
+    private static void PushPull(ParallelClient rc, Figures run, Breakdown push, Breakdown pull)
     {
         var e0 = rc[0];
         e0.PushSync("iso", new double[128 * 1024]);
@@ -138,13 +146,15 @@ internal static class IsolationCost
         var pulls = new List<double>();
         for (var i = 0; i < 3; i++)
         {
-            pushes.Add(Clock.Ms(() => e0.PushSync("iso", data)));
+            pushes.Add(Clock.Ms(() => push.Keep(e0.PushAsync("iso", data)).Get()));
             double[] back = [];
-            pulls.Add(Clock.Ms(() => back = e0.PullSync<double[]>("iso")));
+            pulls.Add(Clock.Ms(() => back = pull.Keep(e0.PullAsync<double[]>("iso")).Get()));
             if (i == 0 && !back.AsSpan().SequenceEqual(data)) throw new InvalidOperationException("The pulled array differs from the pushed one.");
         }
         Add(run, "push_MBps", megabytes / (Median(pushes) / 1e3));
         Add(run, "pull_MBps", megabytes / (Median(pulls) / 1e3));
+        push.Report("push", run);
+        pull.Report("pull", run);
         e0.ClearSync();
     }
 
@@ -165,13 +175,14 @@ internal static class IsolationCost
     }
 
     /// <summary>Engine 0 spins; interrupted; the time until it answers a new Apply (the new incarnation's).</summary>
-    private static async Task<double> InterruptToAnswerAsync(ParallelClient rc, CancellationToken cancellationToken)
+    private static async Task<(double Returned, double Answered)> InterruptToAnswerAsync(ParallelClient rc, CancellationToken cancellationToken)
     {
         var spinning = rc[0].ApplyAsync(Spin);
         while ((await rc.QueueStatusAsync([0], verbose: true, cancellationToken)).Engines[0].Running is null) await Task.Delay(20, cancellationToken);
         await Task.Delay(200, cancellationToken); // well into the loop
         var clock = Stopwatch.StartNew();
         await rc.InterruptAsync(0, cancellationToken);
+        var returned = clock.Elapsed.TotalSeconds;
         var answer = await rc[0].ApplyAsync<int, int>(Echo, 7).AsTask().WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
         Check(answer, 7);
@@ -181,7 +192,7 @@ internal static class IsolationCost
             throw new InvalidOperationException("The interrupted task succeeded.");
         }
         catch (EngineException) { }
-        return seconds;
+        return (returned, seconds);
     }
 
     /// <summary>An isolated silo's engines must run in processes other than the silo's, or the figures compare nothing.</summary>

@@ -54,7 +54,7 @@ root.SetAction(async (parse, cancellationToken) =>
     if (parse.GetValue(only) is null or "failure") await SiloDeath.MeasureAsync(figures, cancellationToken);
     if (parse.GetValue(only) is null or "scale") await Scale.MeasureAsync(full: parse.GetValue(only) is "scale", figures, cancellationToken);
     if (parse.GetValue(only) is "security") await SecurityCost.MeasureAsync(n, sizes, parse.GetValue(securityRounds), figures, cancellationToken); // only when asked: four silos' worth of figures
-    if (parse.GetValue(only) is "isolation") await IsolationCost.MeasureAsync(n, sizes, parse.GetValue(isolationRounds), figures, cancellationToken); // only when asked: four silos, two with engine processes
+    if (parse.GetValue(only) is "isolation") await IsolationCost.MeasureAsync(n, parse.GetValue(hwm), sizes, parse.GetValue(isolationRounds), parse.GetValue(breakdown), figures, cancellationToken); // only when asked: four silos, two with engine processes
     if (parse.GetValue(only) is "soak") await Soak.MeasureAsync(parse.GetValue(soakMinutes), figures, cancellationToken); // only when asked: it takes minutes
     if (parse.GetValue(json) is { } path) figures.WriteJson(path, system, n, isQuick);
 
