@@ -117,6 +117,16 @@ public sealed class IsolatedEngineFailureTests(IsolatedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task IdleEngineProcessKilled_TheEngineRestartsOnItsOwn()
+    {
+        var pid = await PrepareAsync();
+
+        using (var process = Process.GetProcessById(pid)) process.Kill();
+
+        await AssertRestartedAsync(pid);
+    }
+
+    [Fact]
     public async Task InterruptOfASpinningTask_KillsItsProcess_AndNoCoreStaysBusy()
     {
         var pid = await PrepareAsync();
