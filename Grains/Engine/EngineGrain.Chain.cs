@@ -15,8 +15,11 @@ namespace Orleans.Parallel.Grains.Engine;
 /// </summary>
 public sealed partial class EngineGrain
 {
-    /// <summary>What a run on the engine thread leaves to the drain loop: the last task and its reply, or nothing.</summary>
-    private readonly record struct RunOutcome(QueuedTask? Last, TaskReply? Reply, Task? Sent);
+    /// <summary>
+    /// What a run on the engine thread leaves to the drain loop: the last task and its reply, or nothing;
+    /// for an isolated engine whose process ended, how it ended (the drain loop restarts the engine).
+    /// </summary>
+    private readonly record struct RunOutcome(QueuedTask? Last, TaskReply? Reply, Task? Sent, Isolation.Parent.ChildExit? Lost = null);
 
     /// <summary>Reports the engine thread could not make; the drain loop sends them the asynchronous way.</summary>
     private readonly System.Collections.Concurrent.ConcurrentQueue<(string Queue, Guid? Done, BalancedFailure? Failed)> _lateReports = new();
@@ -68,8 +71,9 @@ public sealed partial class EngineGrain
                     _queue.Dequeue();
                     continue;
                 }
+                // (An isolated engine's process fetches its code itself.)
                 if (next.Balanced?.Queue != localQueue.Key
-                    || !code.IsPrepared(next.Task.SessionId, CodeReferences.Of(next.Task.Request, next.Balanced.Require?.Predicate)))
+                    || (_child is null && !code.IsPrepared(next.Task.SessionId, CodeReferences.Of(next.Task.Request, next.Balanced.Require?.Predicate))))
                     return null;
                 _queue.Dequeue();
                 _running = next.Task.MsgId;

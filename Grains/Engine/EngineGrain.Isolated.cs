@@ -27,13 +27,43 @@ public sealed partial class EngineGrain
         _ = child.Exited.ContinueWith(ended =>
         {
             if (ended.Result.ByParent) return;
-            // Back in this activation's turn order, where an interrupt would run.
-            _ = InTurn(() => LoseProcessAsync(child, ended.Result));
+            // Back in this activation's turn order, where an interrupt would run (the drain loop may
+            // have restarted the engine already, if a task was running).
+            _ = InTurn(() => _child == child ? LoseProcessAsync(ended.Result) : Task.CompletedTask);
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Runs one task in the engine's process; the drain loop finishes it as any other.</summary>
-    private async Task<RunOutcome> RunIsolatedAsync(QueuedTask queued, ChildProcess child, DateTime started)
+    /// <summary>
+    /// Runs <paramref name="first"/> in the engine's process and, as the engine thread does for an
+    /// in-process engine (<see cref="RunHere"/>), the load-balanced tasks after it that can be finished
+    /// without the grain's turn: after the first reply this continues on the thread that read it, so a
+    /// stream of small tasks costs no hand-off to the grain and back. What needs the turn goes back to
+    /// the drain loop, which finishes it as any other.
+    /// </summary>
+    /// <remarks>
+    /// Leaving the grain's turn on purpose (ORLEANS0014): from the first reply on, this runs where an
+    /// in-process engine's thread would, touching only what that thread touches (under <c>_gate</c>, or
+    /// the silo's thread-safe recorder, outbox, queue and publisher). The drain loop that awaits it is
+    /// back in the turn.
+    /// </remarks>
+#pragma warning disable ORLEANS0014
+    private async Task<RunOutcome> RunIsolatedAsync(QueuedTask first, ChildProcess child, DateTime started)
+    {
+        var current = first;
+        while (true)
+        {
+            var (reply, sent, lost) = await RunInProcessAsync(current, child, started).ConfigureAwait(false);
+            if (lost is not null) return new RunOutcome(current, null, null, lost);
+            if (!TryFinishHere(current, reply!, sent)) return new RunOutcome(current, reply, sent);
+            var next = NextHere();
+            if (next is null) return default;
+            current = next;
+            started = DateTime.UtcNow;
+        }
+    }
+
+    /// <summary>One task in the engine's process: its reply, or how the process ended (the task is still the running one then).</summary>
+    private async Task<(TaskReply? Reply, Task? Sent, ChildExit? Lost)> RunInProcessAsync(QueuedTask queued, ChildProcess child, DateTime started)
     {
         var task = queued.Task;
         EngineTask sending;
@@ -45,27 +75,27 @@ public sealed partial class EngineGrain
         }
         catch (Exception e)
         {
-            return new RunOutcome(queued, Failed(task, started, e, "", ""), null);
+            return (Failed(task, started, e, "", ""), null, null);
         }
         using var run = BeginRun(queued, started);
         using var abort = run.Cancel.Token.Register(() => child.Abort(task.MsgId));
         (TaskReply Reply, Task? Sent) ended;
         try
         {
-            var done = await child.RunAsync(new RunFrame(sending, queued.Balanced?.Require, _engineId), run.Output, large);
+            var done = await child.RunAsync(new RunFrame(sending, queued.Balanced?.Require, _engineId), run.Output, large).ConfigureAwait(false);
             ended = FromProcess(task, started, done, run.Output);
         }
         catch (ChildGoneException gone)
         {
-            // Ends the running task (this one) saying how the process ended, and restarts the engine.
-            await LoseProcessAsync(child, gone.Exit);
-            EndRunning();
+            // The drain loop restarts the engine, failing this task (still the running one) with the cause.
             EndRun(run, (Aborted(task), null));
-            return default;
+            return (null, null, gone.Exit);
         }
         EndRunning();
-        return new RunOutcome(queued, EndRun(run, ended).Reply, ended.Sent);
+        ended = EndRun(run, ended);
+        return (ended.Reply, ended.Sent, null);
     }
+#pragma warning restore ORLEANS0014
 
     /// <summary>The process's reply as this silo sends it: the output the silo relayed, its arrays offered in bulk.</summary>
     private (TaskReply Reply, Task? Sent) FromProcess(EngineTask task, DateTime started, DoneFrame done, Execution.TaskOutput output)
@@ -87,12 +117,17 @@ public sealed partial class EngineGrain
     /// The engine's process ended unasked: the running task fails with the cause, queued ones end
     /// aborted, and a new incarnation with a new process takes the engine's id on this silo.
     /// </summary>
-    private async Task LoseProcessAsync(ChildProcess child, ChildExit exit)
+    private async Task LoseProcessAsync(ChildExit exit)
     {
-        if (_stopped || _child != child) return; // stopping, interrupted, or handled already
+        if (_stopped)
+        {
+            EndRunning(); // interrupted, shut down or stopping: the process went on purpose
+            return;
+        }
         var cause = exit.Describe();
-        LogProcessLost(logger, _engineId, child.ProcessId, cause);
+        LogProcessLost(logger, _engineId, _child!.ProcessId, cause);
         EndHard(msgId => $"Engine {_engineId}'s process ended while it ran task {msgId}: {cause}. The engine restarted with an empty namespace.");
+        EndRunning();
         try
         {
             await GrainFactory.GetGrain<IEngineGrain>(Guid.NewGuid()).ReplaceAsync(_engineId, this.GetPrimaryKey());

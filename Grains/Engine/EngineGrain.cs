@@ -276,7 +276,12 @@ public sealed partial class EngineGrain(
         {
             while (TryDequeue(out var next))
             {
-                var (last, reply, sent) = await RunAsync(next);
+                var (last, reply, sent, lost) = await RunAsync(next);
+                if (lost is not null)
+                {
+                    await LoseProcessAsync(lost);
+                    continue;
+                }
                 FinishLateReports();
                 if (last is null) continue; // the engine thread finished every task it ran
                 lock (_gate)

@@ -83,6 +83,10 @@ internal static partial class ChildLaunch
             ["System.Runtime.TieredPGO"] = false,
         };
         if (memoryLimit is { } limit) properties["System.GC.HeapHardLimit"] = limit;
+        // Compiled as the silo is: a silo that runs fully optimized code from the start (the silo tool
+        // turns tiered compilation off) wants its engines' tasks to, too.
+        if (AppContext.GetData("System.Runtime.TieredCompilation") is string tiered && bool.TryParse(tiered, out var on))
+            properties["System.Runtime.TieredCompilation"] = on;
         var config = new JsonObject
         {
             ["runtimeOptions"] = new JsonObject

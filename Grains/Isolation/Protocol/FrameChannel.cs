@@ -1,12 +1,15 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using Orleans.Parallel.Bulk;
 using Orleans.Serialization;
 
 namespace Orleans.Parallel.Grains.Isolation.Protocol;
 
 /// <summary>
-/// Frames over a connected Unix domain socket: a 4-byte length, then the frame as Orleans writes it.
-/// Sends may come from any thread (one at a time, each frame whole); one thread receives.
+/// Frames over a connected Unix domain socket: a 4-byte length and a 4-byte count of arrays, the frame
+/// as Orleans writes it, then each of its large arrays (<see cref="FrameArrays"/>) as an element code,
+/// an 8-byte length and the array's bytes. Sends may come from any thread (one at a time, each frame
+/// whole); one thread receives.
 /// </summary>
 internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisposable
 {
@@ -15,18 +18,23 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
 
     private readonly Lock _sending = new();
     private readonly BufferedStream _reading = new(new NetworkStream(socket, ownsSocket: false), 64 * 1024);
-    private readonly byte[] _header = new byte[4];
+    private readonly NetworkStream _writing = new(socket, ownsSocket: false);
+    private readonly byte[] _header = new byte[8];
+    private readonly byte[] _arrayHeader = new byte[9];
 
     /// <summary>Sends one frame; throws <see cref="IOException"/> or <see cref="SocketException"/> once the other side is gone.</summary>
     public void Send(Frame frame)
     {
+        List<Array>? arrays = frame is RunFrame or DoneFrame ? [] : null;
+        if (arrays is not null) frame = FrameArrays.Strip(frame, arrays);
         var body = serializer.SerializeToArray(frame);
-        var header = new byte[4];
+        var header = new byte[8];
         BinaryPrimitives.WriteInt32LittleEndian(header, body.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), arrays?.Count ?? 0);
         lock (_sending)
         {
             var segments = new List<ArraySegment<byte>>(2) { header, body };
-            var left = 4 + body.Length;
+            var left = header.Length + body.Length;
             while (left > 0)
             {
                 var sent = socket.Send(segments);
@@ -41,6 +49,15 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
                 }
                 segments[0] = segments[0].Slice(done);
             }
+            foreach (var array in arrays ?? [])
+            {
+                var length = BulkProtocol.ByteLength(array);
+                var arrayHeader = new byte[9];
+                arrayHeader[0] = BulkProtocol.CodeOf(array.GetType().GetElementType()!);
+                BinaryPrimitives.WriteInt64LittleEndian(arrayHeader.AsSpan(1), length);
+                _writing.Write(arrayHeader);
+                BulkProtocol.SendArray(_writing, array, 0, length); // from the array's own memory
+            }
         }
     }
 
@@ -49,10 +66,23 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
     {
         if (!ReadExactly(_header)) return null;
         var length = BinaryPrimitives.ReadInt32LittleEndian(_header);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(_header.AsSpan(4));
         if (length is < 0 or > MaxFrame) throw new InvalidDataException($"A frame of {length} bytes is not one this side sent.");
+        if (count is < 0 or > 1 << 20) throw new InvalidDataException($"A frame with {count} arrays is not one this side sent.");
         var body = GC.AllocateUninitializedArray<byte>(length);
         if (!ReadExactly(body)) return null;
-        return serializer.Deserialize<Frame>(body);
+        var frame = serializer.Deserialize<Frame>(body) ?? throw new InvalidDataException("An empty frame is not one this side sent.");
+        if (count == 0) return frame;
+        var arrays = new Array[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!ReadExactly(_arrayHeader)) return null;
+            var bytes = BinaryPrimitives.ReadInt64LittleEndian(_arrayHeader.AsSpan(1));
+            arrays[i] = BulkProtocol.Allocate(BulkProtocol.ElementOf(_arrayHeader[0]), bytes);
+            try { BulkProtocol.ReceiveArray(_reading, arrays[i], bytes); } // into the array's own memory
+            catch (Exception e) when (e is IOException or EndOfStreamException) { return null; }
+        }
+        return FrameArrays.Restore(frame, arrays);
     }
 
     private bool ReadExactly(byte[] buffer)
@@ -75,5 +105,6 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
         catch (ObjectDisposedException) { }
         socket.Dispose();
         _reading.Dispose();
+        _writing.Dispose();
     }
 }

@@ -27,4 +27,15 @@ public sealed class IsolatedSmokeTests(IsolatedClusterFixture fixture)
         var back = (await Rc[0..1].PullAsync<double[]>("big"))[0];
         Assert.Equal(big, back);
     }
+
+    [Fact]
+    public async Task LoadBalancedTasks_BackToBack_AllRunOnce_OnBothEngines()
+    {
+        var view = Rc.LoadBalancedView();
+        var results = await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => view.ApplyAsync((int n) => (n * 2, Environment.ProcessId), i).AsTask()));
+
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => i * 2), results.Select(r => r.Item1));
+        Assert.Equal(2, results.Select(r => r.Item2).Distinct().Count());
+        Assert.DoesNotContain(Environment.ProcessId, results.Select(r => r.Item2));
+    }
 }

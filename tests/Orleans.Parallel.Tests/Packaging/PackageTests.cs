@@ -15,7 +15,7 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(6);
 
     private static readonly string[] Ids =
-        ["Orleans.Parallel.Values", "Orleans.Parallel.GrainInterfaces", "Orleans.Parallel.Client", "Orleans.Parallel.Grains", "Orleans.Parallel.Hosting", "Orleans.Parallel.Silo", "Orleans.Parallel.Cli"];
+        ["Orleans.Parallel.Values", "Orleans.Parallel.GrainInterfaces", "Orleans.Parallel.Client", "Orleans.Parallel.Grains", "Orleans.Parallel.EngineProcess", "Orleans.Parallel.Hosting", "Orleans.Parallel.Silo", "Orleans.Parallel.Cli"];
 
     /// <summary>The packages that are .NET tools, and their commands.</summary>
     private static readonly Dictionary<string, string> Tools = new() { ["Orleans.Parallel.Silo"] = "orleans-parallel-silo", ["Orleans.Parallel.Cli"] = "opx" };
@@ -23,6 +23,7 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
     /// <summary>A user's program: work on an embedded LocalCluster, then on the silo whose connection file it is given.</summary>
     private const string ConsumerProgram = """
         using Orleans.Parallel;
+        using Orleans.Parallel.Hosting;
         using Orleans.Parallel.Views;
 
         await using (var cluster = await LocalCluster.StartAsync(engines: 2))
@@ -33,6 +34,13 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
             var squares = await cluster.Client.LoadBalancedView().MapAsync((int n) => n * n, Enumerable.Range(0, 50));
             if (sums.Sum() != 499500 || !squares.SequenceEqual(Enumerable.Range(0, 50).Select(n => n * n))) return 1;
             Console.WriteLine($"local cluster OK {sums.Sum()}");
+        }
+        // Isolated engines: the engine process program came with the Hosting package, beside the program.
+        await using (var isolated = await LocalCluster.StartAsync(new SiloSettings { Engines = 2, Isolation = EngineIsolation.Process }))
+        {
+            var pids = await isolated.Client[..].ApplyAsync(() => Environment.ProcessId);
+            if (pids.Contains(Environment.ProcessId) || pids.Distinct().Count() != 2) return 3;
+            Console.WriteLine("isolated engines OK");
         }
         if (args.Length > 0)
         {
@@ -112,7 +120,9 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         (exit, output) = await PackageFeed.DotnetAsync(app, ["run", "--", silo.ConnectionFile], BuildTimeout, new Dictionary<string, string> { ["OP_HOME"] = home });
         Assert.True(exit == 0, $"the consumer failed ({exit}):\n{output}\nsilo:\n{silo.Output}");
         Assert.Contains("local cluster OK 499500", output);
+        Assert.Contains("isolated engines OK", output);
         Assert.Contains("silo process OK 0,1", output);
+        Assert.Contains("engines isolated in processes", silo.Output); // the tool brought the engine process program
         // Restored from the feed: the packages came from it, not from the repository's projects.
         Assert.True(Directory.Exists(Path.Combine(feed.Root, "packages", "orleans.parallel.hosting", feed.Version)));
     }
@@ -169,6 +179,7 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         var (exit, output) = await PackageFeed.DotnetAsync(app, ["run", "app.cs"], BuildTimeout);
         Assert.True(exit == 0, $"the file-based app failed ({exit}):\n{output}");
         Assert.Contains("local cluster OK 499500", output);
+        Assert.Contains("isolated engines OK", output);
     }
 
     [Fact]
@@ -219,7 +230,7 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         {
             var ports = LoopbackPorts.Reserve(2);
             var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[] { "--engines", "2", "--silo-port", ports[0].ToString(), "--gateway-port", ports[1].ToString(), "--cluster-id", clusterId })
+            foreach (var argument in new[] { "--engines", "2", "--isolation", "process", "--silo-port", ports[0].ToString(), "--gateway-port", ports[1].ToString(), "--cluster-id", clusterId })
                 start.ArgumentList.Add(argument);
             start.Environment["OP_HOME"] = home;
             var silo = new ToolSilo(Process.Start(start)!, Path.Combine(home, "clusters", clusterId, Security.ConnectionFile.FileName));

@@ -1,0 +1,83 @@
+using Orleans.Parallel.Bulk;
+using Orleans.Parallel.Engine;
+using Orleans.Parallel.Wire;
+
+namespace Orleans.Parallel.Grains.Isolation.Protocol;
+
+/// <summary>
+/// Large primitive arrays of a frame travel after it, as their own bytes, instead of inside it: Orleans
+/// writes an array element by element (tens of MB/s for a <c>double[]</c>), while the socket takes an
+/// array's memory as it is (one copy into the kernel, one out). The frame keeps an
+/// <see cref="AttachedArray"/> where each array was.
+/// </summary>
+internal static class FrameArrays
+{
+    /// <summary>Arrays from this size on travel after their frame; smaller ones cost less inside it than a write of their own.</summary>
+    public const int Threshold = 16 * 1024;
+
+    /// <summary>The frame with its large arrays replaced by <see cref="AttachedArray"/>s, the arrays added to <paramref name="arrays"/> in order.</summary>
+    public static Frame Strip(Frame frame, List<Array> arrays) => frame switch
+    {
+        RunFrame run when Request(run.Task.Request, arrays) is var request && !ReferenceEquals(request, run.Task.Request)
+            => run with { Task = run.Task with { Request = request } },
+        DoneFrame { Reply.Result: not null } done => done with { Reply = done.Reply with { Result = Result(done.Reply.Result, done.Several, v => Strip(v, arrays)) } },
+        _ => frame,
+    };
+
+    /// <summary>The frame with each <see cref="AttachedArray"/> replaced by the array that followed it.</summary>
+    public static Frame Restore(Frame frame, Array[] arrays) => frame switch
+    {
+        RunFrame run => run with { Task = run.Task with { Request = Map(run.Task.Request, v => Restore(v, arrays)) } },
+        DoneFrame done => done with { Reply = done.Reply with { Result = Result(done.Reply.Result, done.Several, v => Restore(v, arrays)) } },
+        _ => frame,
+    };
+
+    private static EngineRequest Request(EngineRequest request, List<Array> arrays)
+    {
+        var before = arrays.Count;
+        var stripped = Map(request, v => Strip(v, arrays));
+        return arrays.Count == before ? request : stripped; // nothing large: the frame as it was
+    }
+
+    private static EngineRequest Map(EngineRequest request, Func<object?, object?> value) => request switch
+    {
+        PushRequest r => r with { Values = r.Values.ToDictionary(kv => kv.Key, kv => value(kv.Value)) },
+        ApplyRequest r => r with { Args = [.. r.Args.Select(value)] },
+        MapRequest r => r with { Items = value(r.Items)!, More = r.More?.Select(m => value(m)!).ToList() },
+        _ => request,
+    };
+
+    private static object? Result(object? result, bool several, Func<object?, object?> value) =>
+        several && result is object?[] values ? values.Select(value).ToArray() : value(result);
+
+    private static object? Strip(object? value, List<Array> arrays)
+    {
+        switch (value)
+        {
+            case Array array when BulkProtocol.IsBulkArray(array.GetType()) && BulkProtocol.ByteLength(array) >= Threshold:
+                arrays.Add(array);
+                return new AttachedArray(arrays.Count - 1);
+            case MemoryValue { Data: Array } memory:
+                return memory with { Data = Strip(memory.Data, arrays)! };
+            case UserValue { Data: byte[] } user:
+                return user with { Data = Strip(user.Data, arrays)! };
+            case object?[] { Length: 2 } pair when pair[0] is Array: // a map's values and its item errors
+                return new[] { Strip(pair[0], arrays), pair[1] };
+            default:
+                return value;
+        }
+    }
+
+    private static object? Restore(object? value, Array[] arrays) => value switch
+    {
+        AttachedArray attached => arrays[attached.Index],
+        MemoryValue { Data: AttachedArray } memory => memory with { Data = Restore(memory.Data, arrays)! },
+        UserValue { Data: AttachedArray } user => user with { Data = Restore(user.Data, arrays)! },
+        object?[] { Length: 2 } pair when pair[0] is AttachedArray => new[] { Restore(pair[0], arrays), pair[1] },
+        _ => value,
+    };
+}
+
+/// <summary>Where a frame's array <paramref name="Index"/> was: its bytes follow the frame.</summary>
+[GenerateSerializer, Immutable, Alias("op.child.AttachedArray")]
+internal sealed record AttachedArray([property: Id(0)] int Index);

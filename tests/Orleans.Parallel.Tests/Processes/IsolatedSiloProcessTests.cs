@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Orleans.Parallel.Testing;
+using Orleans.Parallel.Tests.Cluster;
+
+namespace Orleans.Parallel.Tests.Processes;
+
+/// <summary>
+/// A silo process with isolated engines (<c>--isolation process</c>): its engine processes, with the
+/// limits its flags set, live exactly as long as it does, however it ends.
+/// </summary>
+public sealed class IsolatedSiloProcessTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Flags_SetTheEngineProcessesHeapLimit_AndTheReadyLineSaysSo()
+    {
+        await using var silo = await SiloProcess.StartAsync(2, TimeSpan.FromSeconds(120), "--isolation", "process", "--engine-memory-limit", "256MiB");
+        Assert.Contains("engines isolated in processes (heap limit 0.25 GiB each)", silo.Output);
+        await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions);
+        await rc.WaitForEnginesAsync(2, Patience);
+
+        var limits = await rc[..].ApplyAsync(() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        var pids = await rc[..].ApplyAsync(() => Environment.ProcessId);
+
+        Assert.All(limits, limit => Assert.Equal(256L << 20, limit));
+        Assert.DoesNotContain(silo.ProcessId, pids);
+        Assert.All(pids, pid => Assert.Contains(pid, EngineProcessesOf(silo.ProcessId)));
+    }
+
+    [Fact]
+    public async Task KilledSilo_TakesItsEngineProcessesWithIt()
+    {
+        await using var silo = await SiloProcess.StartAsync(2, TimeSpan.FromSeconds(120), "--isolation", "process");
+        await using (var rc = await ParallelClient.ConnectAsync(silo.ClientOptions))
+        {
+            await rc.WaitForEnginesAsync(2, Patience);
+            await rc[..].ExecuteAsync("var kept = 1;");
+        }
+        var engines = EngineProcessesOf(silo.ProcessId);
+        Assert.True(engines.Count >= 2, $"engine processes of the silo: {string.Join(", ", engines)}");
+
+        using (var process = Process.GetProcessById(silo.ProcessId)) process.Kill(); // the silo alone, as the kernel would
+
+        // The socket closes with the silo; each engine process ends on its own.
+        await ClusterAssert.EventuallyAsync(() => engines.All(Gone), "every engine process has ended", TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task StoppedSilo_EndsItsEngineProcesses_AndRemovesTheirSocketFolder()
+    {
+        await using var silo = await SiloProcess.StartAsync(2, TimeSpan.FromSeconds(120), "--isolation", "process");
+        await using (var rc = await ParallelClient.ConnectAsync(silo.ClientOptions)) await rc.WaitForEnginesAsync(2, Patience);
+        var engines = EngineProcessesOf(silo.ProcessId);
+        var folders = SocketFoldersOf(silo.ProcessId);
+        Assert.Single(folders);
+
+        Assert.Equal(0, await silo.StopAsync(TimeSpan.FromSeconds(60)));
+
+        await ClusterAssert.EventuallyAsync(() => engines.All(Gone), "every engine process has ended", TimeSpan.FromSeconds(15));
+        Assert.False(Directory.Exists(folders[0]));
+    }
+
+    [Fact]
+    public async Task UnknownIsolation_IsRefusedByName()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => SiloProcess.StartAsync(1, TimeSpan.FromSeconds(60), "--isolation", "sideways"));
+        Assert.Contains("sideways", error.Message);
+    }
+
+    /// <summary>The engine processes <paramref name="silo"/> started (its children running the engine program).</summary>
+    private static List<int> EngineProcessesOf(int silo)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (parent == silo && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("Orleans.Parallel.EngineProcess.dll", StringComparison.Ordinal))
+                    found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
+        }
+        return found;
+    }
+
+    private static string[] SocketFoldersOf(int silo) =>
+        Directory.GetDirectories(Path.GetTempPath(), $"op-engines-{silo}-*");
+
+    private static bool Gone(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException) { return true; }
+    }
+}
