@@ -77,7 +77,7 @@ public sealed partial class EngineProcesses : IDisposable
         var socketPath = Path.Combine(folder, $"e{Interlocked.Increment(ref _started)}.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(socketPath));
-        listener.Listen(1);
+        listener.Listen(2);
         Process process;
         try
         {
@@ -94,15 +94,10 @@ public sealed partial class EngineProcesses : IDisposable
         {
             using var timeout = new CancellationTokenSource(_options.StartTimeout);
             var exited = process.WaitForExitAsync(timeout.Token);
-            var accepting = listener.AcceptAsync(timeout.Token).AsTask();
-            if (await Task.WhenAny(accepting, exited) != accepting || !accepting.IsCompletedSuccessfully)
-            {
-                var stderr = process.HasExited ? await process.StandardError.ReadToEndAsync() : "";
-                throw new InvalidOperationException(process.HasExited
-                    ? $"The engine process exited with code {process.ExitCode} before it connected: {stderr.Trim()}"
-                    : $"The engine process did not connect within {_options.StartTimeout.TotalSeconds:0} s.");
-            }
-            child = new ChildProcess(process, accepting.Result, _serializer, AnswerAsync, _options.TaskCpuLimit, _logger);
+            // The process connects twice, in order: its task connection, then its control connection.
+            var tasks = await AcceptAsync(listener, process, exited, timeout.Token);
+            var control = await AcceptAsync(listener, process, exited, timeout.Token);
+            child = new ChildProcess(process, tasks, control, _serializer, AnswerAsync, _options.TaskCpuLimit, _logger);
             await child.Ready.WaitAsync(_options.StartTimeout);
             return child;
         }
@@ -120,6 +115,16 @@ public sealed partial class EngineProcesses : IDisposable
         {
             File.Delete(socketPath); // connected (or failed): the name is not needed any more
         }
+    }
+
+    private async Task<Socket> AcceptAsync(Socket listener, Process process, Task exited, CancellationToken timeout)
+    {
+        var accepting = listener.AcceptAsync(timeout).AsTask();
+        if (await Task.WhenAny(accepting, exited) == accepting && accepting.IsCompletedSuccessfully) return accepting.Result;
+        var stderr = process.HasExited ? await process.StandardError.ReadToEndAsync(CancellationToken.None) : "";
+        throw new InvalidOperationException(process.HasExited
+            ? $"The engine process exited with code {process.ExitCode} before it connected: {stderr.Trim()}"
+            : $"The engine process did not connect within {_options.StartTimeout.TotalSeconds:0} s.");
     }
 
     /// <summary>What an engine process asks of the cluster.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Orleans.Parallel.Engine;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Engine;
@@ -8,31 +7,51 @@ using Orleans.Parallel.Grains.Isolation.Protocol;
 namespace Orleans.Parallel.Grains.Isolation.Child;
 
 /// <summary>
-/// The engine inside an engine process: its namespace, and the one thread that runs its tasks in
-/// the order the silo sent them. The process's main thread reads frames and hands them here, so an
-/// abort (or an answer to the task's own call) reaches the task while it runs.
+/// The engine inside an engine process: its namespace, and the one thread that reads its tasks
+/// from the silo and runs them in order, with no hand-off between the two (each would cost a thread
+/// wake-up per task). What must reach a task while it runs (an abort, the answer to its own call to
+/// the silo) comes on a second connection, read by a thread of its own.
 /// </summary>
 internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer functions, SessionCodeRegistry code, ParentLink link)
 {
     private readonly EngineNamespace _namespace = new();
-    private readonly BlockingCollection<Frame> _work = new();
     private readonly Lock _gate = new();
     private readonly HashSet<Guid> _abortedEarly = []; // aborted before this thread took them; under _gate
     private (Guid MsgId, CancellationTokenSource Cancel)? _current; // under _gate
 
-    /// <summary>Serves the silo until it closes the connection.</summary>
-    public void Serve(FrameChannel channel)
+    /// <summary>
+    /// Serves the silo until it closes the connection: tasks from <paramref name="tasks"/>, on this
+    /// thread; aborts and answers from <paramref name="control"/>, on another.
+    /// </summary>
+    public void Serve(FrameChannel tasks, FrameChannel control)
     {
         OutputCapture.Install();
-        new Thread(() => RunTasks(channel)) { IsBackground = true, Name = "engine" }.Start();
-        channel.Send(new HelloFrame(Environment.ProcessId));
-        while (channel.Receive() is { } frame)
+        new Thread(() => Control(control)) { IsBackground = true, Name = "engine control" }.Start();
+        tasks.Send(new HelloFrame(Environment.ProcessId));
+        while (tasks.Receive() is { } frame)
         {
             switch (frame)
             {
-                case RunFrame or EndSessionFrame:
-                    _work.Add(frame);
+                case RunFrame run:
+                    var reply = Run(run, tasks);
+                    tasks.Send(new DoneFrame(reply, Several: run.Task.Request is PullRequest { Single: false } or MapRequest { ItemErrors: true }));
                     break;
+                case EndSessionFrame end:
+                    functions.ForgetSession(end.SessionId); // first: it asks the registry which types were the session's
+                    code.EndSession(end.SessionId);
+                    break;
+                default:
+                    throw new InvalidDataException($"A silo does not send tasks as {frame.GetType().Name}.");
+            }
+        }
+    }
+
+    private void Control(FrameChannel control)
+    {
+        while (control.Receive() is { } frame)
+        {
+            switch (frame)
+            {
                 case AbortFrame abort:
                     Abort(abort.MsgId);
                     break;
@@ -40,9 +59,10 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
                     link.Answered(answer);
                     break;
                 default:
-                    throw new InvalidDataException($"A silo does not send an engine process {frame.GetType().Name}.");
+                    throw new InvalidDataException($"A silo does not send {frame.GetType().Name} beside a task.");
             }
         }
+        // The silo closed it: it closes the task connection too, or the process is ending.
     }
 
     private void Abort(Guid msgId)
@@ -57,22 +77,6 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
         catch (ObjectDisposedException) { /* it ended meanwhile */ }
     }
 
-    private void RunTasks(FrameChannel channel)
-    {
-        foreach (var frame in _work.GetConsumingEnumerable())
-        {
-            if (frame is EndSessionFrame end)
-            {
-                functions.ForgetSession(end.SessionId); // first: it asks the registry which types were the session's
-                code.EndSession(end.SessionId);
-                continue;
-            }
-            var run = (RunFrame)frame;
-            var reply = Run(run, channel);
-            channel.Send(new DoneFrame(reply, Several: run.Task.Request is PullRequest { Single: false } or MapRequest { ItemErrors: true }));
-        }
-    }
-
     private TaskReply Run(RunFrame run, FrameChannel channel)
     {
         var task = run.Task;
@@ -80,8 +84,10 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
         using var cancel = new CancellationTokenSource();
         lock (_gate)
         {
+            // Aborted before it started: it does not run.
+            if (_abortedEarly.Remove(task.MsgId))
+                return new TaskReply(task.MsgId, run.EngineId, Orleans.Parallel.Engine.TaskStatus.Aborted, null, null, null, DateTime.UtcNow, "", "", null);
             _current = (task.MsgId, cancel);
-            if (_abortedEarly.Remove(task.MsgId)) cancel.Cancel();
         }
         var output = new TaskOutput(task.MsgId, run.EngineId, live: true);
         using var relay = new OutputRelay(output, channel);

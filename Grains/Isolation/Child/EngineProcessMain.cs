@@ -14,8 +14,8 @@ namespace Orleans.Parallel.Grains.Isolation.Child;
 
 /// <summary>
 /// The program of an isolated engine's process (<c>Orleans.Parallel.EngineProcess</c> calls it): connects
-/// to the socket its silo named, then runs that silo's tasks until the silo closes the connection or
-/// kills it. It holds no Orleans runtime: the silo does every cluster call for it.
+/// twice to the socket its silo named (tasks, then control), then runs that silo's tasks until the
+/// silo closes the connection or kills it. It holds no Orleans runtime: the silo does every cluster call for it.
 /// </summary>
 internal static class EngineProcessMain
 {
@@ -28,14 +28,24 @@ internal static class EngineProcessMain
             Console.Error.WriteLine("An engine process is started by its silo (isolated engines), with --socket PATH.");
             return 2;
         }
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        socket.Connect(new UnixDomainSocketEndPoint(args[at + 1]));
+        // Two connections, in this order: tasks (and everything the process says), then control.
+        var tasksSocket = Connect(args[at + 1]);
+        var controlSocket = Connect(args[at + 1]);
         using var services = Services().BuildServiceProvider();
-        using var channel = new FrameChannel(socket, services.GetRequiredService<Serializer>());
-        services.GetRequiredService<ParentLink>().Attach(channel);
-        services.GetRequiredService<ChildEngine>().Serve(channel);
+        var serializer = services.GetRequiredService<Serializer>();
+        using var tasks = new FrameChannel(tasksSocket, serializer);
+        using var control = new FrameChannel(controlSocket, serializer);
+        services.GetRequiredService<ParentLink>().Attach(tasks);
+        services.GetRequiredService<ChildEngine>().Serve(tasks, control);
         // The silo closed the connection (it stops this engine, or it died): whatever still runs ends with the process.
         return 0;
+    }
+
+    private static Socket Connect(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(path));
+        return socket;
     }
 
     /// <summary>The silo's execution services, with the cluster reached through the silo.</summary>

@@ -19,7 +19,8 @@ internal sealed partial class ChildProcess : IDisposable
     private static readonly TimeSpan CpuWatchPeriod = TimeSpan.FromMilliseconds(100);
 
     private readonly Process _process;
-    private readonly FrameChannel _channel;
+    private readonly FrameChannel _channel; // tasks out; everything the process says in
+    private readonly FrameChannel _control; // aborts and answers, read by the process while a task runs
     private readonly Func<ParentCall, Task<object?>> _answer;
     private readonly ILogger _logger;
     private readonly TimeSpan? _cpuLimit;
@@ -35,11 +36,12 @@ internal sealed partial class ChildProcess : IDisposable
 
     private sealed record Running(Guid MsgId, TaskCompletionSource<DoneFrame> Done, TaskOutput Output);
 
-    public ChildProcess(Process process, Socket connected, Orleans.Serialization.Serializer serializer,
+    public ChildProcess(Process process, Socket tasks, Socket control, Orleans.Serialization.Serializer serializer,
         Func<ParentCall, Task<object?>> answer, TimeSpan? cpuLimit, ILogger logger)
     {
         _process = process;
-        _channel = new FrameChannel(connected, serializer);
+        _channel = new FrameChannel(tasks, serializer);
+        _control = new FrameChannel(control, serializer);
         _answer = answer;
         _cpuLimit = cpuLimit;
         _logger = logger;
@@ -71,16 +73,16 @@ internal sealed partial class ChildProcess : IDisposable
             if (_exit is { } gone) throw new ChildGoneException(gone);
             _running = new Running(run.Task.MsgId, done, output);
         }
-        if (large) await Task.Run(() => Send(run));
-        else Send(run);
+        if (large) await Task.Run(() => Send(_channel, run));
+        else Send(_channel, run);
         using var watch = _cpuLimit is { } limit ? WatchCpu(run.Task.MsgId, limit) : null;
         return await done.Task;
     }
 
     /// <summary>Cancels the running task's token (if it is <paramref name="msgId"/>).</summary>
-    public void Abort(Guid msgId) => Send(new AbortFrame(msgId));
+    public void Abort(Guid msgId) => Send(_control, new AbortFrame(msgId));
 
-    public void EndSession(Guid sessionId) => Send(new EndSessionFrame(sessionId));
+    public void EndSession(Guid sessionId) => Send(_channel, new EndSessionFrame(sessionId));
 
     /// <summary>Kills the process (and anything it started). <paramref name="byParent"/>: on purpose, so not reported as lost.</summary>
     public void Kill(string why, bool byParent)
@@ -95,12 +97,13 @@ internal sealed partial class ChildProcess : IDisposable
     {
         Kill("the engine stopped", byParent: true);
         _channel.Dispose();
+        _control.Dispose();
     }
 
-    private void Send(Frame frame)
+    private static void Send(FrameChannel channel, Frame frame)
     {
         // A process that is gone cannot be written to; its reader reports the end to whoever waits.
-        try { _channel.Send(frame); }
+        try { channel.Send(frame); }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
     }
 
@@ -179,7 +182,7 @@ internal sealed partial class ChildProcess : IDisposable
         AnswerFrame answer;
         try { answer = new AnswerFrame(call.CallId, await _answer(call.Call), null); }
         catch (Exception e) when (e is not OutOfMemoryException) { answer = new AnswerFrame(call.CallId, null, e.Message); }
-        Send(answer);
+        Send(_control, answer);
     }
 
     /// <summary>The socket closed: the process has ended (or is about to). Says how to whoever waits.</summary>
