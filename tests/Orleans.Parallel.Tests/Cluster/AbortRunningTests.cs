@@ -8,7 +8,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 /// that ignores its token is reported as still running.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class AbortRunningTests(ClusterFixture fixture)
+public class AbortRunningTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

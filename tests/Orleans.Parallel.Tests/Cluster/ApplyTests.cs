@@ -5,7 +5,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>Apply: delegates with closures and arguments, References, method groups, async functions.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ApplyTests(ClusterFixture fixture)
+public class ApplyTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

@@ -7,7 +7,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>AsyncResult and AsyncMapResult: waiting, readiness, metadata, progress; and the Block and Targets flags.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class AsyncResultTests(ClusterFixture fixture)
+public class AsyncResultTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(10);
 

@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>Bad input fails on the client, before anything is sent, with an argument error that says what is wrong.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class BadInputTests(ClusterFixture fixture)
+public class BadInputTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

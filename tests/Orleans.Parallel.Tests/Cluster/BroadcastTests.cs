@@ -14,7 +14,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 /// what was sent.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class BroadcastTests(ClusterFixture fixture)
+public class BroadcastTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private ParallelClient Rc => fixture.Client;

@@ -13,7 +13,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 /// in every primitive element type, and in every operation that carries values.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class BulkTransferTests(ClusterFixture fixture)
+public class BulkTransferTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

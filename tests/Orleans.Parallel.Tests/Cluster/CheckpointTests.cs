@@ -8,7 +8,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 public sealed record CheckpointPoint(double X, double Y);
 
 /// <summary>A small cluster of its own for <see cref="CheckpointTests"/>: they clear and interrupt engines.</summary>
-public sealed class CheckpointCluster : IAsyncLifetime
+public class CheckpointCluster : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public ParallelClient Client { get; private set; } = null!;
@@ -16,12 +16,19 @@ public sealed class CheckpointCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = SecureTestCluster.Builder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => o.Engines = 2));
+        builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o =>
+        {
+            o.Engines = 2;
+            ConfigureEngines(o);
+        }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         Client = await ParallelClient.FromClusterClientAsync(Cluster.Client);
         await Client.WaitForEnginesAsync(2, TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>Engine options beyond the count; nothing here (engines in the silo process).</summary>
+    protected virtual void ConfigureEngines(EngineOptions options) { }
 
     public async Task DisposeAsync()
     {
@@ -36,7 +43,7 @@ public sealed class CheckpointCluster : IAsyncLifetime
 /// engine's checkpoint, and the refused cases. Killing a silo is <see cref="CheckpointRecoveryTests"/>.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class CheckpointTests(CheckpointCluster fixture) : IClassFixture<CheckpointCluster>
+public class CheckpointTests(CheckpointCluster fixture) : IClassFixture<CheckpointCluster>
 {
     private ParallelClient Rc => fixture.Client;
 

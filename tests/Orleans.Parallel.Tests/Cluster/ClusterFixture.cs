@@ -5,9 +5,11 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>
 /// One in-process test cluster for every cluster test: two silos with two engines each, and a
-/// ParallelClient over the test cluster's client.
+/// ParallelClient over the test cluster's client. Subclasses change how the engines run
+/// (<see cref="ConfigureEngines"/>): the isolated twins of these tests run the same tests on engines
+/// in processes of their own.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public const int EnginesPerSilo = 2;
     public const int Silos = 2;
@@ -20,13 +22,20 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = SecureTestCluster.Builder(Silos);
         // No script warm-up: tests share two cores, and the first Execute may as well pay for Roslyn itself.
-        builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o => (o.Engines, o.WarmUpScripts) = (EnginesPerSilo, false)));
+        builder.ConfigureSilo((_, silo) => silo.AddParallelEngines(o =>
+        {
+            (o.Engines, o.WarmUpScripts) = (EnginesPerSilo, false);
+            ConfigureEngines(o);
+        }));
         builder.ConfigureClient(client => client.AddMemoryStreams(Orleans.Parallel.Engine.OutputStreams.Provider)); // live output, as ConnectAsync has it
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         Client = await ParallelClient.FromClusterClientAsync(Cluster.Client);
         await Client.WaitForEnginesAsync(EngineCount, TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>Engine options beyond the count and warm-up; nothing here (engines in the silo process).</summary>
+    protected virtual void ConfigureEngines(EngineOptions options) { }
 
     public async Task DisposeAsync()
     {

@@ -6,7 +6,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>Remote errors: user exceptions, compile errors, unknown names; the engine stays usable after each.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ErrorTests(ClusterFixture fixture)
+public class ErrorTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

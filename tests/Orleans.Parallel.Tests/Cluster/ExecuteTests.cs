@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>Execute and Run: C# script text in each engine's namespace.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ExecuteTests(ClusterFixture fixture)
+public class ExecuteTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>Listing a namespace: <c>KeysAsync</c> (ipyparallel's <c>dv.keys()</c>) and <c>VariablesAsync</c> (names with their values' types, for <c>%who</c>).</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class KeysTests(ClusterFixture fixture)
+public class KeysTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

@@ -5,7 +5,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>DirectView.Map: one task per engine over contiguous chunks, results in input order.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class MapTests(ClusterFixture fixture)
+public class MapTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

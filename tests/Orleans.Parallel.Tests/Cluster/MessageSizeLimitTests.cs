@@ -12,7 +12,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 /// is never answered (a 30 s timeout) and the connection is closed. Arrays in bulk have no such limit.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class MessageSizeLimitTests(ClusterFixture fixture)
+public class MessageSizeLimitTests(ClusterFixture fixture)
 {
     /// <summary>Characters in a string past the limit: 110 MB of UTF-8 at least, more than the 104,857,600 bytes a message may have.</summary>
     private const int OverLimit = 110_000_000;

@@ -7,7 +7,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 /// <c>PushAsync(x)</c> followed at once by <c>ExecuteAsync("use x")</c> works without awaiting in between.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class OrderingTests(ClusterFixture fixture)
+public class OrderingTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

@@ -6,7 +6,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>What user code writes to Console.Out and Console.Error lands in its own task's metadata.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class OutputCaptureTests(ClusterFixture fixture)
+public class OutputCaptureTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

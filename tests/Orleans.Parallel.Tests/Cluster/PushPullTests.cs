@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>Push, Pull, the view indexer and Clear.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class PushPullTests(ClusterFixture fixture)
+public class PushPullTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

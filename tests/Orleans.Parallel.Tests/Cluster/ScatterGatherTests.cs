@@ -2,7 +2,7 @@ namespace Orleans.Parallel.Tests.Cluster;
 
 /// <summary>Scatter and Gather: contiguous blocks in target order, the first len % n engines one item more.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ScatterGatherTests(ClusterFixture fixture)
+public class ScatterGatherTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

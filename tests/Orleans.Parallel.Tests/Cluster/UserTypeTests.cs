@@ -15,7 +15,7 @@ public sealed class UtNode
 
 /// <summary>Values of the user's own types (records, classes with private fields, cycles) on the engine and back.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class UserTypeTests(ClusterFixture fixture)
+public class UserTypeTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

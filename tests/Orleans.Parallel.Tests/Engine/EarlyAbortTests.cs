@@ -9,7 +9,7 @@ namespace Orleans.Parallel.Tests.Engine;
 
 /// <summary>An abort that reaches the engine before its task does: the task ends aborted when it arrives, and the engine goes on.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class EarlyAbortTests(ClusterFixture fixture)
+public class EarlyAbortTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 

@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Engine;
 
 /// <summary>Scripts that declare their own types keep them for later scripts, alongside pushed variables.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ScriptChainTests(ClusterFixture fixture)
+public class ScriptChainTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task ScriptDeclaredType_ThenPush_LaterScriptUsesBothWithExactTypes()

@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Functions;
 
 /// <summary>What a lambda's closure carries to the engine: only what the lambda uses, cycles included.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClosureTests(ClusterFixture fixture)
+public class ClosureTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

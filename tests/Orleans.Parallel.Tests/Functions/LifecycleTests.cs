@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Functions;
 
 /// <summary>Outstanding results end when the client goes, and untyped gathers keep their items.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class LifecycleTests(ClusterFixture fixture)
+public class LifecycleTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task DisposedClient_OutstandingResult_EndsWithObjectDisposed_AndNewCallsThrow()

@@ -21,11 +21,18 @@ public class HubClusterFixture : IAsyncLifetime
     /// <summary>The largest result a record keeps (the default; a small one lets a test see a result not kept).</summary>
     protected virtual long MaxResultBytes => new Orleans.Parallel.Grains.Hub.Store.TaskStoreOptions().MaxResultBytes;
 
+    /// <summary>Engine options beyond the count and warm-up; nothing here (engines in the silo process).</summary>
+    protected virtual void ConfigureEngines(EngineOptions options) { }
+
     public async Task InitializeAsync()
     {
         var builder = SecureTestCluster.Builder(2);
         builder.ConfigureSilo((_, silo) => silo
-            .AddParallelEngines(o => (o.Engines, o.WarmUpScripts) = (1, false))
+            .AddParallelEngines(o =>
+            {
+                (o.Engines, o.WarmUpScripts) = (1, false);
+                ConfigureEngines(o);
+            })
             .AddParallelHub(o => (o.RecordLimit, o.MaxResultBytes) = (RecordLimit, MaxResultBytes)));
         builder.ConfigureClient(client => client.AddMemoryStreams(Orleans.Parallel.Engine.OutputStreams.Provider));
         Cluster = builder.Build();

@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Hub;
 
 /// <summary>The output of running tasks reaches the client while they run: ar.Stdout grows, ar.Output yields chunks.</summary>
 [Collection(HubCollection.Name)]
-public sealed class LiveOutputTests(HubClusterFixture fixture)
+public class LiveOutputTests(HubClusterFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private ParallelClient Rc => fixture.Client;

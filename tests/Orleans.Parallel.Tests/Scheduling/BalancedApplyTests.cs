@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Scheduling;
 
 /// <summary>Load-balanced Apply: tasks run somewhere, results are single values, work spreads over engines.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class BalancedApplyTests(ClusterFixture fixture)
+public class BalancedApplyTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

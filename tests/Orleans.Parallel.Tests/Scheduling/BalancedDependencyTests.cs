@@ -8,7 +8,7 @@ namespace Orleans.Parallel.Tests.Scheduling;
 
 /// <summary>After and Follow dependencies on the cluster, ported from ipyparallel's test_dependency and test_lbview.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class BalancedDependencyTests(ClusterFixture fixture)
+public class BalancedDependencyTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 

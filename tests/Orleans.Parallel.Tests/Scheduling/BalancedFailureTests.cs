@@ -9,7 +9,7 @@ namespace Orleans.Parallel.Tests.Scheduling;
 
 /// <summary>Retries, timeouts, abort and requirements of load-balanced tasks on the cluster (ipyparallel's test_lbview).</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class BalancedFailureTests(ClusterFixture fixture)
+public class BalancedFailureTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
@@ -216,34 +216,41 @@ public sealed class BalancedFailureTests(ClusterFixture fixture)
     [Fact]
     public async Task AbortAsync_RightAfterSubmitting_TasksReportedAbortedNeverRun()
     {
-        // Each task counts itself when it runs (the in-process engines share this class's statics);
-        // a task whose result says Aborted must not have run.
+        // Each task counts itself when it runs by creating a file of its own in a folder of this test:
+        // a count in this class's statics would only see engines in the test's own process, not
+        // isolated ones. A task whose result says Aborted must not have run.
         var lb = Rc.LoadBalancedView();
-        var reports = new List<string>();
-        var strays = 0;
-        foreach (var delay in new[] { 0, 1, 2 })
+        var runs = Directory.CreateTempSubdirectory("op-abort-probe-");
+        try
         {
-            var before = Volatile.Read(ref _abortProbeRuns);
-            var results = Enumerable.Range(0, 300).Select(i => lb.ApplyAsync(() => CountRun(i))).ToArray();
-            if (delay > 0) await Task.Delay(delay);
-            await lb.AbortAsync();
-            await Ended(results);
-            // Give a task that was wrongly reported aborted the time to run anyway, then wait for the engines to be idle.
-            await Task.Delay(500);
-            await ClusterAssert.EventuallyAsync(async () => (await Rc.QueueStatusAsync()).Engines.All(s => s.Running is null && s.QueueLength == 0), "the engines are idle");
-            var ok = results.Count(r => r.Metadata[0].Status == TaskStatus.Ok);
-            var ran = Volatile.Read(ref _abortProbeRuns) - before;
-            strays += ran - ok;
-            reports.Add($"delay {delay} ms: {ok} ok, {results.Length - ok} aborted, {ran} ran");
+            var reports = new List<string>();
+            var strays = 0;
+            foreach (var delay in new[] { 0, 1, 2 })
+            {
+                var before = runs.GetFiles().Length;
+                var results = Enumerable.Range(0, 300).Select(i => lb.ApplyAsync((string folder, int n) => CountRun(folder, n), runs.FullName, i)).ToArray();
+                if (delay > 0) await Task.Delay(delay);
+                await lb.AbortAsync();
+                await Ended(results);
+                // Give a task that was wrongly reported aborted the time to run anyway, then wait for the engines to be idle.
+                await Task.Delay(500);
+                await ClusterAssert.EventuallyAsync(async () => (await Rc.QueueStatusAsync()).Engines.All(s => s.Running is null && s.QueueLength == 0), "the engines are idle");
+                var ok = results.Count(r => r.Metadata[0].Status == TaskStatus.Ok);
+                var ran = runs.GetFiles().Length - before;
+                strays += ran - ok;
+                reports.Add($"delay {delay} ms: {ok} ok, {results.Length - ok} aborted, {ran} ran");
+            }
+            Assert.True(strays == 0, $"{strays} task(s) reported as aborted ran anyway: {string.Join("; ", reports)}");
         }
-        Assert.True(strays == 0, $"{strays} task(s) reported as aborted ran anyway: {string.Join("; ", reports)}");
+        finally
+        {
+            runs.Delete(recursive: true);
+        }
     }
 
-    private static int _abortProbeRuns;
-
-    private static int CountRun(int i)
+    private static int CountRun(string folder, int i)
     {
-        Interlocked.Increment(ref _abortProbeRuns);
+        File.Create(Path.Combine(folder, Guid.NewGuid().ToString("N"))).Dispose();
         return i;
     }
 

@@ -4,7 +4,7 @@ namespace Orleans.Parallel.Tests.Scheduling;
 
 /// <summary>Load-balanced Map and IMap, ported from ipyparallel's test_lbview and test_asyncresult.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class BalancedMapTests(ClusterFixture fixture)
+public class BalancedMapTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

@@ -9,7 +9,7 @@ namespace Orleans.Parallel.Tests.Scheduling;
 /// <c>len(amr)</c>), errors kept in place (<c>return_exceptions=True</c>), and errors naming their item.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class MapItemsTests(ClusterFixture fixture)
+public class MapItemsTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

@@ -6,7 +6,7 @@ namespace Orleans.Parallel.Tests.Views;
 
 /// <summary>rc.Executor(): submit, map and shut down, as Python's concurrent.futures executors do.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ExecutorTests(ClusterFixture fixture)
+public class ExecutorTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

@@ -5,7 +5,7 @@ namespace Orleans.Parallel.Tests.Views;
 
 /// <summary>lb.ForEachAsync: Parallel.ForEachAsync's shape with the body running on the engines.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ForEachTests(ClusterFixture fixture) : IDisposable
+public class ForEachTests(ClusterFixture fixture) : IDisposable
 {
     // The bodies leave their mark in files: the engines share this machine's file system.
     private readonly string _dir = Directory.CreateTempSubdirectory("foreach_").FullName;

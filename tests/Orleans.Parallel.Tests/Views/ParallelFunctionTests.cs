@@ -6,7 +6,7 @@ namespace Orleans.Parallel.Tests.Views;
 
 /// <summary>view.Parallel(f): ipyparallel's @parallel, element-wise, on both kinds of view.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ParallelFunctionTests(ClusterFixture fixture)
+public class ParallelFunctionTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 

@@ -6,7 +6,7 @@ namespace Orleans.Parallel.Tests.Views;
 
 /// <summary>view.Remote(f): ipyparallel's @remote, one result per engine on a DirectView, one result on a LoadBalancedView.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class RemoteFunctionTests(ClusterFixture fixture)
+public class RemoteFunctionTests(ClusterFixture fixture)
 {
     private ParallelClient Rc => fixture.Client;
 
