@@ -61,7 +61,8 @@ internal static class FrameArrays
                 return memory with { Data = Strip(memory.Data, arrays)! };
             case UserValue { Data: byte[] } user:
                 return user with { Data = Strip(user.Data, arrays)! };
-            case object?[] { Length: 2 } pair when pair[0] is Array: // a map's values and its item errors
+            // A map's values and its item errors: exactly an object?[] (an int[][] is an object?[] too, by covariance, and must keep its type).
+            case object?[] { Length: 2 } pair when pair.GetType() == typeof(object[]) && pair[0] is Array:
                 return new[] { Strip(pair[0], arrays), pair[1] };
             default:
                 return value;
@@ -73,7 +74,7 @@ internal static class FrameArrays
         AttachedArray attached => arrays[attached.Index],
         MemoryValue { Data: AttachedArray } memory => memory with { Data = Restore(memory.Data, arrays)! },
         UserValue { Data: AttachedArray } user => user with { Data = Restore(user.Data, arrays)! },
-        object?[] { Length: 2 } pair when pair[0] is AttachedArray => new[] { Restore(pair[0], arrays), pair[1] },
+        object?[] { Length: 2 } pair when pair.GetType() == typeof(object[]) && pair[0] is AttachedArray => new[] { Restore(pair[0], arrays), pair[1] },
         _ => value,
     };
 }

@@ -40,7 +40,8 @@ public sealed class IsolatedClusterFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Alone, not beside other collections: its tests measure the CPU this process and its engine processes use.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class IsolatedCollection : ICollectionFixture<IsolatedClusterFixture>
 {
     public const string Name = "isolated";
