@@ -66,6 +66,30 @@ public sealed partial class OpxStartStopTests
     }
 
     [Fact]
+    public async Task Daemon_WithIsolatedEngines_RunsEachInAProcessOfItsOwn_UnderItsMemoryLimit()
+    {
+        var id = NewId();
+        try
+        {
+            var start = await Opx.RunAsync(["start", "--engines", "2", "--daemon", "--isolation", "process", "--engine-memory-limit", "256MiB", "--cluster-id", id, .. Follow], Patience);
+            Assert.True(start.ExitCode == 0, start.ToString());
+            var silo = RecordedPid(id);
+            await using var client = await ConnectAsync(id, engines: 2);
+
+            var pids = await client.DirectView().ApplyAsync(() => Environment.ProcessId);
+            var limits = await client.DirectView().ApplyAsync(() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+
+            Assert.Equal(2, pids.Distinct().Count());
+            Assert.DoesNotContain(silo, pids);
+            Assert.All(limits, limit => Assert.Equal(256L << 20, limit));
+        }
+        finally
+        {
+            await Opx.RunAsync(["stop", "--force", "--timeout", "10", "--cluster-id", id], Patience);
+        }
+    }
+
+    [Fact]
     public async Task Foreground_RunsUntilOpxStop_ByConnectionFile()
     {
         var id = NewId();
@@ -182,6 +206,18 @@ public sealed partial class OpxStartStopTests
         var heap = await Opx.RunAsync(["start", "--heap-limit", "lots"], Patience);
         Assert.NotEqual(0, heap.ExitCode);
         Assert.Contains("--heap-limit: The heap limit 'lots' is not understood", heap.Stderr);
+
+        var memory = await Opx.RunAsync(["start", "--isolation", "process", "--engine-memory-limit", "auto"], Patience);
+        Assert.NotEqual(0, memory.ExitCode);
+        Assert.Contains("--engine-memory-limit: EngineMemoryLimit takes a size", memory.Stderr);
+
+        var cpu = await Opx.RunAsync(["start", "--isolation", "process", "--task-cpu-limit", "0"], Patience);
+        Assert.NotEqual(0, cpu.ExitCode);
+        Assert.Contains("--task-cpu-limit must be a positive number of seconds", cpu.Stderr);
+
+        var isolation = await Opx.RunAsync(["start", "--isolation", "sideways"], Patience);
+        Assert.NotEqual(0, isolation.ExitCode);
+        Assert.Contains("sideways", isolation.Stderr);
 
         var both = await Opx.RunAsync(["stop", "--cluster-id", "a", "--connection-file", "b.json"], Patience);
         Assert.NotEqual(0, both.ExitCode);
