@@ -73,10 +73,12 @@ internal sealed partial class ChildProcess : IDisposable
             if (_exit is { } gone) throw new ChildGoneException(gone);
             _running = new Running(run.Task.MsgId, done, output);
         }
-        if (large) await Task.Run(() => Send(_channel, run));
+        if (large) await Task.Run(() => Send(_channel, run)).ConfigureAwait(false);
         else Send(_channel, run);
         using var watch = _cpuLimit is { } limit ? WatchCpu(run.Task.MsgId, limit) : null;
-        return await done.Task;
+        // Not back to the caller's scheduler (a grain's): the engine grain goes on from the thread that
+        // read the reply, where it chains load-balanced tasks without a hand-off (EngineGrain.Isolated).
+        return await done.Task.ConfigureAwait(false);
     }
 
     /// <summary>Cancels the running task's token (if it is <paramref name="msgId"/>).</summary>
