@@ -291,8 +291,9 @@ public sealed partial class EngineGrain(
                 }
                 Complete(last, reply!, ranHere: true);
                 // A result array offered in bulk may be a namespace variable, sent from the engine's
-                // own memory: the next task must not change it while the client still reads it.
-                if (sent is not null) await sent.WaitAsync(BulkOutbox.Lifetime).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+                // own memory: the next task must not change it while the client still reads it. (An
+                // isolated engine's results are the silo's copies: its next task may start at once.)
+                if (sent is not null && _child is null) await sent.WaitAsync(BulkOutbox.Lifetime).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
             }
         }
         finally

@@ -18,34 +18,35 @@ internal static class FrameArrays
     /// <summary>The frame with its large arrays replaced by <see cref="AttachedArray"/>s, the arrays added to <paramref name="arrays"/> in order.</summary>
     public static Frame Strip(Frame frame, List<Array> arrays) => frame switch
     {
-        RunFrame run when Request(run.Task.Request, arrays) is var request && !ReferenceEquals(request, run.Task.Request)
-            => run with { Task = run.Task with { Request = request } },
-        DoneFrame { Reply.Result: not null } done => done with { Reply = done.Reply with { Result = Result(done.Reply.Result, done.Several, v => Strip(v, arrays)) } },
+        // Most requests hold nothing large: they go as they are, without a copy per task.
+        RunFrame run when RequestValues.Any(run.Task.Request, IsLarge)
+            => run with { Task = run.Task with { Request = RequestValues.Map(run.Task.Request, v => Strip(v, arrays)) } },
+        DoneFrame done when HoldsLarge(done.Reply.Result, done.Several) => done with { Reply = done.Reply with { Result = Result(done.Reply.Result, done.Several, v => Strip(v, arrays)) } },
         _ => frame,
     };
 
     /// <summary>The frame with each <see cref="AttachedArray"/> replaced by the array that followed it.</summary>
     public static Frame Restore(Frame frame, Array[] arrays) => frame switch
     {
-        RunFrame run => run with { Task = run.Task with { Request = Map(run.Task.Request, v => Restore(v, arrays)) } },
+        RunFrame run => run with { Task = run.Task with { Request = RequestValues.Map(run.Task.Request, v => Restore(v, arrays)) } },
         DoneFrame done => done with { Reply = done.Reply with { Result = Result(done.Reply.Result, done.Several, v => Restore(v, arrays)) } },
         _ => frame,
     };
 
-    private static EngineRequest Request(EngineRequest request, List<Array> arrays)
+    /// <summary>Whether a value holds an array that travels after its frame (what <see cref="Strip(object?, List{Array})"/> takes out).</summary>
+    private static bool IsLarge(object? value) => value switch
     {
-        var before = arrays.Count;
-        var stripped = Map(request, v => Strip(v, arrays));
-        return arrays.Count == before ? request : stripped; // nothing large: the frame as it was
-    }
-
-    private static EngineRequest Map(EngineRequest request, Func<object?, object?> value) => request switch
-    {
-        PushRequest r => r with { Values = r.Values.ToDictionary(kv => kv.Key, kv => value(kv.Value)) },
-        ApplyRequest r => r with { Args = [.. r.Args.Select(value)] },
-        MapRequest r => r with { Items = value(r.Items)!, More = r.More?.Select(m => value(m)!).ToList() },
-        _ => request,
+        object?[] { Length: 2 } pair when pair.GetType() == typeof(object[]) => IsLarge(pair[0]),
+        Array array => TravelsAfter(array),
+        MemoryValue { Data: var data } => IsLarge(data),
+        UserValue { Data: var data } => IsLarge(data),
+        _ => false,
     };
+
+    private static bool TravelsAfter(Array array) => BulkProtocol.IsBulkArray(array.GetType()) && BulkProtocol.ByteLength(array) >= Threshold;
+
+    private static bool HoldsLarge(object? result, bool several) =>
+        several && result is object?[] values ? values.Any(IsLarge) : IsLarge(result);
 
     private static object? Result(object? result, bool several, Func<object?, object?> value) =>
         several && result is object?[] values ? values.Select(value).ToArray() : value(result);
@@ -54,7 +55,7 @@ internal static class FrameArrays
     {
         switch (value)
         {
-            case Array array when BulkProtocol.IsBulkArray(array.GetType()) && BulkProtocol.ByteLength(array) >= Threshold:
+            case Array array when TravelsAfter(array):
                 arrays.Add(array);
                 return new AttachedArray(arrays.Count - 1);
             case MemoryValue { Data: Array } memory:

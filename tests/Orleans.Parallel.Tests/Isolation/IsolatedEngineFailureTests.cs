@@ -40,17 +40,7 @@ public sealed class IsolatedEngineFailureTests(IsolatedClusterFixture fixture)
         Assert.NotEqual(oldProcess, newProcess);
         Assert.Empty(await Rc[0].KeysAsync());
         Assert.Equal(17, await Rc[1].PullAsync<int>("kept"));
-        Assert.True(ProcessGone(oldProcess), $"engine process {oldProcess} still runs");
-    }
-
-    private static bool ProcessGone(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException) { return true; }
+        Assert.True(EngineProcessList.Gone(oldProcess), $"engine process {oldProcess} still runs");
     }
 
     [Fact]
@@ -164,7 +154,7 @@ public sealed class IsolatedEngineFailureTests(IsolatedClusterFixture fixture)
     private static async Task<double> CoresBusyAsync(TimeSpan window)
     {
         static TimeSpan Cpu() => Process.GetProcesses()
-            .Where(p => p.Id == Environment.ProcessId || IsEngineProcess(p))
+            .Where(p => p.Id == Environment.ProcessId || EngineProcessList.IsEngineOf(p.Id, Environment.ProcessId))
             .Select(p =>
             {
                 try { return p.TotalProcessorTime; }
@@ -175,17 +165,5 @@ public sealed class IsolatedEngineFailureTests(IsolatedClusterFixture fixture)
         var clock = Stopwatch.StartNew();
         await Task.Delay(window);
         return (Cpu() - before) / clock.Elapsed;
-    }
-
-    /// <summary>An engine process of this test process's silo (other test runs on the machine have their own).</summary>
-    private static bool IsEngineProcess(Process process)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{process.Id}/stat");
-            var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-            return parent == Environment.ProcessId && File.ReadAllText($"/proc/{process.Id}/cmdline").Contains("Orleans.Parallel.EngineProcess.dll", StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return false; }
     }
 }

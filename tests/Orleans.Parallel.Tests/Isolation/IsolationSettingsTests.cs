@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Parallel.Errors;
 using Orleans.Parallel.Hosting;
 using Orleans.Parallel.Tests.Cluster;
@@ -40,6 +41,31 @@ public sealed class IsolationSettingsTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
             new SiloSettings { Isolation = EngineIsolation.Process, TaskCpuLimit = TimeSpan.Zero }.Validate());
         Assert.Contains("processor-time limit must be positive", error.Message);
+    }
+
+    [Theory]
+    [InlineData("missing", "does not exist")]
+    [InlineData("not the engine program", "exited with code")]
+    public async Task EngineProgram_MissingOrNotTheEngines_FailsTheSiloStart_SayingWhy(string which, string expected)
+    {
+        var program = which == "missing" ? Path.Combine(Path.GetTempPath(), $"no-engine-{Guid.NewGuid():N}.dll") : typeof(Orleans.Parallel.Engine.EngineTask).Assembly.Location;
+        var builder = SecureTestCluster.Builder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddParallelEngines(o => (o.Engines, o.WarmUpScripts, o.Isolation) = (1, false, EngineIsolation.Process));
+            silo.Services.Configure<Grains.Isolation.EngineProcessOptions>(o => o.Program = program);
+        });
+        var cluster = builder.Build();
+        try
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => cluster.DeployAsync().WaitAsync(TimeSpan.FromSeconds(120)));
+            Assert.Contains(expected, error.ToString());
+        }
+        finally
+        {
+            try { await cluster.DisposeAsync(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { /* a silo that never started may not stop cleanly */ }
+        }
     }
 
     [Fact]

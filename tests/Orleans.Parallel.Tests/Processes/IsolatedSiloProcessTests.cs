@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans.Parallel.Testing;
 using Orleans.Parallel.Tests.Cluster;
+using Orleans.Parallel.Tests.Isolation;
 
 namespace Orleans.Parallel.Tests.Processes;
 
@@ -25,7 +26,7 @@ public sealed class IsolatedSiloProcessTests
 
         Assert.All(limits, limit => Assert.Equal(256L << 20, limit));
         Assert.DoesNotContain(silo.ProcessId, pids);
-        Assert.All(pids, pid => Assert.Contains(pid, EngineProcessesOf(silo.ProcessId)));
+        Assert.All(pids, pid => Assert.Contains(pid, EngineProcessList.Of(silo.ProcessId)));
     }
 
     [Fact]
@@ -37,13 +38,13 @@ public sealed class IsolatedSiloProcessTests
             await rc.WaitForEnginesAsync(2, Patience);
             await rc[..].ExecuteAsync("var kept = 1;");
         }
-        var engines = EngineProcessesOf(silo.ProcessId);
+        var engines = EngineProcessList.Of(silo.ProcessId);
         Assert.True(engines.Count >= 2, $"engine processes of the silo: {string.Join(", ", engines)}");
 
         using (var process = Process.GetProcessById(silo.ProcessId)) process.Kill(); // the silo alone, as the kernel would
 
         // The socket closes with the silo; each engine process ends on its own.
-        await ClusterAssert.EventuallyAsync(() => engines.All(Gone), "every engine process has ended", TimeSpan.FromSeconds(15));
+        await ClusterAssert.EventuallyAsync(() => engines.All(EngineProcessList.Gone), "every engine process has ended", TimeSpan.FromSeconds(15));
     }
 
     [Fact]
@@ -51,13 +52,13 @@ public sealed class IsolatedSiloProcessTests
     {
         await using var silo = await SiloProcess.StartAsync(2, TimeSpan.FromSeconds(120), "--isolation", "process");
         await using (var rc = await ParallelClient.ConnectAsync(silo.ClientOptions)) await rc.WaitForEnginesAsync(2, Patience);
-        var engines = EngineProcessesOf(silo.ProcessId);
+        var engines = EngineProcessList.Of(silo.ProcessId);
         var folders = SocketFoldersOf(silo.ProcessId);
         Assert.Single(folders);
 
         Assert.Equal(0, await silo.StopAsync(TimeSpan.FromSeconds(60)));
 
-        await ClusterAssert.EventuallyAsync(() => engines.All(Gone), "every engine process has ended", TimeSpan.FromSeconds(15));
+        await ClusterAssert.EventuallyAsync(() => engines.All(EngineProcessList.Gone), "every engine process has ended", TimeSpan.FromSeconds(15));
         Assert.False(Directory.Exists(folders[0]));
     }
 
@@ -68,35 +69,6 @@ public sealed class IsolatedSiloProcessTests
         Assert.Contains("sideways", error.Message);
     }
 
-    /// <summary>The engine processes <paramref name="silo"/> started (its children running the engine program).</summary>
-    private static List<int> EngineProcessesOf(int silo)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-                if (parent == silo && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("Orleans.Parallel.EngineProcess.dll", StringComparison.Ordinal))
-                    found.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
-        }
-        return found;
-    }
-
     private static string[] SocketFoldersOf(int silo) =>
         Directory.GetDirectories(Path.GetTempPath(), $"op-engines-{silo}-*");
-
-    private static bool Gone(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException) { return true; }
-    }
 }
