@@ -56,7 +56,10 @@ internal sealed partial class EngineHost(
         EngineIds = [.. started.Select(e => e.EngineId)];
         Started = true;
         LogStarted(logger, count, silo.Name);
-        if (options.Value.WarmUpScripts && count > 0) _ = Task.Run(scripts.WarmUp, CancellationToken.None);
+        // Isolated engines compile in their own processes: the silo's compiler would warm up for nothing
+        // (seconds of compiling Roslyn itself, taken from the engines' processes on a small machine).
+        if (options.Value.WarmUpScripts && count > 0 && options.Value.Isolation == EngineIsolation.InProcess)
+            _ = Task.Run(scripts.WarmUp, CancellationToken.None);
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ public sealed partial class EngineGrain
         while (true)
         {
             var (reply, sent) = Execute(current, started);
-            if (!TryFinishHere(current, reply, sent)) return new RunOutcome(current, reply, sent);
+            if (!TryFinishHere(current, reply, sent, flushLater: false)) return new RunOutcome(current, reply, sent);
             var next = NextHere();
             if (next is null) return default;
             current = next;
@@ -39,8 +39,11 @@ public sealed partial class EngineGrain
         }
     }
 
-    /// <summary>Finishes a task on the engine thread if nothing in it needs the grain's turn.</summary>
-    private bool TryFinishHere(QueuedTask queued, TaskReply reply, Task? sent)
+    /// <summary>
+    /// Finishes a task on the engine thread if nothing in it needs the grain's turn. With
+    /// <paramref name="flushLater"/> its reply is only queued: the caller sends it with <see cref="ReplyOutbox.FlushQueued"/>.
+    /// </summary>
+    private bool TryFinishHere(QueuedTask queued, TaskReply reply, Task? sent, bool flushLater)
     {
         if (sent is not null || queued.Balanced is not { } origin || origin.Queue != localQueue.Key) return false;
         var failed = GoesBackToQueue(origin, reply);
@@ -52,7 +55,11 @@ public sealed partial class EngineGrain
             _completed++;
             _balanced--;
         }
-        if (!failed) replies.Send(queued.Observer, reply);
+        if (!failed)
+        {
+            if (flushLater) replies.Queue(queued.Observer, reply);
+            else replies.Send(queued.Observer, reply);
+        }
         var failure = failed ? new BalancedFailure(reply, queued.Observer) : null;
         if (!ReportLocally(failed ? [] : [reply.MsgId], failure is null ? [] : [failure], onEngineThread: true))
             _lateReports.Enqueue((origin.Queue, failed ? null : reply.MsgId, failure));

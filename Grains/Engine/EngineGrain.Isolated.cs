@@ -50,15 +50,25 @@ public sealed partial class EngineGrain
     private async Task<RunOutcome> RunIsolatedAsync(QueuedTask first, ChildProcess child, DateTime started)
     {
         var current = first;
+        var running = RunInProcessAsync(current, child, started);
         while (true)
         {
-            var (reply, sent, lost) = await RunInProcessAsync(current, child, started).ConfigureAwait(false);
+            var (reply, sent, lost) = await running.ConfigureAwait(false);
             if (lost is not null) return new RunOutcome(current, null, null, lost);
-            if (!TryFinishHere(current, reply!, sent)) return new RunOutcome(current, reply, sent);
+            if (!TryFinishHere(current, reply!, sent, flushLater: true))
+            {
+                replies.FlushQueued();
+                return new RunOutcome(current, reply, sent);
+            }
             var next = NextHere();
+            if (next is not null)
+            {
+                current = next;
+                running = RunInProcessAsync(current, child, DateTime.UtcNow); // in the process by now
+            }
+            // The reply just queued (with any other engine's) leaves while the process runs the next task.
+            replies.FlushQueued();
             if (next is null) return default;
-            current = next;
-            started = DateTime.UtcNow;
         }
     }
 

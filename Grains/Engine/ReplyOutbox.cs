@@ -110,6 +110,23 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
             ThreadPool.UnsafeQueueUserWorkItem(static outbox => outbox.Flush(), this, preferLocal: false);
     }
 
+    /// <summary>
+    /// Queues <paramref name="reply"/> as <see cref="Send"/> does, without scheduling its flush: the caller
+    /// calls <see cref="FlushQueued"/> soon, on its own thread (an isolated engine's reader, which does it
+    /// while the engine's process runs the next task, instead of waking a pool thread per reply).
+    /// </summary>
+    internal void Queue(ITaskObserver observer, TaskReply reply)
+    {
+        recorder.Ended(reply);
+        _queue.Enqueue((observer, reply));
+    }
+
+    /// <summary>Sends what is queued, here, unless a flush is already on its way (it takes them then).</summary>
+    internal void FlushQueued()
+    {
+        if (!_queue.IsEmpty && Interlocked.Exchange(ref _scheduled, 1) == 0) Flush();
+    }
+
     private void Flush()
     {
         // Cleared before draining: a reply queued from here on schedules the next flush itself.

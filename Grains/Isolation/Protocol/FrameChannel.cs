@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using Orleans.Parallel.Bulk;
 using Orleans.Serialization;
@@ -16,7 +18,12 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
     /// <summary>The largest frame either side accepts: a pushed array of up to 2 GiB and its envelope.</summary>
     private const int MaxFrame = int.MaxValue - 64;
 
+    /// <summary>Frames up to this size are read into one buffer kept for the connection, not a new array each.</summary>
+    private const int KeptReadBuffer = 64 * 1024;
+
     private readonly Lock _sending = new();
+    private readonly ArrayBufferWriter<byte> _written = new(4096); // the frame being sent (under _sending), kept between frames
+    private byte[] _read = new byte[4096]; // the frame being read (one reader), kept between frames
     private readonly BufferedStream _reading = new(new NetworkStream(socket, ownsSocket: false), 64 * 1024);
     private readonly NetworkStream _writing = new(socket, ownsSocket: false);
     private readonly byte[] _header = new byte[8];
@@ -27,28 +34,16 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
     {
         List<Array>? arrays = frame is RunFrame or DoneFrame ? [] : null;
         if (arrays is not null) frame = FrameArrays.Strip(frame, arrays);
-        var body = serializer.SerializeToArray(frame);
-        var header = new byte[8];
-        BinaryPrimitives.WriteInt32LittleEndian(header, body.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), arrays?.Count ?? 0);
         lock (_sending)
         {
-            var segments = new List<ArraySegment<byte>>(2) { header, body };
-            var left = header.Length + body.Length;
-            while (left > 0)
-            {
-                var sent = socket.Send(segments);
-                left -= sent;
-                if (left == 0) break;
-                // A partial write (a large frame): continue from where it stopped.
-                var done = sent;
-                while (done >= segments[0].Count)
-                {
-                    done -= segments[0].Count;
-                    segments.RemoveAt(0);
-                }
-                segments[0] = segments[0].Slice(done);
-            }
+            // Header and frame in one buffer, one write: no allocation per frame on the task path.
+            _written.ResetWrittenCount();
+            _written.Advance(8);
+            serializer.Serialize(frame, _written);
+            var header = MemoryMarshal.AsMemory(_written.WrittenMemory).Span;
+            BinaryPrimitives.WriteInt32LittleEndian(header, _written.WrittenCount - 8);
+            BinaryPrimitives.WriteInt32LittleEndian(header[4..], arrays?.Count ?? 0);
+            for (var sent = 0; sent < _written.WrittenCount;) sent += socket.Send(_written.WrittenSpan[sent..]); // a large frame may go in parts
             foreach (var array in arrays ?? [])
             {
                 var length = BulkProtocol.ByteLength(array);
@@ -69,9 +64,10 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
         var count = BinaryPrimitives.ReadInt32LittleEndian(_header.AsSpan(4));
         if (length is < 0 or > MaxFrame) throw new InvalidDataException($"A frame of {length} bytes is not one this side sent.");
         if (count is < 0 or > 1 << 20) throw new InvalidDataException($"A frame with {count} arrays is not one this side sent.");
-        var body = GC.AllocateUninitializedArray<byte>(length);
-        if (!ReadExactly(body)) return null;
-        var frame = serializer.Deserialize<Frame>(body) ?? throw new InvalidDataException("An empty frame is not one this side sent.");
+        // The frame's values are copied out as it is read: the buffer can take the next frame.
+        var body = length <= KeptReadBuffer ? (_read.Length >= length ? _read : _read = new byte[Math.Max(length, 2 * _read.Length)]) : GC.AllocateUninitializedArray<byte>(length);
+        if (!ReadExactly(body, length)) return null;
+        var frame = serializer.Deserialize<Frame>(body.AsSpan(0, length)) ?? throw new InvalidDataException("An empty frame is not one this side sent.");
         if (count == 0) return frame;
         var arrays = new Array[count];
         for (var i = 0; i < count; i++)
@@ -85,12 +81,13 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
         return FrameArrays.Restore(frame, arrays);
     }
 
-    private bool ReadExactly(byte[] buffer)
+    private bool ReadExactly(byte[] buffer, int length = -1)
     {
-        for (var read = 0; read < buffer.Length;)
+        if (length < 0) length = buffer.Length;
+        for (var read = 0; read < length;)
         {
             int n;
-            try { n = _reading.Read(buffer, read, buffer.Length - read); }
+            try { n = _reading.Read(buffer, read, length - read); }
             catch (IOException) { return false; }
             if (n == 0) return false;
             read += n;
