@@ -15,6 +15,7 @@ internal sealed partial class EngineHost(
     ILocalSiloDetails silo,
     IOptions<EngineOptions> options,
     Grains.Execution.Scripts.ScriptCompiler scripts,
+    Grains.Isolation.EngineProcesses processes,
     Grains.Registry.LocalEngines local,
     ILogger<EngineHost> logger,
     Security.ClusterSecurity? security = null) : ILifecycleParticipant<ISiloLifecycle>
@@ -56,10 +57,13 @@ internal sealed partial class EngineHost(
         EngineIds = [.. started.Select(e => e.EngineId)];
         Started = true;
         LogStarted(logger, count, silo.Name);
-        // Isolated engines compile in their own processes: the silo's compiler would warm up for nothing
-        // (seconds of compiling Roslyn itself, taken from the engines' processes on a small machine).
-        if (options.Value.WarmUpScripts && count > 0 && options.Value.Isolation == EngineIsolation.InProcess)
-            _ = Task.Run(scripts.WarmUp, CancellationToken.None);
+        // Isolated engines compile in their own processes, which warm up instead: the silo's compiler
+        // would warm up for nothing (seconds of compiling Roslyn itself, taken from the engines' processes).
+        if (options.Value.WarmUpScripts && count > 0)
+        {
+            if (processes.Enabled) processes.WarmUp();
+            else _ = Task.Run(scripts.WarmUp, CancellationToken.None);
+        }
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ public sealed partial class EngineProcesses : IDisposable
     private Task<ChildProcess>? _spare;
     private int _started;
     private bool _disposed;
+    private bool _warm; // WarmUp was asked: spares started from now on warm up once ready
 
     public EngineProcesses(IOptions<EngineProcessOptions> options, Orleans.Serialization.Serializer serializer,
         IAssemblySource assemblies, ICheckpointStore checkpoints, ILogger<EngineProcesses> logger)
@@ -65,7 +66,7 @@ public sealed partial class EngineProcesses : IDisposable
         child ??= await StartAsync();
         lock (_gate)
         {
-            if (!_disposed) _spare ??= StartAsync();
+            if (!_disposed) _spare ??= StartSpareAsync();
         }
         return child;
     }
@@ -115,6 +116,34 @@ public sealed partial class EngineProcesses : IDisposable
         {
             File.Delete(socketPath); // connected (or failed): the name is not needed any more
         }
+    }
+
+    /// <summary>
+    /// Has the spare process compile a first script in the background, and every spare after it once
+    /// ready: an engine restarted after an interrupt or a crash then answers its first Execute at once
+    /// instead of compiling Roslyn for seconds. Asked by the silo once its engines are up, as it warms
+    /// its own compiler for in-process engines. The engines' own processes compile on their first
+    /// Execute: warming every process at once would take the silo's start (and its clients' connections)
+    /// several cores' worth of seconds on a small machine.
+    /// </summary>
+    public void WarmUp()
+    {
+        Task<ChildProcess>? spare;
+        lock (_gate)
+        {
+            _warm = true;
+            spare = _spare;
+        }
+        spare?.ContinueWith(t => t.Result.WarmUp(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    }
+
+    private async Task<ChildProcess> StartSpareAsync()
+    {
+        var spare = await StartAsync();
+        bool warm;
+        lock (_gate) warm = _warm;
+        if (warm) spare.WarmUp();
+        return spare;
     }
 
     private async Task<Socket> AcceptAsync(Socket listener, Process process, Task exited, CancellationToken timeout)

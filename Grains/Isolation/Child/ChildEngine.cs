@@ -2,6 +2,7 @@ using Orleans.Parallel.Engine;
 using Orleans.Parallel.Grains.Code;
 using Orleans.Parallel.Grains.Engine;
 using Orleans.Parallel.Grains.Execution;
+using Orleans.Parallel.Grains.Execution.Scripts;
 using Orleans.Parallel.Grains.Isolation.Protocol;
 
 namespace Orleans.Parallel.Grains.Isolation.Child;
@@ -12,12 +13,14 @@ namespace Orleans.Parallel.Grains.Isolation.Child;
 /// wake-up per task). What must reach a task while it runs (an abort, the answer to its own call to
 /// the silo) comes on a second connection, read by a thread of its own.
 /// </summary>
-internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer functions, SessionCodeRegistry code, ParentLink link)
+internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer functions, SessionCodeRegistry code, ScriptCompiler scripts, ParentLink link)
 {
     private readonly EngineNamespace _namespace = new();
     private readonly Lock _gate = new();
     private readonly HashSet<Guid> _abortedEarly = []; // aborted before this thread took them; under _gate
     private (Guid MsgId, CancellationTokenSource Cancel)? _current; // under _gate
+
+    private bool _warming;
 
     /// <summary>
     /// Serves the silo until it closes the connection: tasks from <paramref name="tasks"/>, on this
@@ -36,6 +39,12 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
                     var reply = Run(run, tasks);
                     tasks.Send(new DoneFrame(reply, Several: run.Task.Request is PullRequest { Single: false } or MapRequest { ItemErrors: true }));
                     break;
+                case WarmUpFrame when !_warming:
+                    _warming = true;
+                    new Thread(WarmUp) { IsBackground = true, Name = "compiler warm-up" }.Start();
+                    break;
+                case WarmUpFrame:
+                    break;
                 case EndSessionFrame end:
                     functions.ForgetSession(end.SessionId); // first: it asks the registry which types were the session's
                     code.EndSession(end.SessionId);
@@ -44,6 +53,13 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
                     throw new InvalidDataException($"A silo does not send tasks as {frame.GetType().Name}.");
             }
         }
+    }
+
+    /// <summary>What the silo's own warm-up does for in-process engines; a failure only means the first Execute pays for it.</summary>
+    private void WarmUp()
+    {
+        try { scripts.WarmUp(); }
+        catch (Exception e) when (e is not OutOfMemoryException) { Console.Error.WriteLine($"The compiler warm-up failed: {e.Message}"); }
     }
 
     private void Control(FrameChannel control)

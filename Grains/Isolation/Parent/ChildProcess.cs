@@ -86,6 +86,9 @@ internal sealed partial class ChildProcess : IDisposable
 
     public void EndSession(Guid sessionId) => Send(_channel, new EndSessionFrame(sessionId));
 
+    /// <summary>Has the process compile a first script in the background (once; later asks do nothing).</summary>
+    public void WarmUp() => Send(_channel, new WarmUpFrame());
+
     /// <summary>Kills the process (and anything it started). <paramref name="byParent"/>: on purpose, so not reported as lost.</summary>
     public void Kill(string why, bool byParent)
     {

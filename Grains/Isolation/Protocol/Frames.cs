@@ -21,6 +21,10 @@ internal sealed record RunFrame([property: Id(0)] EngineTask Task, [property: Id
 [GenerateSerializer, Alias("op.child.Abort")]
 internal sealed record AbortFrame([property: Id(0)] Guid MsgId) : Frame;
 
+/// <summary>Compile a first script in the background, so the engine's first Execute does not wait for Roslyn.</summary>
+[GenerateSerializer, Alias("op.child.WarmUp")]
+internal sealed record WarmUpFrame : Frame;
+
 /// <summary>A client session ended: forget its code.</summary>
 [GenerateSerializer, Alias("op.child.EndSession")]
 internal sealed record EndSessionFrame([property: Id(0)] Guid SessionId) : Frame;

@@ -63,6 +63,35 @@ public sealed class IsolatedSiloProcessTests
     }
 
     [Fact]
+    public async Task SpareProcess_WarmsUpTheCompiler_AndTheSiloLeavesItToIt()
+    {
+        await using var silo = await SiloProcess.StartAsync(2, TimeSpan.FromSeconds(120), "--isolation", "process");
+        await using var rc = await ParallelClient.ConnectAsync(silo.ClientOptions);
+        await rc.WaitForEnginesAsync(2, Patience);
+        var engines = await rc[..].ApplyAsync(() => Environment.ProcessId); // no compiling: a method, not a script
+        await ClusterAssert.EventuallyAsync(() => EngineProcessList.Of(silo.ProcessId).Count == 3, "the two engines' processes and the spare", Patience);
+        var spare = Assert.Single(EngineProcessList.Of(silo.ProcessId).Except(engines));
+
+        // The process an interrupted engine will take has loaded the C# compiler by itself, before any Execute.
+        await ClusterAssert.EventuallyAsync(() => Loaded(spare, CSharpCompiler), "the spare process loaded the compiler", Patience);
+        Assert.False(Loaded(silo.ProcessId, CSharpCompiler), "the silo compiles nothing for isolated engines; it must not warm up a compiler of its own");
+
+        await rc.InterruptAsync(0);
+        Assert.Equal(spare, await rc[0].ApplyAsync(() => Environment.ProcessId));
+        await rc[0].ExecuteAsync("var warm = 1;");
+        Assert.Equal(1, await rc[0].PullAsync<int>("warm"));
+    }
+
+    private const string CSharpCompiler = "Microsoft.CodeAnalysis.CSharp.dll";
+
+    /// <summary>Whether process <paramref name="pid"/> has <paramref name="file"/> mapped (loaded).</summary>
+    private static bool Loaded(int pid, string file)
+    {
+        try { return File.ReadLines($"/proc/{pid}/maps").Any(line => line.EndsWith("/" + file, StringComparison.Ordinal)); }
+        catch (IOException) { return false; }
+    }
+
+    [Fact]
     public async Task UnknownIsolation_IsRefusedByName()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => SiloProcess.StartAsync(1, TimeSpan.FromSeconds(60), "--isolation", "sideways"));
