@@ -55,11 +55,7 @@ public sealed partial class EngineGrain
         {
             var (reply, sent, lost) = await running.ConfigureAwait(false);
             if (lost is not null) return new RunOutcome(current, null, null, lost);
-            if (!TryFinishHere(current, reply!, sent, flushLater: true))
-            {
-                replies.FlushQueued();
-                return new RunOutcome(current, reply, sent);
-            }
+            if (!TryFinishHere(current, reply!, sent, flushLater: true)) return new RunOutcome(current, reply, sent); // (nothing queued)
             var next = NextHere();
             if (next is not null)
             {

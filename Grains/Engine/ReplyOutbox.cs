@@ -104,8 +104,7 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
     /// <summary>Queues <paramref name="reply"/> for <paramref name="observer"/>; it must be one <see cref="ReplyDelivery.TravelsOneWay"/> accepts.</summary>
     public void Send(ITaskObserver observer, TaskReply reply)
     {
-        recorder.Ended(reply); // every reply that leaves for a client ends its task's record, before it leaves
-        _queue.Enqueue((observer, reply));
+        Queue(observer, reply);
         if (Interlocked.Exchange(ref _scheduled, 1) == 0)
             ThreadPool.UnsafeQueueUserWorkItem(static outbox => outbox.Flush(), this, preferLocal: false);
     }
@@ -117,7 +116,7 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
     /// </summary>
     internal void Queue(ITaskObserver observer, TaskReply reply)
     {
-        recorder.Ended(reply);
+        recorder.Ended(reply); // every reply that leaves for a client ends its task's record, before it leaves
         _queue.Enqueue((observer, reply));
     }
 

@@ -19,8 +19,7 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
     private readonly Lock _gate = new();
     private readonly HashSet<Guid> _abortedEarly = []; // aborted before this thread took them; under _gate
     private (Guid MsgId, CancellationTokenSource Cancel)? _current; // under _gate
-
-    private bool _warming;
+    private bool _warming; // this thread only
 
     /// <summary>
     /// Serves the silo until it closes the connection: tasks from <paramref name="tasks"/>, on this
@@ -39,11 +38,9 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
                     var reply = Run(run, tasks);
                     tasks.Send(new DoneFrame(reply, Several: run.Task.Request is PullRequest { Single: false } or MapRequest { ItemErrors: true }));
                     break;
-                case WarmUpFrame when !_warming:
-                    _warming = true;
-                    new Thread(WarmUp) { IsBackground = true, Name = "compiler warm-up" }.Start();
-                    break;
                 case WarmUpFrame:
+                    if (!_warming) new Thread(WarmUp) { IsBackground = true, Name = "compiler warm-up" }.Start();
+                    _warming = true; // the silo may ask twice (a spare started as warm-up was asked)
                     break;
                 case EndSessionFrame end:
                     functions.ForgetSession(end.SessionId); // first: it asks the registry which types were the session's

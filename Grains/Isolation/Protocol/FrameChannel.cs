@@ -18,11 +18,11 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
     /// <summary>The largest frame either side accepts: a pushed array of up to 2 GiB and its envelope.</summary>
     private const int MaxFrame = int.MaxValue - 64;
 
-    /// <summary>Frames up to this size are read into one buffer kept for the connection, not a new array each.</summary>
-    private const int KeptReadBuffer = 64 * 1024;
+    /// <summary>Frames up to this size are written and read through buffers kept for the connection, not new arrays each.</summary>
+    private const int KeptBuffer = 64 * 1024;
 
     private readonly Lock _sending = new();
-    private readonly ArrayBufferWriter<byte> _written = new(4096); // the frame being sent (under _sending), kept between frames
+    private ArrayBufferWriter<byte> _written = new(4096); // the frame being sent (under _sending), kept between frames
     private byte[] _read = new byte[4096]; // the frame being read (one reader), kept between frames
     private readonly BufferedStream _reading = new(new NetworkStream(socket, ownsSocket: false), 64 * 1024);
     private readonly NetworkStream _writing = new(socket, ownsSocket: false);
@@ -44,6 +44,7 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
             BinaryPrimitives.WriteInt32LittleEndian(header, _written.WrittenCount - 8);
             BinaryPrimitives.WriteInt32LittleEndian(header[4..], arrays?.Count ?? 0);
             for (var sent = 0; sent < _written.WrittenCount;) sent += socket.Send(_written.WrittenSpan[sent..]); // a large frame may go in parts
+            if (_written.Capacity > KeptBuffer) _written = new ArrayBufferWriter<byte>(4096); // a large frame's buffer is not kept
             foreach (var array in arrays ?? [])
             {
                 var length = BulkProtocol.ByteLength(array);
@@ -65,8 +66,8 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
         if (length is < 0 or > MaxFrame) throw new InvalidDataException($"A frame of {length} bytes is not one this side sent.");
         if (count is < 0 or > 1 << 20) throw new InvalidDataException($"A frame with {count} arrays is not one this side sent.");
         // The frame's values are copied out as it is read: the buffer can take the next frame.
-        var body = length <= KeptReadBuffer ? (_read.Length >= length ? _read : _read = new byte[Math.Max(length, 2 * _read.Length)]) : GC.AllocateUninitializedArray<byte>(length);
-        if (!ReadExactly(body, length)) return null;
+        var body = length <= KeptBuffer ? (_read.Length >= length ? _read : _read = new byte[Math.Max(length, 2 * _read.Length)]) : GC.AllocateUninitializedArray<byte>(length);
+        if (!ReadExactly(body.AsSpan(0, length))) return null;
         var frame = serializer.Deserialize<Frame>(body.AsSpan(0, length)) ?? throw new InvalidDataException("An empty frame is not one this side sent.");
         if (count == 0) return frame;
         var arrays = new Array[count];
@@ -81,13 +82,12 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
         return FrameArrays.Restore(frame, arrays);
     }
 
-    private bool ReadExactly(byte[] buffer, int length = -1)
+    private bool ReadExactly(Span<byte> buffer)
     {
-        if (length < 0) length = buffer.Length;
-        for (var read = 0; read < length;)
+        for (var read = 0; read < buffer.Length;)
         {
             int n;
-            try { n = _reading.Read(buffer, read, length - read); }
+            try { n = _reading.Read(buffer[read..]); }
             catch (IOException) { return false; }
             if (n == 0) return false;
             read += n;
