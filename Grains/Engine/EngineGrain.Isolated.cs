@@ -106,18 +106,25 @@ public sealed partial class EngineGrain
     /// <summary>The process's reply as this silo sends it: the output the silo relayed, its arrays offered in bulk.</summary>
     private (TaskReply Reply, Task? Sent) FromProcess(EngineTask task, DateTime started, DoneFrame done, Execution.TaskOutput output)
     {
-        var reply = done.Reply with { Stdout = output.Stdout, Stderr = output.Stderr };
-        if (reply.Status != TaskStatus.Ok) return (reply, null);
+        var reply = done.Reply;
+        string stdout = output.Stdout, stderr = output.Stderr;
+        if (reply.Status != TaskStatus.Ok) return (Completed(reply, stdout, stderr, reply.Result), null);
         try
         {
             var sent = executor.ToWire(new Execution.TaskExecutor.Outcome(reply.Result, reply.ExecuteResult), task.SessionId, done.Several);
-            return (reply with { Result = sent.Result }, sent.Sent);
+            return (Completed(reply, stdout, stderr, sent.Result), sent.Sent);
         }
         catch (Exception e)
         {
-            return (Failed(task, reply.Started ?? started, e, reply.Stdout, reply.Stderr), null);
+            return (Failed(task, reply.Started ?? started, e, stdout, stderr), null);
         }
     }
+
+    /// <summary>The process's reply with the silo's output and wire result; itself when they are what it holds (no copy per task).</summary>
+    private static TaskReply Completed(TaskReply reply, string stdout, string stderr, object? result) =>
+        ReferenceEquals(reply.Result, result) && reply.Stdout == stdout && reply.Stderr == stderr
+            ? reply
+            : reply with { Stdout = stdout, Stderr = stderr, Result = result };
 
     /// <summary>
     /// The engine's process ended unasked: the running task fails with the cause, queued ones end

@@ -130,8 +130,15 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
     {
         // Cleared before draining: a reply queued from here on schedules the next flush itself.
         Volatile.Write(ref _scheduled, 0);
+        if (!_queue.TryDequeue(out var item)) return;
+        if (_queue.IsEmpty)
+        {
+            // One reply (an idle silo, or an isolated engine's reader flushing its own): no batch to build.
+            Deliver(item.Observer, item.Reply, static (observer, reply) => observer.OnTaskEndedAsync(reply), 1);
+            return;
+        }
         var batches = new Dictionary<GrainId, Batch>();
-        while (_queue.TryDequeue(out var item))
+        do
         {
             var id = item.Observer.GetGrainId();
             if (!batches.TryGetValue(id, out var batch)) batches[id] = batch = new Batch(item.Observer);
@@ -144,21 +151,26 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
             batch.Replies.Add(item.Reply);
             batch.Bytes += size;
         }
+        while (_queue.TryDequeue(out item));
         foreach (var batch in batches.Values) Deliver(batch);
     }
 
     private void Deliver(Batch batch)
     {
+        if (batch.Replies.Count == 1) Deliver(batch.Observer, batch.Replies[0], static (observer, reply) => observer.OnTaskEndedAsync(reply), 1);
+        else Deliver(batch.Observer, batch.Replies.ToArray(), static (observer, replies) => observer.OnTasksEndedAsync(replies), batch.Replies.Count);
+    }
+
+    private void Deliver<T>(ITaskObserver observer, T replies, Func<ITaskObserver, T, Task> send, int count)
+    {
         try
         {
-            var sent = batch.Replies.Count == 1
-                ? batch.Observer.OnTaskEndedAsync(batch.Replies[0])
-                : batch.Observer.OnTasksEndedAsync(batch.Replies.ToArray());
-            if (!sent.IsCompletedSuccessfully) _ = ObserveAsync(sent, batch.Replies.Count);
+            var sent = send(observer, replies);
+            if (!sent.IsCompletedSuccessfully) _ = ObserveAsync(sent, count);
         }
         catch (Exception e)
         {
-            LogSendFailed(logger, e, batch.Replies.Count);
+            LogSendFailed(logger, e, count);
         }
     }
 

@@ -17,9 +17,11 @@ internal sealed class TaskOutput
     public const int MaxUnsent = 1 << 20;
 
     private readonly object _gate = new(); // a monitor: a blocked writer waits on it
-    private readonly KeptText _out = new(), _err = new();
-    private readonly StringBuilder _unsentOut = new(), _unsentErr = new();
-    private readonly TextWriter _outWriter, _errWriter;
+    // Made at the first write: most tasks write nothing, and a silo runs tens of thousands a second
+    // (two writers, two kept texts and two buffers per task were a tenth of what it allocated).
+    private KeptText? _out, _err;
+    private StringBuilder? _unsentOut, _unsentErr;
+    private TextWriter? _outWriter, _errWriter;
     private readonly bool _live;
     private int _chunks;
     private bool _ended;
@@ -29,43 +31,45 @@ internal sealed class TaskOutput
         MsgId = msgId;
         EngineId = engineId;
         _live = live;
-        _outWriter = new TaskWriter(this, error: false);
-        _errWriter = new TaskWriter(this, error: true);
     }
 
     public Guid MsgId { get; }
     public int EngineId { get; }
 
-    public TextWriter Writer(bool error) => error ? _errWriter : _outWriter;
+    public TextWriter Writer(bool error)
+    {
+        lock (_gate) return error ? _errWriter ??= new TaskWriter(this, error: true) : _outWriter ??= new TaskWriter(this, error: false);
+    }
 
     /// <summary>The kept stdout; read once the task has ended (a thread the task left running may still append).</summary>
     public string Stdout
     {
-        get { lock (_gate) return _out.ToString(); }
+        get { lock (_gate) return _out?.ToString() ?? ""; }
     }
 
     public string Stderr
     {
-        get { lock (_gate) return _err.ToString(); }
+        get { lock (_gate) return _err?.ToString() ?? ""; }
     }
 
     /// <summary>Whether text waits to be streamed.</summary>
     public bool HasUnsent
     {
-        get { lock (_gate) return _unsentOut.Length + _unsentErr.Length > 0; }
+        get { lock (_gate) return Unsent > 0; }
     }
+
+    private int Unsent => (_unsentOut?.Length ?? 0) + (_unsentErr?.Length ?? 0); // under _gate
 
     private void Append(bool error, ReadOnlySpan<char> text)
     {
         if (text.IsEmpty) return;
         lock (_gate)
         {
-            (error ? _err : _out).Append(text);
+            (error ? _err ??= new KeptText() : _out ??= new KeptText()).Append(text);
             if (!_live || _ended) return;
-            var unsent = error ? _unsentErr : _unsentOut;
             // Blocks the writing task, not the silo: the publisher runs on the thread pool and pulses when it took text.
-            while (_unsentOut.Length + _unsentErr.Length >= MaxUnsent && !_ended) Monitor.Wait(_gate, TimeSpan.FromSeconds(1));
-            unsent.Append(text);
+            while (Unsent >= MaxUnsent && !_ended) Monitor.Wait(_gate, TimeSpan.FromSeconds(1));
+            (error ? _unsentErr ??= new StringBuilder() : _unsentOut ??= new StringBuilder()).Append(text);
         }
     }
 
@@ -81,8 +85,8 @@ internal sealed class TaskOutput
             if (last) _ended = true;
             Split(_unsentOut, error: false, chunks);
             Split(_unsentErr, error: true, chunks);
-            _unsentOut.Clear();
-            _unsentErr.Clear();
+            _unsentOut?.Clear();
+            _unsentErr?.Clear();
             Monitor.PulseAll(_gate);
         }
         return chunks;
@@ -94,8 +98,9 @@ internal sealed class TaskOutput
     /// </summary>
     public const int MaxChunkChars = 128 * 1024;
 
-    private void Split(StringBuilder unsent, bool error, List<OutputChunk> chunks)
+    private void Split(StringBuilder? unsent, bool error, List<OutputChunk> chunks)
     {
+        if (unsent is null) return;
         for (var start = 0; start < unsent.Length;)
         {
             var length = Math.Min(MaxChunkChars, unsent.Length - start);
@@ -117,8 +122,8 @@ internal sealed class TaskOutput
             if (_chunks == 0)
             {
                 _ended = true;
-                _unsentOut.Clear();
-                _unsentErr.Clear();
+                _unsentOut?.Clear();
+                _unsentErr?.Clear();
                 Monitor.PulseAll(_gate);
                 return (0, []);
             }

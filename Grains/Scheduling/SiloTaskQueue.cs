@@ -77,15 +77,16 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
     public IReadOnlyList<BalancedAssignment> Report(EngineReport report)
     {
         var ended = new List<TaskQueue.Ending>();
-        var unknown = new List<BalancedFailure>();
+        List<BalancedFailure>? unknown = null;
         lock (_gate)
         {
             foreach (var failure in report.Failed)
-                if (!_queue.Knows(failure.Reply.MsgId)) unknown.Add(failure);
+                if (!_queue.Knows(failure.Reply.MsgId)) (unknown ??= []).Add(failure);
             _queue.Report(report, ended, DateTime.UtcNow);
         }
         // A task this queue never held (it was lost and re-sent elsewhere): its client still gets the failure.
-        foreach (var failure in unknown) _ = ReplyAsync(failure.Observer, failure.Reply);
+        if (unknown is not null)
+            foreach (var failure in unknown) _ = ReplyAsync(failure.Observer, failure.Reply);
         return Pump(report.EngineId, report.Free, ended);
     }
 
@@ -115,12 +116,23 @@ public sealed partial class SiloTaskQueue : ILifecycleParticipant<ISiloLifecycle
         List<TaskQueue.Assignment> assigned;
         lock (_gate) assigned = _queue.Assign(reporting, reportingFree, ended, DateTime.UtcNow);
         End(ended);
-        var forReporter = new List<BalancedAssignment>();
-        foreach (var group in assigned.GroupBy(a => a.Engine))
+        // A loop, not GroupBy: this runs once per task at load-balanced rates, and nearly always
+        // assigns to the reporting engine alone.
+        var forReporter = new List<BalancedAssignment>(assigned.Count);
+        Dictionary<int, List<WaitingTask>>? offers = null;
+        foreach (var assignment in assigned)
         {
-            if (group.Key == reporting) forReporter.AddRange(group.Select(a => ToEngine(a.Task)));
-            else _ = OfferAsync(group.Key, group.Select(a => a.Task).ToList());
+            if (assignment.Engine == reporting)
+            {
+                forReporter.Add(ToEngine(assignment.Task));
+                continue;
+            }
+            offers ??= [];
+            if (!offers.TryGetValue(assignment.Engine, out var tasks)) offers[assignment.Engine] = tasks = [];
+            tasks.Add(assignment.Task);
         }
+        if (offers is not null)
+            foreach (var (engine, tasks) in offers) _ = OfferAsync(engine, tasks);
         return forReporter;
     }
 

@@ -17,6 +17,7 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
     private readonly Dictionary<Guid, (int Engine, WaitingTask Task)> _outstanding = new();
     private readonly HashSet<Guid> _offered = []; // outstanding, but the engine has not yet said it took them
     private readonly List<int> _lru = [];
+    private readonly List<int> _candidates = [], _loads = []; // Assign's scratch lists
     private readonly Dictionary<int, int> _load = new();
     private readonly HashSet<int> _full = [];
     private int _deadlines;
@@ -92,9 +93,12 @@ internal sealed class TaskQueue(ISchedulingScheme scheme, int highWaterMark, Ran
     {
         var assigned = new List<Assignment>();
         if (reporting >= 0) _full.Remove(reporting);
-        var withRoom = _lru.Count(e => Room(e, reporting, reportingFree) > 0);
-        var candidates = new List<int>(_lru.Count);
-        var loads = new List<int>(_lru.Count);
+        var withRoom = 0;
+        foreach (var engine in _lru)
+            if (Room(engine, reporting, reportingFree) > 0) withRoom++;
+        // Kept between calls (the caller holds its lock): this runs once per task at load-balanced rates.
+        var candidates = _candidates;
+        var loads = _loads;
         for (var node = _waiting.First; node is not null && withRoom > 0;)
         {
             var next = node.Next;

@@ -15,7 +15,9 @@ internal sealed class WaitingTask(BalancedTask task, Guid session, ITaskObserver
     public DateTime? Deadline { get; } = deadline;
 
     private readonly HashSet<int>? _targets = task.Placement.Targets?.ToHashSet();
-    private readonly HashSet<int> _excluded = [.. task.Placement.Excluded];
+    // Made when there is an engine to exclude: nearly every task has none, and one set per task was
+    // among what the silo allocated most at load-balanced rates.
+    private HashSet<int>? _excluded = task.Placement.Excluded.Count > 0 ? [.. task.Placement.Excluded] : null;
 
     /// <summary>Failures it may still be re-run after.</summary>
     public int RetriesLeft { get; private set; } = task.Placement.Retries;
@@ -27,12 +29,12 @@ internal sealed class WaitingTask(BalancedTask task, Guid session, ITaskObserver
     /// <summary>The engine ids it names, if it is restricted to some.</summary>
     public IReadOnlyCollection<int>? Targets => _targets;
 
-    public bool Allows(int engine) => (_targets is null || _targets.Contains(engine)) && !_excluded.Contains(engine);
+    public bool Allows(int engine) => (_targets is null || _targets.Contains(engine)) && !(_excluded?.Contains(engine) ?? false);
 
     /// <summary>It failed (or was found unfit) on <paramref name="engine"/>: never again there.</summary>
     public void FailedOn(int engine, TaskReply failure, bool unmet, bool countsAsRetry)
     {
-        _excluded.Add(engine);
+        (_excluded ??= []).Add(engine);
         LastFailure = failure;
         LastUnmet = unmet;
         if (countsAsRetry) RetriesLeft--;
@@ -41,7 +43,7 @@ internal sealed class WaitingTask(BalancedTask task, Guid session, ITaskObserver
     /// <summary>Its engine left the cluster while holding it.</summary>
     public void LostOn(int engine)
     {
-        _excluded.Add(engine);
+        (_excluded ??= []).Add(engine);
         RetriesLeft--;
     }
 

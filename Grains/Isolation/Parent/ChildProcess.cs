@@ -65,20 +65,29 @@ internal sealed partial class ChildProcess : IDisposable
     /// request carrying large arrays is written from the thread pool, not the caller's thread.
     /// </summary>
     /// <exception cref="ChildGoneException">The process ended before the task did.</exception>
-    public async Task<DoneFrame> RunAsync(RunFrame run, TaskOutput output, bool large)
+    public Task<DoneFrame> RunAsync(RunFrame run, TaskOutput output, bool large)
     {
+        // The process's done frame completes this (on the reader thread, which the caller continues on:
+        // the engine grain chains load-balanced tasks there without a hand-off, EngineGrain.Isolated).
         var done = new TaskCompletionSource<DoneFrame>();
         lock (_gate)
         {
-            if (_exit is { } gone) throw new ChildGoneException(gone);
+            if (_exit is { } gone) return Task.FromException<DoneFrame>(new ChildGoneException(gone));
             _running = new Running(run.Task.MsgId, done, output);
         }
+        if (large || _cpuLimit is not null) return SendAndWatchAsync(run, done.Task, large);
+        Send(_channel, run); // a small frame from the caller's thread: no state machine per task
+        return done.Task;
+    }
+
+    /// <summary><see cref="RunAsync"/> for a frame written from the thread pool, or a task under a processor-time limit.</summary>
+    private async Task<DoneFrame> SendAndWatchAsync(RunFrame run, Task<DoneFrame> done, bool large)
+    {
         if (large) await Task.Run(() => Send(_channel, run)).ConfigureAwait(false);
         else Send(_channel, run);
         using var watch = _cpuLimit is { } limit ? WatchCpu(run.Task.MsgId, limit) : null;
-        // Not back to the caller's scheduler (a grain's): the engine grain goes on from the thread that
-        // read the reply, where it chains load-balanced tasks without a hand-off (EngineGrain.Isolated).
-        return await done.Task.ConfigureAwait(false);
+        // Not back to the caller's scheduler (a grain's), as above.
+        return await done.ConfigureAwait(false);
     }
 
     /// <summary>Cancels the running task's token (if it is <paramref name="msgId"/>).</summary>
