@@ -171,6 +171,7 @@ internal static class IsolationCost
             for (var i = 0; i < results.Length; i++) results[i] = lb.ApplyAsync<int, int>(Echo, i);
             for (var i = 0; i < results.Length; i++) Check(results[i].Get(), i);
         }) / 1e3)).ToArray();
+        Console.WriteLine($"lb_tasks_per_s by pass: {string.Join(' ', rates.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}");
         Add(run, "lb_tasks_per_s", Median(rates));
     }
 
