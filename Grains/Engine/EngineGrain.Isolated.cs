@@ -77,14 +77,15 @@ public sealed partial class EngineGrain
         try
         {
             // The process gets the arrays themselves: the silo has received them in bulk (or waits for them here).
-            (sending, large) = IsolatedRequests.HasBulk(task.Request) ? (await Task.Run(() => IsolatedRequests.WithArrays(task, wire)), true) : (task, false);
+            (sending, large) = IsolatedRequests.HasBulk(task.Request) ? (await WithArraysAsync(task), true) : (task, false);
         }
         catch (Exception e)
         {
             return (Failed(task, started, e, "", ""), null, null);
         }
         using var run = BeginRun(queued, started);
-        using var abort = run.Cancel.Token.Register(() => child.Abort(task.MsgId));
+        // No closure per task: the state carries what the abort needs (nothing in this method is captured).
+        using var abort = run.Cancel.Token.UnsafeRegister(static state => ((AbortInProcess)state!).Send(), new AbortInProcess(child, task.MsgId));
         (TaskReply Reply, Task? Sent) ended;
         try
         {
@@ -102,6 +103,15 @@ public sealed partial class EngineGrain
         return (ended.Reply, ended.Sent, null);
     }
 #pragma warning restore ORLEANS0014
+
+    /// <summary>The task's request with its bulk arrays in it, received on the thread pool (it blocks while they arrive).</summary>
+    private Task<EngineTask> WithArraysAsync(EngineTask task) => Task.Run(() => IsolatedRequests.WithArrays(task, wire));
+
+    /// <summary>What cancelling a task running in the engine's process does: tell the process.</summary>
+    private sealed record AbortInProcess(ChildProcess Child, Guid MsgId)
+    {
+        public void Send() => Child.Abort(MsgId);
+    }
 
     /// <summary>The process's reply as this silo sends it: the output the silo relayed, its arrays offered in bulk.</summary>
     private (TaskReply Reply, Task? Sent) FromProcess(EngineTask task, DateTime started, DoneFrame done, Execution.TaskOutput output)

@@ -15,15 +15,23 @@ internal static class FrameArrays
     /// <summary>Arrays from this size on travel after their frame; smaller ones cost less inside it than a write of their own.</summary>
     public const int Threshold = 16 * 1024;
 
-    /// <summary>The frame with its large arrays replaced by <see cref="AttachedArray"/>s, the arrays added to <paramref name="arrays"/> in order.</summary>
-    public static Frame Strip(Frame frame, List<Array> arrays) => frame switch
+    /// <summary>The frame with its large arrays replaced by <see cref="AttachedArray"/>s, and those arrays in order (null when it holds none).</summary>
+    public static Frame Strip(Frame frame, out List<Array>? arrays)
     {
-        // Most requests hold nothing large: they go as they are, without a copy per task.
-        RunFrame run when RequestValues.Any(run.Task.Request, IsLarge)
-            => run with { Task = run.Task with { Request = RequestValues.Map(run.Task.Request, v => Strip(v, arrays)) } },
-        DoneFrame done when HoldsLarge(done.Reply.Result, done.Several) => done with { Reply = done.Reply with { Result = Result(done.Reply.Result, done.Several, v => Strip(v, arrays)) } },
-        _ => frame,
-    };
+        // Most frames hold nothing large: they go as they are, without a copy or a list per task.
+        arrays = null;
+        switch (frame)
+        {
+            case RunFrame run when RequestValues.Any(run.Task.Request, IsLarge):
+                var sentAfterRun = arrays = [];
+                return run with { Task = run.Task with { Request = RequestValues.Map(run.Task.Request, v => Strip(v, sentAfterRun)) } };
+            case DoneFrame done when HoldsLarge(done.Reply.Result, done.Several):
+                var sentAfterDone = arrays = [];
+                return done with { Reply = done.Reply with { Result = Result(done.Reply.Result, done.Several, v => Strip(v, sentAfterDone)) } };
+            default:
+                return frame;
+        }
+    }
 
     /// <summary>The frame with each <see cref="AttachedArray"/> replaced by the array that followed it.</summary>
     public static Frame Restore(Frame frame, Array[] arrays) => frame switch

@@ -32,8 +32,7 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
     /// <summary>Sends one frame; throws <see cref="IOException"/> or <see cref="SocketException"/> once the other side is gone.</summary>
     public void Send(Frame frame)
     {
-        List<Array>? arrays = frame is RunFrame or DoneFrame ? [] : null;
-        if (arrays is not null) frame = FrameArrays.Strip(frame, arrays);
+        frame = FrameArrays.Strip(frame, out var arrays);
         lock (_sending)
         {
             // Header and frame in one buffer, one write: no allocation per frame on the task path.
