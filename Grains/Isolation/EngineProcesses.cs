@@ -107,7 +107,7 @@ public sealed partial class EngineProcesses : IDisposable
             if (child is not null) child.Dispose();
             else
             {
-                try { process.Kill(entireProcessTree: true); }
+                try { ProcessTree.Kill(process); }
                 catch (InvalidOperationException) { }
             }
             throw;

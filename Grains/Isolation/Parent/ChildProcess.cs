@@ -102,7 +102,7 @@ internal sealed partial class ChildProcess : IDisposable
     public void Kill(string why, bool byParent)
     {
         lock (_gate) _killing ??= (why, byParent);
-        try { _process.Kill(entireProcessTree: true); }
+        try { ProcessTree.Kill(_process); }
         catch (InvalidOperationException) { /* it has exited */ }
         catch (System.ComponentModel.Win32Exception e) { LogKillFailed(_logger, e, _process.Id); }
     }

@@ -137,6 +137,22 @@ public sealed class IsolatedEngineFailureTests(IsolatedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Interrupt_AlsoEndsTheProcessesTheEngineStarted()
+    {
+        var pid = await PrepareAsync();
+        var started = await Rc[0].ApplyAsync(() => Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!.Id);
+        Assert.Contains(started, Grains.Isolation.Parent.ProcessTree.Descendants(pid));
+        var spinning = Rc[0].ExecuteAsync("while (true) { }");
+        await ClusterAssert.EventuallyAsync(async () => (await Rc.QueueStatusAsync([0], verbose: true)).Engines[0].Running == spinning.MsgIds[0], "the spinning task runs");
+
+        await Rc.InterruptAsync(0);
+
+        await Assert.ThrowsAsync<EngineException>(() => spinning.AsTask().WaitAsync(Patience));
+        await AssertRestartedAsync(pid);
+        await ClusterAssert.EventuallyAsync(() => ProcessTreeTests.Ended(started), "the process the task started has ended", Patience);
+    }
+
+    [Fact]
     public async Task AbortOfATaskThatHeedsItsToken_EndsItAborted_InTheSameProcess()
     {
         var pid = await PrepareAsync();
