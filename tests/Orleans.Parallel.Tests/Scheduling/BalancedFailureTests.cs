@@ -176,7 +176,7 @@ public class BalancedFailureTests(ClusterFixture fixture)
     [Fact]
     public async Task AbortAsync_View_QueuedTasksAbortedRunningOnesFinish()
     {
-        var busy = await OccupyAsync(1200);
+        var busy = await OccupyAsync(4000); // long enough to overlap on a busy machine, where one status poll can take a second
         var lb = Rc.LoadBalancedView();
         var queued = Enumerable.Range(0, 10).Select(i => lb.ApplyAsync(() => i)).ToArray();
         await DeliveredAsync(queued);
@@ -197,7 +197,7 @@ public class BalancedFailureTests(ClusterFixture fixture)
     [Fact]
     public async Task AbortAsync_MapResult_ItsQueuedChunksAbortedOthersUntouched()
     {
-        var busy = await OccupyAsync(1200);
+        var busy = await OccupyAsync(4000); // long enough to overlap on a busy machine, where one status poll can take a second
         var lb = Rc.LoadBalancedView();
         var map = lb.MapAsync((int x) => x, Enumerable.Range(0, 10));
         var bystander = lb.ApplyAsync(() => 99);
