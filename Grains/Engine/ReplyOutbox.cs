@@ -134,7 +134,7 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
         if (_queue.IsEmpty)
         {
             // One reply (an idle silo, or an isolated engine's reader flushing its own): no batch to build.
-            Deliver(item.Observer, item.Reply, static (observer, reply) => observer.OnTaskEndedAsync(reply), 1);
+            Deliver(item.Observer, item.Reply, SendOne, 1);
             return;
         }
         var batches = new Dictionary<GrainId, Batch>();
@@ -157,9 +157,12 @@ public sealed partial class ReplyOutbox(Hub.TaskRecorder recorder, ILogger<Reply
 
     private void Deliver(Batch batch)
     {
-        if (batch.Replies.Count == 1) Deliver(batch.Observer, batch.Replies[0], static (observer, reply) => observer.OnTaskEndedAsync(reply), 1);
-        else Deliver(batch.Observer, batch.Replies.ToArray(), static (observer, replies) => observer.OnTasksEndedAsync(replies), batch.Replies.Count);
+        if (batch.Replies.Count == 1) Deliver(batch.Observer, batch.Replies[0], SendOne, 1);
+        else Deliver(batch.Observer, batch.Replies.ToArray(), SendSeveral, batch.Replies.Count);
     }
+
+    private static readonly Func<ITaskObserver, TaskReply, Task> SendOne = static (observer, reply) => observer.OnTaskEndedAsync(reply);
+    private static readonly Func<ITaskObserver, TaskReply[], Task> SendSeveral = static (observer, replies) => observer.OnTasksEndedAsync(replies);
 
     private void Deliver<T>(ITaskObserver observer, T replies, Func<ITaskObserver, T, Task> send, int count)
     {

@@ -43,7 +43,7 @@ internal static class ProcessTree
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
-            if (ParentOf(folder) is not { } parent) continue;
+            if (ParentOf(pid) is not { } parent) continue;
             if (!children.TryGetValue(parent, out var list)) children[parent] = list = [];
             list.Add(pid);
         }
@@ -61,11 +61,11 @@ internal static class ProcessTree
         return found;
     }
 
-    /// <summary>The parent's id from <c>/proc/PID/stat</c> (after the command name, which may hold spaces and parentheses).</summary>
-    private static int? ParentOf(string folder)
+    /// <summary>The parent's id from <c>/proc/PID/stat</c> (after the command name, which may hold spaces and parentheses); null once it has ended.</summary>
+    internal static int? ParentOf(int pid)
     {
         string stat;
-        try { stat = File.ReadAllText(Path.Combine(folder, "stat")); }
+        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; } // ended meanwhile
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return fields.Length > 1 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;

@@ -19,9 +19,8 @@ public static class EngineProcessList
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-            return parent == silo && File.ReadAllText($"/proc/{pid}/cmdline").Contains("Orleans.Parallel.EngineProcess.dll", StringComparison.Ordinal);
+            return Grains.Isolation.Parent.ProcessTree.ParentOf(pid) == silo
+                && File.ReadAllText($"/proc/{pid}/cmdline").Contains("Orleans.Parallel.EngineProcess.dll", StringComparison.Ordinal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return false; }
     }
