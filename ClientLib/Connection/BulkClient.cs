@@ -63,7 +63,13 @@ internal sealed class BulkClient(ClusterCredential? credential) : IDisposable
             var length = BinaryPrimitives.ReadInt64LittleEndian(answer[1..]);
             if (length != bulk.ByteLength) throw new InvalidDataException($"Bulk result {bulk.Token} has {length} bytes, not the {bulk.ByteLength} announced.");
             var array = BulkProtocol.Allocate(element, length);
-            BulkProtocol.ReceiveArray(stream, array, length);
+            try { BulkProtocol.ReceiveArray(stream, array, length); }
+            catch (IOException e) // closed, or reset, in the middle
+            {
+                throw new IOException(
+                    $"The silo at {source} stopped sending result {bulk.Token} ({length:N0} bytes) part way: the silo, or the isolated engine's process the result " +
+                    "was still coming from, ended while it was sent, and the result is lost. Run the task again (its engine has restarted if its process ended).", e);
+            }
             return array;
         });
     }

@@ -37,8 +37,13 @@ public sealed class BulkOutbox
     /// <summary>Takes an offered array for sending; null if it expired or was never offered.</summary>
     internal Offered? Claim(Guid token) => _entries.TryRemove(token, out var entry) ? entry : null;
 
-    /// <summary>An offered array, left on offer (the task recorder copies results it keeps); null if it expired or was never offered.</summary>
-    internal Array? Peek(Guid token) => _entries.TryGetValue(token, out var entry) ? entry.Array : null;
+    /// <summary>
+    /// An offered array, left on offer (the task recorder copies results it keeps); null if it expired
+    /// or was never offered. Blocks while the array's bytes are still arriving (<see cref="ArrayArrival"/>);
+    /// null if they stopped coming.
+    /// </summary>
+    internal Array? Peek(Guid token) =>
+        _entries.TryGetValue(token, out var entry) && (ArrayArrival.Of(entry.Array)?.WaitAll() ?? true) ? entry.Array : null;
 
     /// <summary>Withdraws what a session's client will never fetch (it ended).</summary>
     public void EndSession(Guid session)

@@ -278,10 +278,13 @@ public sealed partial class BulkServer(
             BinaryPrimitives.WriteInt64LittleEndian(answer.AsSpan(1), BulkProtocol.ByteLength(offered.Array));
             await stream.WriteAsync(answer, stall.Token);
             using var bytes = new PinnedArrayBytes(offered.Array);
-            for (long offset = 0; offset < bytes.Length;)
+            // An isolated engine's result may still be arriving from its process: each part goes once it is in.
+            var arrival = ArrayArrival.Of(offered.Array);
+            for (long offset = 0, arrived = bytes.Length; offset < bytes.Length;)
             {
-                var window = bytes.Window(offset);
                 stall.CancelAfter(options.Value.StallTimeout);
+                if (arrival is not null) arrived = await arrival.MoreThanAsync(offset, stall.Token);
+                var window = bytes.Window(offset)[..(int)Math.Min(PinnedArrayBytes.MaxWindow, arrived - offset)];
                 await stream.WriteAsync(window, stall.Token);
                 offset += window.Length;
             }

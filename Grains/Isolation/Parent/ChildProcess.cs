@@ -147,7 +147,12 @@ internal sealed partial class ChildProcess : IDisposable
     {
         try
         {
-            while (_channel.Receive() is { } frame) Handle(frame);
+            while (_channel.Receive(out var arriving) is { } frame)
+            {
+                Handle(frame, arriving is not null);
+                // A large result's bytes are read while whoever took the frame offers them (ArrayArrival).
+                if (arriving is not null && !arriving.Fill()) break;
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -157,7 +162,9 @@ internal sealed partial class ChildProcess : IDisposable
         Ended();
     }
 
-    private void Handle(Frame frame)
+    /// <param name="frame">What the process sent.</param>
+    /// <param name="arriving">The frame's large arrays are still to be read, on this thread, once it returns.</param>
+    private void Handle(Frame frame, bool arriving)
     {
         switch (frame)
         {
@@ -173,7 +180,11 @@ internal sealed partial class ChildProcess : IDisposable
                     ended = _running?.MsgId == done.Reply.MsgId ? _running : null;
                     if (ended is not null) _running = null;
                 }
-                ended?.Done.TrySetResult(done);
+                // Whoever awaits the reply continues on this thread (see RunAsync), unless the reply's
+                // arrays are still to be read here: then on the thread pool, so this thread reads them.
+                if (ended is null) break;
+                if (arriving) ThreadPool.UnsafeQueueUserWorkItem(static state => state.Ended.Done.TrySetResult(state.Frame), (Ended: ended, Frame: done), preferLocal: false);
+                else ended.Done.TrySetResult(done);
                 break;
             case CallFrame call:
                 _ = AnswerAsync(call);

@@ -3,15 +3,16 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using Orleans.Parallel.Bulk;
+using Orleans.Parallel.Grains.Bulk;
 using Orleans.Serialization;
 
 namespace Orleans.Parallel.Grains.Isolation.Protocol;
 
 /// <summary>
 /// Frames over a connected Unix domain socket: a 4-byte length and a 4-byte count of arrays, the frame
-/// as Orleans writes it, then each of its large arrays (<see cref="FrameArrays"/>) as an element code,
-/// an 8-byte length and the array's bytes. Sends may come from any thread (one at a time, each frame
-/// whole); one thread receives.
+/// as Orleans writes it, each of its large arrays' (<see cref="FrameArrays"/>) element code and 8-byte
+/// length, then their bytes, one array after the other. Sends may come from any thread (one at a time,
+/// each frame whole); one thread receives.
 /// </summary>
 internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisposable
 {
@@ -27,7 +28,16 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
     private readonly BufferedStream _reading = new(new NetworkStream(socket, ownsSocket: false), 64 * 1024);
     private readonly NetworkStream _writing = new(socket, ownsSocket: false);
     private readonly byte[] _header = new byte[8];
-    private readonly byte[] _arrayHeader = new byte[9];
+
+    /// <summary>The bytes before an array's: its element code and length.</summary>
+    private const int ArrayHeader = 9;
+
+    /// <summary>
+    /// A done frame's arrays from this size on are handed over before their bytes are read
+    /// (<see cref="Receive(out ArrivingArrays?)"/>): the client's download of them then overlaps their
+    /// copy out of the process. Smaller ones come whole, as before; a hand-off costs more than their copy.
+    /// </summary>
+    public const long ArrivesFrom = 1024 * 1024;
 
     /// <summary>Sends one frame; throws <see cref="IOException"/> or <see cref="SocketException"/> once the other side is gone.</summary>
     public void Send(Frame frame)
@@ -44,21 +54,32 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
             BinaryPrimitives.WriteInt32LittleEndian(header[4..], arrays?.Count ?? 0);
             for (var sent = 0; sent < _written.WrittenCount;) sent += socket.Send(_written.WrittenSpan[sent..]); // a large frame may go in parts
             if (_written.Capacity > KeptBuffer) _written = new ArrayBufferWriter<byte>(4096); // a large frame's buffer is not kept
-            foreach (var array in arrays ?? [])
+            if (arrays is null) return;
+            // Every array's size first, so the receiver knows them all before the first byte (ArrivesFrom).
+            var headers = new byte[arrays.Count * ArrayHeader];
+            for (var i = 0; i < arrays.Count; i++)
             {
-                var length = BulkProtocol.ByteLength(array);
-                var arrayHeader = new byte[9];
-                arrayHeader[0] = BulkProtocol.CodeOf(array.GetType().GetElementType()!);
-                BinaryPrimitives.WriteInt64LittleEndian(arrayHeader.AsSpan(1), length);
-                _writing.Write(arrayHeader);
-                BulkProtocol.SendArray(_writing, array, 0, length); // from the array's own memory
+                headers[i * ArrayHeader] = BulkProtocol.CodeOf(arrays[i].GetType().GetElementType()!);
+                BinaryPrimitives.WriteInt64LittleEndian(headers.AsSpan(i * ArrayHeader + 1), BulkProtocol.ByteLength(arrays[i]));
             }
+            _writing.Write(headers);
+            foreach (var array in arrays) BulkProtocol.SendArray(_writing, array, 0, BulkProtocol.ByteLength(array)); // from the array's own memory
         }
     }
 
-    /// <summary>The next frame, or null once the other side closed the connection.</summary>
-    public Frame? Receive()
+    /// <summary>The next frame whole, or null once the other side closed the connection.</summary>
+    public Frame? Receive() => Receive(arrive: false, out _);
+
+    /// <summary>
+    /// The next frame, or null once the other side closed the connection. The large arrays at the end
+    /// of a done frame (from <see cref="ArrivesFrom"/> bytes on) may be in it before their bytes:
+    /// <paramref name="arriving"/> then reads them, and must be filled before the next frame is received.
+    /// </summary>
+    public Frame? Receive(out ArrivingArrays? arriving) => Receive(arrive: true, out arriving);
+
+    private Frame? Receive(bool arrive, out ArrivingArrays? arriving)
     {
+        arriving = null;
         if (!ReadExactly(_header)) return null;
         var length = BinaryPrimitives.ReadInt32LittleEndian(_header);
         var count = BinaryPrimitives.ReadInt32LittleEndian(_header.AsSpan(4));
@@ -69,16 +90,84 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
         if (!ReadExactly(body.AsSpan(0, length))) return null;
         var frame = serializer.Deserialize<Frame>(body.AsSpan(0, length)) ?? throw new InvalidDataException("An empty frame is not one this side sent.");
         if (count == 0) return frame;
+        var headers = new byte[count * ArrayHeader];
+        if (!ReadExactly(headers)) return null;
         var arrays = new Array[count];
+        var lengths = new long[count];
         for (var i = 0; i < count; i++)
         {
-            if (!ReadExactly(_arrayHeader)) return null;
-            var bytes = BinaryPrimitives.ReadInt64LittleEndian(_arrayHeader.AsSpan(1));
-            arrays[i] = BulkProtocol.Allocate(BulkProtocol.ElementOf(_arrayHeader[0]), bytes);
-            try { BulkProtocol.ReceiveArray(_reading, arrays[i], bytes); } // into the array's own memory
+            lengths[i] = BinaryPrimitives.ReadInt64LittleEndian(headers.AsSpan(i * ArrayHeader + 1));
+            arrays[i] = BulkProtocol.Allocate(BulkProtocol.ElementOf(headers[i * ArrayHeader]), lengths[i], populate: false);
+        }
+        // The arrays from the first of a run of large ones to the end may arrive after the frame is handed over.
+        var first = count;
+        if (arrive && frame is DoneFrame)
+            while (first > 0 && lengths[first - 1] >= ArrivesFrom) first--;
+        for (var i = 0; i < first; i++)
+        {
+            try { ReceiveInto(arrays[i], lengths[i], null); } // into the array's own memory
             catch (Exception e) when (e is IOException or EndOfStreamException) { return null; }
         }
+        if (first < count) arriving = new ArrivingArrays(this, arrays[first..], lengths[first..]);
         return FrameArrays.Restore(frame, arrays);
+    }
+
+    /// <summary>Reads <paramref name="length"/> bytes into <paramref name="array"/>, mapping each part's pages before it is read, and says how far it got.</summary>
+    private void ReceiveInto(Array array, long length, ArrayArrival? arrival)
+    {
+        const int Part = 1024 * 1024;
+        if (length < ArrivesFrom && arrival is null)
+        {
+            BulkProtocol.ReceiveArray(_reading, array, length);
+            return;
+        }
+        using var bytes = new PinnedArrayBytes(array);
+        for (long offset = 0; offset < length;)
+        {
+            var part = (int)Math.Min(Part, length - offset);
+            bytes.Populate(offset, part);
+            BulkProtocol.ReceiveExactly(_reading, bytes.Window(offset).Span[..part]);
+            offset += part;
+            arrival?.Arrived(offset);
+        }
+    }
+
+    /// <summary>
+    /// The arrays of a frame already handed over whose bytes are still to be read. Each is known as
+    /// arriving (<see cref="ArrayArrival"/>) from the moment the frame is read, so whatever offers it
+    /// sends each part once it is in.
+    /// </summary>
+    internal sealed class ArrivingArrays
+    {
+        private readonly FrameChannel _channel;
+        private readonly Array[] _arrays;
+        private readonly long[] _lengths;
+        private readonly ArrayArrival[] _arrivals;
+
+        public ArrivingArrays(FrameChannel channel, Array[] arrays, long[] lengths)
+        {
+            _channel = channel;
+            _arrays = arrays;
+            _lengths = lengths;
+            _arrivals = new ArrayArrival[arrays.Length];
+            for (var i = 0; i < arrays.Length; i++) _arrivals[i] = ArrayArrival.Begin(arrays[i], lengths[i]);
+        }
+
+        /// <summary>Reads the arrays' bytes; false (and each array not yet whole failed) if the connection closed first.</summary>
+        public bool Fill()
+        {
+            var i = 0;
+            try
+            {
+                for (; i < _arrays.Length; i++) _channel.ReceiveInto(_arrays[i], _lengths[i], _arrivals[i]);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or EndOfStreamException or ObjectDisposedException)
+            {
+                for (; i < _arrays.Length; i++) _arrivals[i].Fail(e);
+                return false;
+            }
+        }
     }
 
     private bool ReadExactly(Span<byte> buffer)

@@ -102,6 +102,34 @@ public class BulkTransferTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Pull_SeveralLargeNames_AmongSmallOnes_EachArrivesWhole()
+    {
+        // Megabytes each: from an isolated engine the last run of them is read while the client downloads it.
+        var (first, second, third) = (Doubles(300_000, 9), Doubles(200_000, 10), Doubles(150_000, 11));
+        await Rc[3].PushAsync(new { bt_many_a = first, bt_many_n = 7, bt_many_b = second, bt_many_c = third });
+
+        var back = await Rc[3].PullAsync(["bt_many_a", "bt_many_n", "bt_many_b", "bt_many_c"]);
+        Assert.Equal(first, (double[])back["bt_many_a"]!);
+        Assert.Equal(7, back["bt_many_n"]);
+        Assert.Equal(second, (double[])back["bt_many_b"]!);
+        Assert.Equal(third, (double[])back["bt_many_c"]!);
+        Assert.Equal(second, await Rc[3].PullAsync<double[]>("bt_many_b")); // and again, on its own
+    }
+
+    [Fact]
+    public async Task LargeResult_KeptByTheHub_IsWholeForAnotherClient()
+    {
+        var data = Doubles(400_000, 12); // 3.2 MB: offered in bulk, under the hub's limit of kept bytes
+        var ar = Rc[1].ApplyAsync((double[] x) => x, data);
+        Assert.Equal(data, await ar);
+        await using var other = await ParallelClient.FromClusterClientAsync(fixture.Cluster.Client);
+
+        var again = await other.GetResultAsync<double[]>(ar.MsgIds[0]);
+
+        Assert.Equal(data, await again);
+    }
+
+    [Fact]
     public async Task ScatterGather_LargeArray_SendsEachBlockFromTheArray()
     {
         var data = Enumerable.Range(0, 1_000_003).ToArray();
