@@ -65,6 +65,13 @@ public sealed partial class TaskRecorder : ILifecycleParticipant<ISiloLifecycle>
     /// <summary>Whether records are kept at all (the store kind is not "none").</summary>
     public bool Enabled => _store is not null;
 
+    /// <summary>
+    /// The most bytes of a result's bulk arrays a record copies (-1 when records are off): such a result's
+    /// reply waits for its arrays to be whole (<see cref="KeptResult"/>), so an isolated engine's process
+    /// hands over only larger ones before their bytes (<see cref="Isolation.Protocol.FrameChannel"/>).
+    /// </summary>
+    public long KeptBulkBytes => _store is null ? -1 : _maxResultBytes;
+
     /// <summary>A task sent to one engine arrived there.</summary>
     public void Submitted(EngineTask task, int engineId)
     {

@@ -22,6 +22,7 @@ public sealed partial class EngineProcesses : IDisposable
     private readonly IAssemblySource _assemblies;
     private readonly ICheckpointStore _checkpoints;
     private readonly ILogger<EngineProcesses> _logger;
+    private readonly long _arrivesFrom;
     private readonly Lazy<(string Folder, string Program, string RuntimeConfig)> _setup;
     private readonly Lock _gate = new();
     private Task<ChildProcess>? _spare;
@@ -30,8 +31,11 @@ public sealed partial class EngineProcesses : IDisposable
     private bool _warm; // WarmUp was asked: spares started from now on warm up once ready
 
     public EngineProcesses(IOptions<EngineProcessOptions> options, Orleans.Serialization.Serializer serializer,
-        IAssemblySource assemblies, ICheckpointStore checkpoints, ILogger<EngineProcesses> logger)
+        IAssemblySource assemblies, ICheckpointStore checkpoints, Hub.TaskRecorder recorder, ILogger<EngineProcesses> logger)
     {
+        // A result the task records copy is sent once whole anyway (the reply waits for the copy): only
+        // larger ones are worth handing over while their bytes still arrive.
+        _arrivesFrom = recorder.KeptBulkBytes + 1;
         _options = options.Value;
         _serializer = serializer;
         _assemblies = assemblies;
@@ -98,7 +102,7 @@ public sealed partial class EngineProcesses : IDisposable
             // The process connects twice, in order: its task connection, then its control connection.
             var tasks = await AcceptAsync(listener, process, exited, timeout.Token);
             var control = await AcceptAsync(listener, process, exited, timeout.Token);
-            child = new ChildProcess(process, tasks, control, _serializer, AnswerAsync, _options.TaskCpuLimit, _logger);
+            child = new ChildProcess(process, tasks, control, _serializer, AnswerAsync, _options.TaskCpuLimit, _arrivesFrom, _logger);
             await child.Ready.WaitAsync(_options.StartTimeout);
             return child;
         }

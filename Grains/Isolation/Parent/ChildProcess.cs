@@ -24,6 +24,7 @@ internal sealed partial class ChildProcess : IDisposable
     private readonly Func<ParentCall, Task<object?>> _answer;
     private readonly ILogger _logger;
     private readonly TimeSpan? _cpuLimit;
+    private readonly long _arrivesFrom; // results' arrays from this size on reach the client while they still arrive here
     private readonly Lock _gate = new();
     private readonly List<string> _firstWords = [];
     private readonly Queue<string> _lastWords = new();
@@ -37,8 +38,9 @@ internal sealed partial class ChildProcess : IDisposable
     private sealed record Running(Guid MsgId, TaskCompletionSource<DoneFrame> Done, TaskOutput Output);
 
     public ChildProcess(Process process, Socket tasks, Socket control, Orleans.Serialization.Serializer serializer,
-        Func<ParentCall, Task<object?>> answer, TimeSpan? cpuLimit, ILogger logger)
+        Func<ParentCall, Task<object?>> answer, TimeSpan? cpuLimit, long arrivesFrom, ILogger logger)
     {
+        _arrivesFrom = arrivesFrom;
         _process = process;
         _channel = new FrameChannel(tasks, serializer);
         _control = new FrameChannel(control, serializer);
@@ -147,7 +149,7 @@ internal sealed partial class ChildProcess : IDisposable
     {
         try
         {
-            while (_channel.Receive(out var arriving) is { } frame)
+            while (_channel.Receive(_arrivesFrom, out var arriving) is { } frame)
             {
                 Handle(frame, arriving is not null);
                 // A large result's bytes are read while whoever took the frame offers them (ArrayArrival).

@@ -33,11 +33,11 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
     private const int ArrayHeader = 9;
 
     /// <summary>
-    /// A done frame's arrays from this size on are handed over before their bytes are read
-    /// (<see cref="Receive(out ArrivingArrays?)"/>): the client's download of them then overlaps their
-    /// copy out of the process. Smaller ones come whole, as before; a hand-off costs more than their copy.
+    /// The least size from which a done frame's arrays may be handed over before their bytes are read
+    /// (<see cref="Receive(long, out ArrivingArrays?)"/>): the client's download of them then overlaps
+    /// their copy out of the process. Smaller ones come whole, as before; a hand-off costs more than their copy.
     /// </summary>
-    public const long ArrivesFrom = 1024 * 1024;
+    public const long LeastArriving = 1024 * 1024;
 
     /// <summary>Sends one frame; throws <see cref="IOException"/> or <see cref="SocketException"/> once the other side is gone.</summary>
     public void Send(Frame frame)
@@ -55,7 +55,7 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
             for (var sent = 0; sent < _written.WrittenCount;) sent += socket.Send(_written.WrittenSpan[sent..]); // a large frame may go in parts
             if (_written.Capacity > KeptBuffer) _written = new ArrayBufferWriter<byte>(4096); // a large frame's buffer is not kept
             if (arrays is null) return;
-            // Every array's size first, so the receiver knows them all before the first byte (ArrivesFrom).
+            // Every array's size first, so the receiver knows them all before the first byte (LeastArriving).
             var headers = new byte[arrays.Count * ArrayHeader];
             for (var i = 0; i < arrays.Count; i++)
             {
@@ -68,17 +68,17 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
     }
 
     /// <summary>The next frame whole, or null once the other side closed the connection.</summary>
-    public Frame? Receive() => Receive(arrive: false, out _);
+    public Frame? Receive() => Receive(long.MaxValue, out _);
 
     /// <summary>
-    /// The next frame, or null once the other side closed the connection. The large arrays at the end
-    /// of a done frame (from <see cref="ArrivesFrom"/> bytes on) may be in it before their bytes:
-    /// <paramref name="arriving"/> then reads them, and must be filled before the next frame is received.
+    /// The next frame, or null once the other side closed the connection. The arrays at the end of a
+    /// done frame that are each of <paramref name="arrivesFrom"/> bytes or more (and at least
+    /// <see cref="LeastArriving"/>) are in it before their bytes: <paramref name="arriving"/> then reads
+    /// them, and must be filled before the next frame is received.
     /// </summary>
-    public Frame? Receive(out ArrivingArrays? arriving) => Receive(arrive: true, out arriving);
-
-    private Frame? Receive(bool arrive, out ArrivingArrays? arriving)
+    public Frame? Receive(long arrivesFrom, out ArrivingArrays? arriving)
     {
+        arrivesFrom = Math.Max(arrivesFrom, LeastArriving);
         arriving = null;
         if (!ReadExactly(_header)) return null;
         var length = BinaryPrimitives.ReadInt32LittleEndian(_header);
@@ -101,8 +101,8 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
         }
         // The arrays from the first of a run of large ones to the end may arrive after the frame is handed over.
         var first = count;
-        if (arrive && frame is DoneFrame)
-            while (first > 0 && lengths[first - 1] >= ArrivesFrom) first--;
+        if (frame is DoneFrame)
+            while (first > 0 && lengths[first - 1] >= arrivesFrom) first--;
         for (var i = 0; i < first; i++)
         {
             try { ReceiveInto(arrays[i], lengths[i], null); } // into the array's own memory
@@ -116,7 +116,7 @@ internal sealed class FrameChannel(Socket socket, Serializer serializer) : IDisp
     private void ReceiveInto(Array array, long length, ArrayArrival? arrival)
     {
         const int Part = 1024 * 1024;
-        if (length < ArrivesFrom && arrival is null)
+        if (length < LeastArriving && arrival is null)
         {
             BulkProtocol.ReceiveArray(_reading, array, length);
             return;

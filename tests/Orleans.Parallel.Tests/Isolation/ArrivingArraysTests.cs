@@ -10,7 +10,7 @@ namespace Orleans.Parallel.Tests.Isolation;
 
 /// <summary>
 /// The silo reads an isolated engine's large results after handing their frame over, so the client's
-/// download overlaps their copy out of the process (<see cref="FrameChannel.Receive(out FrameChannel.ArrivingArrays?)"/>,
+/// download overlaps their copy out of the process (<see cref="FrameChannel.Receive(long, out FrameChannel.ArrivingArrays?)"/>,
 /// <see cref="ArrayArrival"/>): over a real Unix socket pair, what comes whole, what arrives later, and
 /// what a process that ends part way leaves.
 /// </summary>
@@ -58,12 +58,12 @@ public sealed class ArrivingArraysTests : IDisposable
     [Fact]
     public async Task DoneFrame_ItsLastLargeArraysAreHandedOverBeforeTheirBytes_ThenFilled()
     {
-        var small = Doubles(64 * 1024, 1); // travels after the frame, but under ArrivesFrom: whole
+        var small = Doubles(64 * 1024, 1); // travels after the frame, but under LeastArriving: whole
         var large = Doubles(4 << 20, 2);
         var last = Doubles(2 << 20, 3);
         var sending = SendAsync(Done(new object?[] { small, large, "text", last }, several: true));
 
-        var frame = Assert.IsType<DoneFrame>(_silo.Receive(out var arriving));
+        var frame = Assert.IsType<DoneFrame>(_silo.Receive(FrameChannel.LeastArriving, out var arriving));
 
         var values = Assert.IsType<object?[]>(frame.Reply.Result);
         Assert.Equal(small, (double[])values[0]!);
@@ -93,12 +93,18 @@ public sealed class ArrivingArraysTests : IDisposable
         var sending = SendAsync(Done(new object?[] { large, small }, several: true));
 
         // Only a run of large arrays at the end may arrive later: here the last one is small.
-        var frame = Assert.IsType<DoneFrame>(_silo.Receive(out var arriving));
+        var frame = Assert.IsType<DoneFrame>(_silo.Receive(FrameChannel.LeastArriving, out var arriving));
 
         Assert.Null(arriving);
         var values = Assert.IsType<object?[]>(frame.Reply.Result);
         Assert.Equal(large, (double[])values[0]!);
         Assert.Equal(small, (double[])values[1]!);
+        await sending.WaitAsync(Patience);
+
+        // Nor one under the size asked for (the silo's: over what its task records copy).
+        sending = SendAsync(Done(large, several: false));
+        Assert.Equal(large, (double[])Assert.IsType<DoneFrame>(_silo.Receive(3 << 20, out arriving)).Reply.Result!);
+        Assert.Null(arriving);
         await sending.WaitAsync(Patience);
 
         // And the whole receive (the process's side, reading its tasks) never hands over early.
@@ -112,7 +118,7 @@ public sealed class ArrivingArraysTests : IDisposable
     {
         var large = Doubles(64 << 20, 6); // far more than the socket holds: the process is still sending when it ends
         var sending = SendAsync(Done(large, several: false));
-        var frame = Assert.IsType<DoneFrame>(_silo.Receive(out var arriving));
+        var frame = Assert.IsType<DoneFrame>(_silo.Receive(FrameChannel.LeastArriving, out var arriving));
         var array = (double[])frame.Reply.Result!;
         var arrival = ArrayArrival.Of(array)!;
         var waiting = arrival.MoreThanAsync(array.Length * 8L - 1, CancellationToken.None).AsTask(); // for the last byte
@@ -126,6 +132,6 @@ public sealed class ArrivingArraysTests : IDisposable
         Assert.Contains($"{array.Length * 8L:N0} bytes", error.Message);
         Assert.False(arrival.WaitAll());
         Assert.Same(arrival, ArrayArrival.Of(array)); // still known, as failed: never sent as if whole
-        Assert.Null(_silo.Receive(out _)); // the reader then learns the process is gone
+        Assert.Null(_silo.Receive(FrameChannel.LeastArriving, out _)); // the reader then learns the process is gone
     }
 }
