@@ -23,6 +23,7 @@ public sealed partial class EngineProcesses : IDisposable
     private readonly ICheckpointStore _checkpoints;
     private readonly ILogger<EngineProcesses> _logger;
     private readonly long _arrivesFrom;
+    private readonly int _maxMessage; // the silo's: a process fails a result over it before sending it
     private readonly Lazy<(string Folder, string Program, string RuntimeConfig)> _setup;
     private readonly Lock _gate = new();
     private Task<ChildProcess>? _spare;
@@ -31,11 +32,13 @@ public sealed partial class EngineProcesses : IDisposable
     private bool _warm; // WarmUp was asked: spares started from now on warm up once ready
 
     public EngineProcesses(IOptions<EngineProcessOptions> options, Orleans.Serialization.Serializer serializer,
-        IAssemblySource assemblies, ICheckpointStore checkpoints, Hub.TaskRecorder recorder, ILogger<EngineProcesses> logger)
+        IAssemblySource assemblies, ICheckpointStore checkpoints, Hub.TaskRecorder recorder, IOptions<Orleans.Configuration.MessagingOptions> messaging,
+        ILogger<EngineProcesses> logger)
     {
+        _maxMessage = messaging.Value.MaxMessageBodySize;
         // A result the task records copy is sent once whole anyway (the reply waits for the copy): only
         // larger ones are worth handing over while their bytes still arrive.
-        _arrivesFrom = recorder.KeptBulkBytes + 1;
+        _arrivesFrom = recorder.KeptBulkBytes == long.MaxValue ? long.MaxValue : recorder.KeptBulkBytes + 1;
         _options = options.Value;
         _serializer = serializer;
         _assemblies = assemblies;
@@ -86,7 +89,7 @@ public sealed partial class EngineProcesses : IDisposable
         Process process;
         try
         {
-            process = Process.Start(ChildLaunch.Command(program, runtimeConfig, socketPath))
+            process = Process.Start(ChildLaunch.Command(program, runtimeConfig, socketPath, _maxMessage))
                 ?? throw new InvalidOperationException("The engine process did not start.");
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)

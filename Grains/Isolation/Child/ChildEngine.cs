@@ -13,7 +13,7 @@ namespace Orleans.Parallel.Grains.Isolation.Child;
 /// wake-up per task). What must reach a task while it runs (an abort, the answer to its own call to
 /// the silo) comes on a second connection, read by a thread of its own.
 /// </summary>
-internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer functions, SessionCodeRegistry code, ScriptCompiler scripts, ParentLink link)
+internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer functions, SessionCodeRegistry code, ScriptCompiler scripts, ParentLink link, ChildLimits limits)
 {
     private readonly EngineNamespace _namespace = new();
     private readonly Lock _gate = new();
@@ -35,8 +35,8 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
             switch (frame)
             {
                 case RunFrame run:
-                    var reply = Run(run, tasks);
-                    tasks.Send(new DoneFrame(reply, Several: run.Task.Request is PullRequest { Single: false } or MapRequest { ItemErrors: true }));
+                    var done = new DoneFrame(Run(run, tasks), Several: run.Task.Request is PullRequest { Single: false } or MapRequest { ItemErrors: true });
+                    tasks.Send(TooLarge(done, run) ?? done);
                     break;
                 case WarmUpFrame:
                     if (!_warming) new Thread(WarmUp) { IsBackground = true, Name = "compiler warm-up" }.Start();
@@ -90,6 +90,22 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
         catch (ObjectDisposedException) { /* it ended meanwhile */ }
     }
 
+    /// <summary>
+    /// The task failed instead, when what its reply carries inside a message (its arrays go in bulk)
+    /// cannot fit the silo's: the silo would refuse it too (<see cref="TaskExecutor.ToWire"/>), but only
+    /// once it had come through the socket, maybe hundreds of megabytes of it. Null when it may fit;
+    /// the silo's own check still decides.
+    /// </summary>
+    private DoneFrame? TooLarge(DoneFrame done, RunFrame run)
+    {
+        if (done.Reply.Status != Orleans.Parallel.Engine.TaskStatus.Ok) return null;
+        var sent = ((DoneFrame)FrameArrays.Strip(done, out _)).Reply; // what stays in the message: arrays leave in bulk
+        if (Orleans.Parallel.Wire.MessageSize.Exceeds(limits.MaxMessageBytes, ("the task's result", sent.Result), ("the script's result", sent.ExecuteResult)) is not { } excess)
+            return null;
+        var error = new Orleans.Parallel.Wire.ResultTooLargeException(Orleans.Parallel.Wire.MessageSize.Describe(excess, limits.MaxMessageBytes, result: true));
+        return done with { Reply = TaskRun.Failed(run.Task, run.EngineId, done.Reply.Started ?? done.Reply.Completed, error, "", "") };
+    }
+
     private TaskReply Run(RunFrame run, FrameChannel channel)
     {
         var task = run.Task;
@@ -122,3 +138,6 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
         }
     }
 }
+
+/// <summary>What the silo tells its engine processes at start: the most bytes one of its messages carries.</summary>
+internal sealed record ChildLimits(long MaxMessageBytes);

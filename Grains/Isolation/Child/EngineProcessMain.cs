@@ -31,7 +31,10 @@ internal static class EngineProcessMain
         // Two connections, in this order: tasks (and everything the process says), then control.
         var tasksSocket = Connect(args[at + 1]);
         var controlSocket = Connect(args[at + 1]);
-        using var services = Services().BuildServiceProvider();
+        var limit = Array.IndexOf(args, "--max-message-bytes") is var l and >= 0 && l + 1 < args.Length && long.TryParse(args[l + 1], out var bytes)
+            ? bytes
+            : Orleans.Parallel.Wire.MessageSize.DefaultLimit;
+        using var services = Services().AddSingleton(new ChildLimits(limit)).BuildServiceProvider();
         var serializer = services.GetRequiredService<Serializer>();
         using var tasks = new FrameChannel(tasksSocket, serializer);
         using var control = new FrameChannel(controlSocket, serializer);

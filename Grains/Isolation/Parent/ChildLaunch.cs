@@ -32,8 +32,11 @@ internal static partial class ChildLaunch
                 "It comes with the Orleans.Parallel.Hosting package; a host that copies assemblies itself must copy it too, or set EngineProcessOptions.Program.", ProgramFile);
     }
 
-    /// <summary>The command that starts one engine process listening on nothing, connecting to <paramref name="socket"/>.</summary>
-    public static ProcessStartInfo Command(string program, string runtimeConfig, string socket)
+    /// <summary>
+    /// The command that starts one engine process listening on nothing, connecting to <paramref name="socket"/>,
+    /// told the most bytes one of the silo's messages carries.
+    /// </summary>
+    public static ProcessStartInfo Command(string program, string runtimeConfig, string socket, long maxMessageBytes)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -59,6 +62,8 @@ internal static partial class ChildLaunch
         start.ArgumentList.Add(program);
         start.ArgumentList.Add("--socket");
         start.ArgumentList.Add(socket);
+        start.ArgumentList.Add("--max-message-bytes");
+        start.ArgumentList.Add(maxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // The process's runtime settings are its runtimeconfig's, not the silo's environment's.
         foreach (var name in start.Environment.Keys.Where(k =>
                      k.StartsWith("DOTNET_GCHeapHardLimit", StringComparison.OrdinalIgnoreCase) || k.StartsWith("COMPlus_GCHeapHardLimit", StringComparison.OrdinalIgnoreCase)

@@ -76,4 +76,20 @@ public sealed class IsolatedLargeResultTests(IsolatedClusterFixture fixture)
         }
         Assert.Equal(42, await small.AsTask().WaitAsync(Patience));
     }
+
+    [Fact]
+    public async Task ResultOverTheMessageLimit_IsRefusedInTheProcess_BeforeItCrossesToTheSilo()
+    {
+        // Alone in this collection, the test process is the silo: what crosses from the engine's process is allocated here.
+        var before = GC.GetTotalAllocatedBytes();
+
+        var error = await Assert.ThrowsAsync<Orleans.Parallel.Errors.RemoteException>(
+            () => Rc[0].ApplyAsync(() => new string('r', 110_000_000)).AsTask().WaitAsync(Patience)); // 110 MB and more, over Orleans' 100 MiB
+
+        var allocated = GC.GetTotalAllocatedBytes() - before;
+        Assert.Equal(typeof(Orleans.Parallel.Wire.ResultTooLargeException).FullName, error.RemoteType);
+        Assert.Contains("MaxMessageBodySize", error.RemoteMessage);
+        Assert.True(allocated < 50_000_000, $"the silo allocated {allocated:N0} bytes: the result crossed to it");
+        Assert.Equal(1, await Rc[0].ApplyAsync(() => 1).AsTask().WaitAsync(Patience));
+    }
 }
