@@ -66,12 +66,19 @@ public sealed class TaskExecutor(ScriptCompiler scripts, FunctionMaterializer fu
             result = values;
         }
         else result = bulk.Offer(outcome.Result, session, ref sending);
-        // What stays in the reply (not offered in bulk) must fit one message: Orleans would find out only in
-        // its send loop, where the reply is lost, its connection closed and the client left waiting.
-        if (MessageSize.Exceeds(_maxMessage, ("the task's result", result), ("the script's result", outcome.ExecuteResult)) is { } excess)
-            throw new ResultTooLargeException(MessageSize.Describe(excess, _maxMessage, result: true));
+        if (TooLarge(_maxMessage, result, outcome.ExecuteResult) is { } tooLarge) throw tooLarge;
         return outcome with { Result = result, Sent = sending is null ? null : Task.WhenAll(sending) };
     }
+
+    /// <summary>
+    /// Why a result cannot travel, when what stays in its reply (not offered in bulk) cannot fit one
+    /// message of <paramref name="limit"/> bytes: Orleans would find out only in its send loop, where
+    /// the reply is lost, its connection closed and the client left waiting. Null when it may fit.
+    /// </summary>
+    internal static ResultTooLargeException? TooLarge(long limit, object? result, string? executeResult) =>
+        MessageSize.Exceeds(limit, ("the task's result", result), ("the script's result", executeResult)) is { } excess
+            ? new ResultTooLargeException(MessageSize.Describe(excess, limit, result: true))
+            : null;
 
     private Outcome Execute(Guid session, string text, EngineNamespace ns, CancellationToken cancellationToken)
     {

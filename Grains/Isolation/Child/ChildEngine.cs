@@ -100,10 +100,9 @@ internal sealed class ChildEngine(TaskExecutor executor, FunctionMaterializer fu
     {
         if (done.Reply.Status != Orleans.Parallel.Engine.TaskStatus.Ok) return null;
         var sent = ((DoneFrame)FrameArrays.Strip(done, out _)).Reply; // what stays in the message: arrays leave in bulk
-        if (Orleans.Parallel.Wire.MessageSize.Exceeds(limits.MaxMessageBytes, ("the task's result", sent.Result), ("the script's result", sent.ExecuteResult)) is not { } excess)
-            return null;
-        var error = new Orleans.Parallel.Wire.ResultTooLargeException(Orleans.Parallel.Wire.MessageSize.Describe(excess, limits.MaxMessageBytes, result: true));
-        return done with { Reply = TaskRun.Failed(run.Task, run.EngineId, done.Reply.Started ?? done.Reply.Completed, error, "", "") };
+        return TaskExecutor.TooLarge(limits.MaxMessageBytes, sent.Result, sent.ExecuteResult) is { } error
+            ? done with { Reply = TaskRun.Failed(run.Task, run.EngineId, done.Reply.Started ?? done.Reply.Completed, error, "", "") }
+            : null;
     }
 
     private TaskReply Run(RunFrame run, FrameChannel channel)
